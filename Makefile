@@ -1,0 +1,39 @@
+# wgsim: `make run` sets up and runs the main job; `make test` sets up and runs the tests.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PYENV_PY := $(shell pyenv root 2>/dev/null)/versions/3.12.1/bin/python3
+BASE_PY := $(shell if command -v python3.12 >/dev/null 2>&1 && python3.12 -c 'import sys' >/dev/null 2>&1; then echo python3.12; elif [ -x "$(PYENV_PY)" ]; then echo "$(PYENV_PY)"; else echo python3; fi)
+
+.PHONY: setup run test lint bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(BASE_PY) -c 'import sys; assert sys.version_info >= (3, 12), "wgsim needs Python >= 3.12, found " + sys.version' 
+	@test -x $(PY) || $(BASE_PY) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --upgrade pip uv >/dev/null 2>&1 || true
+	@if [ -x $(VENV)/bin/uv ]; then \
+	  VIRTUAL_ENV=$(CURDIR)/$(VENV) $(VENV)/bin/uv pip install --quiet --python $(PY) -e '.[dev]'; \
+	else \
+	  $(PY) -m pip install --quiet -e '.[dev]'; \
+	fi
+	@touch $(STAMP)
+
+run: setup
+	$(VENV)/bin/wgsim run scenarios/historical.yaml --seed 1 --out results/historical
+
+lint: setup
+	$(VENV)/bin/ruff check sim tests benchmarks
+	$(VENV)/bin/ruff format --check sim tests benchmarks
+	$(VENV)/bin/mypy
+
+test: setup lint
+	$(PY) -m pytest -q -n 2 -p no:cacheprovider
+
+bench: setup
+	$(PY) benchmarks/bench.py
+
+clean:
+	rm -rf $(VENV) results .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,92 @@
+"""ROK internal bargaining, KTAB-lite (Bueno de Mesquita; Allison; MECHANISMS §2.5).
+
+The ROK's effective position is the clout x salience weighted mean of the Blue House,
+MOFA and MOU. Every few weeks the MOU may challenge on engagement pace; the challenge is
+public (it costs the WG legitimacy) and either moves the Blue House toward the MOU or
+toward MOFA. Without a challenge every actor drifts toward the effective position.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sim.agents import E, Mofa, Mou, RokActor
+
+
+def effective_position(actors: Sequence[RokActor]) -> tuple[list[float], list[float]]:
+    """The ROK's position per dimension and the total weight sum(c*s) behind it."""
+    pos = [0.0, 0.0, 0.0]
+    wts = [0.0, 0.0, 0.0]
+    for a in actors:
+        c = a.clout
+        for d in range(3):
+            w = c * a.salience[d]
+            pos[d] += w * a.position[d]
+            wts[d] += w
+    return [pos[d] / wts[d] if wts[d] > 0.0 else 0.5 for d in range(3)], wts
+
+
+def weighted_mean(values: Sequence[float], actors: Sequence[RokActor]) -> float:
+    """Mean of ``values`` weighted by each actor's clout x engagement salience."""
+    total = sum(a.weight_e for a in actors)
+    if total <= 0.0:
+        return sum(values) / len(values)
+    return sum(v * a.weight_e for v, a in zip(values, actors, strict=True)) / total
+
+
+def challenge_probability(mou: Mou, mofa: Mofa) -> float:
+    """pi_MOU: the MOU's chance to prevail, c s / (c s + c_MOFA s_MOFA) on dimension E."""
+    num = mou.weight_e
+    den = num + mofa.weight_e
+    return num / den if den > 0.0 else 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class RoundResult:
+    """What one bargaining round did."""
+
+    challenged: bool
+    mou_prevailed: bool
+    pressure: float
+
+
+def _move(actor: RokActor, target: float, step: float) -> None:
+    x = actor.position[E]
+    if abs(target - x) <= step:
+        actor.position[E] = target
+    else:
+        actor.position[E] = x + step if target > x else x - step
+
+
+def bargaining_round(
+    blue_house: RokActor,
+    mofa: Mofa,
+    mou: Mou,
+    *,
+    step: float,
+    threshold: float,
+    backlog_weight: float,
+    rnd: random.Random,
+) -> RoundResult:
+    """One round on engagement pace (§2.5).
+
+    The MOU challenges when ``s|x_MOU - x_ROK| pi_MOU + beta_b backlog > kappa_c``. With
+    probability pi_MOU the Blue House moves ``step`` toward the MOU and MOFA concedes
+    ``step/2``; otherwise the Blue House moves toward MOFA and the MOU concedes ``step/2``.
+    Without a challenge each actor drifts toward x_ROK at rate ``step*(1 - s)``.
+    """
+    actors = (blue_house, mofa, mou)
+    x_rok = effective_position(actors)[0][E]
+    pi_mou = challenge_probability(mou, mofa)
+    pressure = mou.pressure(x_rok, pi_mou, backlog_weight)
+    if pressure > threshold:
+        mou_wins = rnd.random() < pi_mou
+        winner, loser = (mou, mofa) if mou_wins else (mofa, mou)
+        _move(blue_house, winner.position[E], step)
+        _move(loser, winner.position[E], step / 2.0)
+        return RoundResult(True, mou_wins, pressure)
+    for a in actors:
+        _move(a, x_rok, step * (1.0 - a.salience[E]))
+    return RoundResult(False, False, pressure)

@@ -1,0 +1,175 @@
+"""The ``wgsim`` command line.
+
+User mistakes (a bad scenario file, an unknown variant) print one clear message and exit
+with code 2, without a traceback; nothing runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from sim.errors import WgsimError
+from sim.loader import file_json_schema, load_file
+
+app = typer.Typer(
+    name="wgsim",
+    help="Agent-based simulation of US–ROK policy coordination, with or without a working group.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out_console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
+
+SUMMARY_ROWS = (
+    ("surprises", "US-side surprises (entrapment friction)"),
+    ("disputes", "ROK-side public disputes"),
+    ("n_mou_challenge", "MOU challenges"),
+    ("n_denunciation", "DPRK denunciations of the WG"),
+    ("created", "proposals created"),
+    ("routed", "proposals routed"),
+    ("route_wg", "  routed through the WG"),
+    ("route_bilateral", "  routed through ad hoc channels"),
+    ("route_unilateral", "  unilateral"),
+    ("n_approved", "US approvals"),
+    ("n_vetoed", "US vetoes"),
+    ("exemptions", "UN 1718 exemptions"),
+    ("exemption_lead_days_median", "exemption lead time, median days"),
+    ("implemented", "proposals implemented"),
+    ("completion_ratio", "completion ratio"),
+    ("stalled", "proposals stalled"),
+    ("dpi_final", "denuclearization progress index"),
+    ("ws_gap", "wedge: ROK–US gap change"),
+    ("n_wg_meeting", "WG meetings"),
+    ("wg_first_meeting_week", "WG first meeting (week)"),
+    ("wg_terminated_week", "WG terminated (week; -1 = survives)"),
+    ("legitimacy_final", "WG legitimacy at the end"),
+)
+
+FileArg = Annotated[Path, typer.Argument(help="Scenario file (YAML).", show_default=False)]
+
+
+def _fmt(value: float) -> str:
+    if value != value:  # NaN
+        return "–"
+    if float(value).is_integer():
+        return f"{int(value)}"
+    return f"{value:.3f}"
+
+
+def _week_date(start: dt.date, week: float) -> str:
+    if week < 0 or week != week:
+        return ""
+    return (start + dt.timedelta(days=7 * (int(week) - 1))).isoformat()
+
+
+@app.command()
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="Scenario files to check.")],
+) -> None:
+    """Check scenario files against the schema; print each file's variants."""
+    for f in files:
+        sf = load_file(f)
+        names = ", ".join(sf.variants)
+        out_console.print(f"[green]ok[/green] {f}: variants {names} (digest {sf.digest})")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of scenario files (for editor completion)."""
+    sys.stdout.write(json.dumps(file_json_schema(), indent=2, default=str) + "\n")
+
+
+@app.command()
+def run(
+    file: FileArg,
+    variant: Annotated[
+        str | None, typer.Option("--variant", "-v", help="Variant name (default: the first).")
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", "-s", help="Random seed.", min=0)] = 0,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", help="Output folder (default results/<scenario>-<variant>-s<seed>)."
+        ),
+    ] = None,
+) -> None:
+    """Run one scenario variant once: summary table, Parquet outputs and a timeline figure."""
+    from sim import plots
+    from sim.runner import run as run_once
+    from sim.store import atomic_write_json, atomic_write_parquet, provenance
+
+    sf = load_file(file)
+    name = variant or sf.baseline
+    scenario = sf.variant(name)
+    out = out or Path("results") / f"{scenario.name}-{name}-s{seed}"
+    t0 = time.perf_counter()
+    result = run_once(scenario, seed, variant=name)
+    elapsed = time.perf_counter() - t0
+    events, series = result.events_frame(), result.series_frame()
+    atomic_write_parquet(events, out / "events.parquet")
+    atomic_write_parquet(series, out / "series.parquet")
+    atomic_write_parquet(result.proposals_frame(), out / "proposals.parquet")
+    row = {"scenario": scenario.name, "variant": name, "seed": seed, **result.metrics}
+    atomic_write_parquet(pd.DataFrame([row]), out / "metrics.parquet")
+    fig = plots.timeline(
+        events,
+        series,
+        scenario,
+        out / "timeline.png",
+        f"{scenario.name} / {name}, seed {seed}: simulated events and documented episodes",
+    )
+    manifest = {
+        "scenario_file": str(file),
+        "scenario_digest": sf.digest,
+        "scenario_text": sf.text,
+        "variant": name,
+        "seed": seed,
+        "seconds": round(elapsed, 4),
+        **provenance(),
+    }
+    atomic_write_json(manifest, out / "manifest.json")
+    _print_summary(
+        result.metrics, scenario.calendar.start, f"{scenario.name} / {name}, seed {seed}"
+    )
+    out_console.print(
+        f"\nOutputs in [bold]{out}[/bold]: events.parquet, series.parquet, "
+        f"proposals.parquet, metrics.parquet, {fig.name}, manifest.json"
+    )
+
+
+def _print_summary(metrics: dict[str, float], start: dt.date, title: str) -> None:
+    table = Table(title=title)
+    table.add_column("outcome")
+    table.add_column("value", justify="right")
+    for key, label in SUMMARY_ROWS:
+        value = metrics[key]
+        text = _fmt(value)
+        if key.endswith("_week") and value >= 0:
+            text += f" ({_week_date(start, value)})"
+        table.add_row(label, text)
+    out_console.print(table)
+
+
+def main() -> None:
+    """Entry point: run the app; user errors become one message and exit code 2."""
+    try:
+        app()
+    except WgsimError as exc:
+        err_console.print(f"[bold red]error:[/bold red] {escape(str(exc))}")
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,206 @@
+"""Outcome metrics: pure functions of a run's proposals, event log and ledgers (§4).
+
+Every function here takes plain data (proposals, event tuples, numbers) and returns
+numbers, so each is unit-tested on hand-made cases. :func:`summarize` assembles them into
+the flat row that batches write to ``runs.parquet``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sim.proposals import Proposal, Route, Status
+from sim.scenario import PROPOSAL_TYPES
+
+DAYS_PER_WEEK = 7
+NAN = math.nan
+
+Event = tuple[int, str, str, int, str, str, str]
+
+
+def event_counts(events: Iterable[Event]) -> Counter[str]:
+    """How many events of each kind the log holds."""
+    return Counter(e[1] for e in events)
+
+
+def first_week(events: Iterable[Event], kind: str) -> int:
+    """Week of the first event of ``kind`` (-1 if none)."""
+    for e in events:
+        if e[1] == kind:
+            return e[0]
+    return -1
+
+
+def friction(counts: Counter[str]) -> dict[str, float]:
+    """FI = surprises (US side, entrapment) + public disputes (ROK side)."""
+    s, d = counts["surprise"], counts["dispute"]
+    return {"surprises": s, "disputes": d, "friction": s + d}
+
+
+def per_year(value: float, n_weeks: int) -> float:
+    """A run total expressed per 52 weeks."""
+    return value * 52.0 / n_weeks if n_weeks > 0 else NAN
+
+
+def quantiles(values: Sequence[float]) -> tuple[float, float, float]:
+    """(25th, 50th, 75th) percentiles with linear interpolation; NaNs when empty."""
+    if not values:
+        return NAN, NAN, NAN
+    xs = sorted(values)
+
+    def q(f: float) -> float:
+        pos = f * (len(xs) - 1)
+        lo = math.floor(pos)
+        hi = min(lo + 1, len(xs) - 1)
+        return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
+
+    return q(0.25), q(0.5), q(0.75)
+
+
+def pipeline(proposals: Sequence[Proposal]) -> dict[str, float]:
+    """Projects: created, routed by route, implemented, value, completion ratio, by type.
+
+    ``completion_ratio`` is N_implemented / N_routed, where routed means sent to the WG,
+    a channel, DG talks or ahead unilaterally (shelved items are not routed).
+    """
+    out: dict[str, float] = {"created": len(proposals)}
+    routes = Counter(p.route for p in proposals)
+    for route in (Route.WG, Route.BILATERAL, Route.DG, Route.UNILATERAL, Route.SHELVED):
+        out[f"route_{route.name.lower()}"] = routes[route]
+    routed = [p for p in proposals if p.route not in (Route.NONE, Route.SHELVED)]
+    impl = [p for p in proposals if p.status == Status.IMPLEMENTED]
+    out["routed"] = len(routed)
+    out["implemented"] = len(impl)
+    out["value_implemented"] = sum(p.v for p in impl)
+    out["completion_ratio"] = len(impl) / len(routed) if routed else NAN
+    statuses = Counter(p.status for p in proposals)
+    for status in (Status.VETOED, Status.UN_REJECTED, Status.DPRK_REJECTED, Status.STALLED):
+        out[status.name.lower()] = statuses[status]
+    out["in_flight_at_end"] = sum(1 for p in proposals if not p.terminal and p.route != Route.NONE)
+    for t in PROPOSAL_TYPES:
+        out[f"implemented_{t}"] = sum(1 for p in impl if p.type == t)
+        out[f"routed_wg_{t}"] = sum(1 for p in routed if p.type == t and p.route == Route.WG)
+    return out
+
+
+def exemptions(proposals: Sequence[Proposal]) -> dict[str, float]:
+    """Exemptions granted and lead times in days: LT = t_UN - t_routed; US lag t_US - t_routed."""
+    ex = [p for p in proposals if p.exempted]
+    lt = [float((p.t_un - p.t_routed) * DAYS_PER_WEEK) for p in ex]
+    q25, q50, q75 = quantiles(lt)
+    us = [float((p.t_us - p.t_routed) * DAYS_PER_WEEK) for p in proposals if p.t_us >= 0]
+    return {
+        "exemptions": len(ex),
+        "exemption_lead_days_median": q50,
+        "exemption_lead_days_q25": q25,
+        "exemption_lead_days_q75": q75,
+        "us_decision_days_median": quantiles(us)[1],
+    }
+
+
+def unilateral_moves(
+    proposals: Sequence[Proposal], un_threshold: float, gray_threshold: float
+) -> dict[str, float]:
+    """Implemented unilateral moves: all, grey-zone (sigma_gray <= sigma < sigma_UN), violating."""
+    uni = [p for p in proposals if p.route == Route.UNILATERAL and p.status == Status.IMPLEMENTED]
+    return {
+        "unilateral": len(uni),
+        "gray_zone": sum(1 for p in uni if gray_threshold <= p.sigma < un_threshold),
+        "violations": sum(1 for p in uni if p.sigma >= un_threshold),
+    }
+
+
+def wedge_gap(gap_sum: float, n_weeks: int, gap0: float) -> float:
+    """WS_gap = mean over weeks of |x_ROK,E - x_US,E| minus the initial gap."""
+    return gap_sum / n_weeks - gap0 if n_weeks > 0 else NAN
+
+
+def wedge_legitimacy_share(loss_denunciation: float, loss_total: float) -> float:
+    """WS_L = legitimacy lost to denunciations / all legitimacy lost (NaN if none lost)."""
+    return loss_denunciation / loss_total if loss_total > 0.0 else NAN
+
+
+def wedge_termination(denunciation_weeks: Sequence[int], termination_week: int) -> float:
+    """WS_term = 1 if the WG ended within 52 weeks after some denunciation, else 0."""
+    if termination_week < 0:
+        return 0.0
+    return float(any(0 <= termination_week - d <= 52 for d in denunciation_weeks))
+
+
+@dataclass(frozen=True, slots=True)
+class Lifetime:
+    """The WG's life: first meeting, end, and lifetime in weeks (right-censored)."""
+
+    created_week: int
+    first_meeting_week: int
+    terminated_week: int
+    lifetime_weeks: float
+    censored: bool
+
+
+def lifetime(events: Sequence[Event], n_weeks: int) -> Lifetime:
+    """T_term in weeks since the first meeting; censored at the end when the WG survives."""
+    created = first_week(events, "wg_created")
+    first = first_week(events, "wg_meeting")
+    ended = first_week(events, "wg_terminated")
+    if first < 0:
+        return Lifetime(created, first, ended, NAN, ended < 0)
+    if ended < 0:
+        return Lifetime(created, first, ended, float(n_weeks - first + 1), True)
+    return Lifetime(created, first, ended, float(ended - first), False)
+
+
+def summarize(
+    proposals: Sequence[Proposal],
+    events: Sequence[Event],
+    *,
+    n_weeks: int,
+    un_threshold: float,
+    gray_threshold: float,
+    gap_sum: float,
+    gap0: float,
+    loss_denunciation: float,
+    loss_total: float,
+    dpi_final: float,
+    legitimacy_final: float,
+) -> dict[str, float]:
+    """All outcome metrics of one run, as a flat mapping of name to number."""
+    counts = event_counts(events)
+    out: dict[str, float] = {}
+    out.update(friction(counts))
+    out["friction_per_year"] = per_year(out["friction"], n_weeks)
+    for kind in (
+        "approved",
+        "vetoed",
+        "deferred",
+        "un_submitted",
+        "mou_challenge",
+        "denunciation",
+        "criticism",
+        "contact",
+        "wg_meeting",
+        "dg_meeting",
+        "wg_reformed",
+        "provocation",
+    ):
+        out[f"n_{kind}"] = counts[kind]
+    out.update(pipeline(proposals))
+    out.update(exemptions(proposals))
+    out.update(unilateral_moves(proposals, un_threshold, gray_threshold))
+    out["dpi_final"] = dpi_final
+    out["ws_gap"] = wedge_gap(gap_sum, n_weeks, gap0)
+    out["ws_legitimacy"] = wedge_legitimacy_share(loss_denunciation, loss_total)
+    life = lifetime(events, n_weeks)
+    den_weeks = [e[0] for e in events if e[1] == "denunciation"]
+    out["ws_termination"] = wedge_termination(den_weeks, life.terminated_week)
+    out["wg_created_week"] = life.created_week
+    out["wg_first_meeting_week"] = life.first_meeting_week
+    out["wg_terminated_week"] = life.terminated_week
+    out["wg_terminated"] = float(life.terminated_week >= 0)
+    out["wg_lifetime_weeks"] = life.lifetime_weeks
+    out["wg_censored"] = float(life.censored)
+    out["legitimacy_final"] = legitimacy_final
+    return out

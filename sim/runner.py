@@ -1,0 +1,152 @@
+"""One run: a scenario and a seed in, a result out.
+
+:func:`run` is the single entry point that the CLI, batches, calibration, sensitivity
+analysis, the page and the tests all use. It runs in stages (build, run, extract); an
+error in a stage is wrapped in :class:`~sim.errors.RunError` naming the stage, scenario
+and seed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from sim.errors import RunError
+from sim.metrics import summarize
+from sim.model import EVENT_COLUMNS, SERIES_COLUMNS, WorkingGroupModel
+from sim.proposals import ROUTE_NAMES, Proposal
+from sim.scenario import Scenario
+
+
+@dataclass
+class RunResult:
+    """What one run produced.
+
+    Attributes:
+        scenario: The scenario's name.
+        variant: The variant's name ("" when run outside a file).
+        seed: The seed.
+        start: The calendar's first Monday (for dating weeks).
+        metrics: Outcome metrics (see :mod:`sim.metrics`).
+        events: The event log as tuples (see ``EVENT_COLUMNS``).
+        series: Weekly series rows (see ``SERIES_COLUMNS``); empty in summary mode.
+        proposals: Every proposal of the run in its final state.
+    """
+
+    scenario: str
+    variant: str
+    seed: int
+    start: dt.date
+    metrics: dict[str, float]
+    events: list[tuple[int, str, str, int, str, str, str]] = field(repr=False)
+    series: list[tuple[float, ...]] = field(repr=False)
+    proposals: list[Proposal] = field(repr=False)
+
+    def _dates(self, weeks: pd.Series) -> pd.Series:
+        return pd.Timestamp(self.start) + pd.to_timedelta((weeks - 1) * 7, unit="D")
+
+    def events_frame(self) -> pd.DataFrame:
+        """The event log: week, date, kind, actor, proposal_id, proposal_type, route, detail."""
+        df = pd.DataFrame(self.events, columns=list(EVENT_COLUMNS))
+        df.insert(1, "date", self._dates(df["week"]))
+        return df
+
+    def series_frame(self) -> pd.DataFrame:
+        """The weekly series with a date column."""
+        df = pd.DataFrame(np.asarray(self.series, dtype=float), columns=list(SERIES_COLUMNS))
+        df["week"] = df["week"].astype(int)
+        df.insert(1, "date", self._dates(df["week"]))
+        return df
+
+    def proposals_frame(self) -> pd.DataFrame:
+        """One row per proposal with its final state and transition weeks."""
+        rows = [
+            {
+                "id": p.id,
+                "origin": p.origin,
+                "type": p.type,
+                "label": p.label,
+                "sigma": p.sigma,
+                "sigma0": p.sigma0,
+                "a": p.a,
+                "v": p.v,
+                "w": p.w,
+                "route": ROUTE_NAMES[p.route],
+                "status": p.status.name.lower(),
+                "t_created": p.t_created,
+                "t_routed": p.t_routed,
+                "t_us": p.t_us,
+                "t_un_submit": p.t_un_submit,
+                "t_un": p.t_un,
+                "t_dprk": p.t_dprk,
+                "t_done": p.t_done,
+                "n_deferrals": p.n_deferrals,
+                "modified": p.modified,
+                "us_informed": p.us_informed,
+                "exempted": p.exempted,
+            }
+            for p in self.proposals
+        ]
+        return pd.DataFrame(rows)
+
+
+def build(scenario: Scenario, seed: int, *, series: bool = True) -> WorkingGroupModel:
+    """Build a model ready to run (the first stage of :func:`run`)."""
+    return WorkingGroupModel(scenario, seed, record_series=series)
+
+
+def extract(model: WorkingGroupModel, variant: str = "") -> RunResult:
+    """Collect a finished (or partly run) model's outputs (the last stage of :func:`run`)."""
+    s = model.params
+    metrics = summarize(
+        model.proposals,
+        model.events,
+        n_weeks=model.steps,
+        un_threshold=s.proposals.un_threshold,
+        gray_threshold=s.proposals.gray_threshold,
+        gap_sum=model.gap_sum,
+        gap0=model.gap0,
+        loss_denunciation=model.loss_denunciation,
+        loss_total=model.loss_total,
+        dpi_final=model.dprk.dpi,
+        legitimacy_final=model.wg.legitimacy,
+    )
+    return RunResult(
+        s.name,
+        variant,
+        model.seed,
+        s.calendar.start,
+        metrics,
+        model.events,
+        model.series,
+        model.proposals,
+    )
+
+
+def run(scenario: Scenario, seed: int = 0, *, series: bool = True, variant: str = "") -> RunResult:
+    """Run ``scenario`` once with ``seed`` over its whole calendar.
+
+    Args:
+        scenario: A validated scenario.
+        seed: The seed of every random draw; the same seed gives the same result.
+        series: Whether to record weekly series (summary mode skips them).
+        variant: The variant's name, carried into the result.
+
+    Raises:
+        RunError: if a stage fails; the message names the stage, scenario and seed.
+    """
+    stage = "build"
+    try:
+        model = build(scenario, seed, series=series)
+        stage = "run"
+        model.run_until(model.n_weeks)
+        stage = "extract"
+        return extract(model, variant)
+    except Exception as exc:  # wrapped with context; batches record it and go on
+        raise RunError(
+            f"{stage} failed for scenario '{scenario.name}' variant '{variant}' seed {seed}: "
+            f"{type(exc).__name__}: {exc}"
+        ) from exc
