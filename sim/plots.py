@@ -96,3 +96,81 @@ def timeline(
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
+
+
+def sweep(summary: pd.DataFrame, key: str, path: str | Path, title: str) -> Path:
+    """An outcome per design point with its bootstrap 95% interval (experiments)."""
+    path = Path(path)
+    fig, ax = plt.subplots(figsize=(max(6.0, 0.7 * len(summary) + 2), 4))
+    x = range(len(summary))
+    mean = summary[key]
+    err = [mean - summary[f"{key} lo"], summary[f"{key} hi"] - mean]
+    ax.errorbar(x, mean, yerr=err, fmt="o-", capsize=4, color="tab:blue")
+    ax.axhline(0.0, color="grey", lw=0.8, ls="--")
+    ax.set_xticks(list(x))
+    ax.set_xticklabels(summary["label"], rotation=30, ha="right", fontsize=8)
+    ax.set_ylabel(key)
+    ax.set_title(title, fontsize=10)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def indices(
+    table: pd.DataFrame, first: str, total: str | None, path: str | Path, title: str
+) -> Path:
+    """Bar chart of sensitivity indices with their 95% half-widths (Sobol or Morris)."""
+    path = Path(path)
+    fig, ax = plt.subplots(figsize=(8, 0.45 * len(table) + 1.5))
+    y = range(len(table))
+    h = 0.38 if total else 0.7
+    ax.barh(
+        [i + (h / 2 if total else 0) for i in y],
+        table[first],
+        height=h,
+        xerr=table[f"{first}_conf"],
+        label=first,
+        color="tab:blue",
+        capsize=3,
+    )
+    if total:
+        ax.barh(
+            [i - h / 2 for i in y],
+            table[total],
+            height=h,
+            xerr=table[f"{total}_conf"],
+            label=total,
+            color="tab:orange",
+            capsize=3,
+        )
+    ax.set_yticks(list(y))
+    ax.set_yticklabels(table["parameter"], fontsize=8)
+    ax.invert_yaxis()
+    ax.legend(fontsize=8)
+    ax.set_title(title, fontsize=10)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def tornado(table: pd.DataFrame, path: str | Path, title: str) -> Path:
+    """Tornado chart: mean effect with each parameter in its lowest vs highest fifth."""
+    path = Path(path)
+    fig, ax = plt.subplots(figsize=(8, 0.45 * len(table) + 1.5))
+    for i, (lo, hi) in enumerate(zip(table["low"], table["high"], strict=True)):
+        ax.barh(i, hi - lo, left=lo, color="tab:green" if hi >= lo else "tab:red", alpha=0.8)
+        ax.plot([lo], [i], "k|", ms=10)
+    ax.set_yticks(range(len(table)))
+    ax.set_yticklabels(table["parameter"], fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel("mean outcome: parameter in lowest fifth (|) to highest fifth (bar end)")
+    ax.set_title(title, fontsize=10)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
