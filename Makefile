@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 run: setup
-	$(VENV)/bin/wgsim run scenarios/historical.yaml --seed 1 --out results/historical
+	$(VENV)/bin/wgsim compare scenarios/historical.yaml --replications 1000 --out results/historical
 
 lint: setup
 	$(VENV)/bin/ruff check sim tests benchmarks

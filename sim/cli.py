@@ -17,7 +17,17 @@ import pandas as pd
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
+from rich.text import Text
 
 from sim.errors import WgsimError
 from sim.loader import file_json_schema, load_file
@@ -146,6 +156,96 @@ def run(
     out_console.print(
         f"\nOutputs in [bold]{out}[/bold]: events.parquet, series.parquet, "
         f"proposals.parquet, metrics.parquet, {fig.name}, manifest.json"
+    )
+
+
+@app.command()
+def compare(
+    file: FileArg,
+    replications: Annotated[
+        int, typer.Option("--replications", "-n", help="Replications per variant.", min=1)
+    ] = 200,
+    workers: Annotated[int, typer.Option("--workers", "-w", help="Worker processes.", min=1)] = 2,
+    dask: Annotated[
+        str | None,
+        typer.Option("--dask", help="Dask scheduler address, or 'local' to start a LocalCluster."),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Output folder (default results/<file>).")
+    ] = None,
+    events: Annotated[bool, typer.Option("--events", help="Also store every event log.")] = False,
+    seed: Annotated[int, typer.Option("--seed", "-s", help="Root seed.", min=0)] = 0,
+) -> None:
+    """Compare every variant of FILE over N replications with common random numbers.
+
+    Results stream to disk as chunks finish; rerunning the same command resumes an
+    interrupted batch. Writes runs/series(/events)/failures Parquet, manifest.json and
+    report.md with figures.
+    """
+    from sim.compare import run_compare
+
+    out = out or Path("results") / f"compare-{file.stem}"
+    progress = _progress()
+    task = progress.add_task("runs", total=None)
+
+    def started(total: int, skipped: int) -> None:
+        progress.update(task, total=total, completed=skipped)
+        if skipped:
+            out_console.print(f"resuming: {skipped} of {total} runs already done in {out}")
+
+    failed = 0
+
+    def advance(n: int, n_failed: int) -> None:
+        nonlocal failed
+        failed += n_failed
+        progress.update(
+            task, advance=n, description=f"runs ({failed} failed)" if failed else "runs"
+        )
+
+    try:
+        with progress:
+            result = run_compare(
+                file,
+                replications=replications,
+                out=out,
+                workers=workers,
+                dask=dask,
+                events=events,
+                seed=seed,
+                on_progress=advance,
+                on_start=started,
+            )
+    except KeyboardInterrupt:
+        err_console.print(f"interrupted: finished runs are saved in {out}; rerun to resume")
+        raise typer.Exit(130) from None
+    o = result.outcome
+    out_console.print(
+        f"{o.ok} runs done, {o.skipped} resumed, {o.failed} failed in {result.seconds:.1f} s"
+    )
+    if result.report:
+        out_console.print(f"Report: [bold]{result.report}[/bold]")
+    if o.failed:
+        err_console.print(f"{o.failed} runs failed: see {out / 'failures.parquet'}")
+        raise typer.Exit(1)
+
+
+class RateColumn(ProgressColumn):
+    """Runs per second of a progress task."""
+
+    def render(self, task: Task) -> Text:
+        """The task's current speed."""
+        speed = task.speed
+        return Text("" if speed is None else f"{speed:,.0f} runs/s", style="cyan")
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        RateColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
     )
 
 

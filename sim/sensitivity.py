@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from sim.stats import bootstrap_ci
+
 if TYPE_CHECKING:
     from sim.experiment import Experiment
 
@@ -42,22 +44,6 @@ def paired_effects(
         out[f"{m}[control]"] = c[m]
         out[m] = t[m] - c[m]
     return out.reset_index()
-
-
-def bootstrap_ci(
-    values: np.ndarray, rng: np.random.Generator, n_boot: int = 1000, level: float = 0.95
-) -> tuple[float, float, float]:
-    """Mean of the finite ``values`` and its percentile bootstrap interval (NaNs if none)."""
-    x = np.asarray(values, dtype=float)
-    x = x[np.isfinite(x)]
-    if x.size == 0:
-        return np.nan, np.nan, np.nan
-    if x.size == 1:
-        return float(x[0]), float(x[0]), float(x[0])
-    idx = rng.integers(0, x.size, size=(n_boot, x.size))
-    means = x[idx].mean(axis=1)
-    alpha = (1.0 - level) / 2.0
-    return float(x.mean()), float(np.quantile(means, alpha)), float(np.quantile(means, 1 - alpha))
 
 
 def point_summary(pairs: pd.DataFrame, keys: list[str], seed: int) -> pd.DataFrame:

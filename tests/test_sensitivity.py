@@ -3,7 +3,6 @@ import pandas as pd
 import pytest
 
 from sim.sensitivity import (
-    bootstrap_ci,
     fill_missing,
     morris_indices,
     paired_effects,
@@ -11,6 +10,7 @@ from sim.sensitivity import (
     sobol_indices,
     tornado,
 )
+from sim.stats import bootstrap_ci
 
 
 def _runs():

@@ -1,0 +1,382 @@
+"""Batches: many seeded runs, in processes or on Dask, streamed to disk and resumable.
+
+A batch is a list of :class:`Job` s — key columns (variant, replication, design point...),
+a scenario and a seed. Jobs are grouped into chunks (tasks of >= 25 runs where there are
+enough, so workers stay busy and task overhead stays small) and run serially, in local
+processes, or on a Dask distributed cluster. Each finished chunk is written at once as
+Parquet part files (atomic writes), so an interrupted batch loses at most the chunks in
+flight, and the same command resumes it, skipping runs already done. :func:`finalize`
+merges the parts into ``runs.parquet``, ``series.parquet``, ``events.parquet`` and
+``failures.parquet`` chunk by chunk, so memory stays flat as the batch grows.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from sim.runner import run
+from sim.scenario import Scenario
+from sim.store import atomic_write_parquet
+
+KINDS = ("runs", "series", "events", "failures")
+MIN_TASK = 25
+
+
+def replication_seeds(seed: int, n: int) -> list[int]:
+    """Integer run seeds for ``n`` replications: ``SeedSequence(seed).spawn(n)``.
+
+    Children depend only on their index, so seeds of a longer batch extend a shorter one.
+    """
+    return [int(child.generate_state(1)[0]) for child in np.random.SeedSequence(seed).spawn(n)]
+
+
+@dataclass(frozen=True)
+class Job:
+    """One run: its key columns, the name of its scenario in the batch and its seed."""
+
+    keys: dict[str, Any]
+    scenario: str
+    seed: int
+
+    @property
+    def key(self) -> str:
+        """A stable identity for resuming (the scenario name carries its digest)."""
+        return self.scenario + "|" + "|".join(f"{k}={v}" for k, v in sorted(self.keys.items()))
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A task: some jobs and the scenarios they refer to."""
+
+    index: int
+    scenarios: dict[str, Scenario]
+    jobs: list[Job]
+    series: bool
+    events: bool
+
+
+@dataclass
+class ChunkResult:
+    """What a chunk produced: frames per kind (possibly empty)."""
+
+    index: int
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    n_ok: int = 0
+    n_failed: int = 0
+
+
+def run_chunk(chunk: Chunk) -> ChunkResult:
+    """Run a chunk's jobs; failures are recorded with their traceback, not raised.
+
+    This is the task function sent to worker processes and Dask workers.
+    """
+    rows: list[dict[str, Any]] = []
+    series: list[pd.DataFrame] = []
+    events: list[pd.DataFrame] = []
+    failures: list[dict[str, Any]] = []
+    for job in chunk.jobs:
+        ident = {**job.keys, "seed": job.seed, "run_key": job.key}
+        try:
+            res = run(
+                chunk.scenarios[job.scenario],
+                job.seed,
+                series=chunk.series,
+                variant=str(job.keys.get("variant", "")),
+            )
+        except Exception as exc:
+            failures.append(
+                {
+                    **ident,
+                    "error": f"{type(exc).__name__}: {exc}",
+                    "traceback": traceback.format_exc(),
+                }
+            )
+            continue
+        rows.append({**ident, **res.metrics})
+        if chunk.series:
+            series.append(_with_keys(res.series_frame(), job))
+        if chunk.events:
+            events.append(_with_keys(res.events_frame(), job))
+    out = ChunkResult(chunk.index, n_ok=len(rows), n_failed=len(failures))
+    out.frames["runs"] = pd.DataFrame(rows)
+    out.frames["failures"] = pd.DataFrame(failures)
+    if series:
+        out.frames["series"] = pd.concat(series, ignore_index=True)
+    if events:
+        out.frames["events"] = pd.concat(events, ignore_index=True)
+    return out
+
+
+def _with_keys(df: pd.DataFrame, job: Job) -> pd.DataFrame:
+    for i, (k, v) in enumerate({**job.keys, "seed": job.seed}.items()):
+        df.insert(i, k, v)
+    return df
+
+
+def chunk_size(n_jobs: int, workers: int) -> int:
+    """Runs per task: >= 25 where there is enough work, else an even split over workers."""
+    if n_jobs <= 0:
+        return 1
+    even = math.ceil(n_jobs / max(1, workers))
+    return max(1, min(max(MIN_TASK, math.ceil(n_jobs / (8 * max(1, workers)))), even))
+
+
+def make_chunks(
+    jobs: Sequence[Job],
+    scenarios: dict[str, Scenario],
+    workers: int,
+    *,
+    series: bool,
+    events: bool,
+    start_index: int = 0,
+) -> list[Chunk]:
+    """Split jobs into chunks, each carrying only the scenarios its jobs use."""
+    size = chunk_size(len(jobs), workers)
+    chunks = []
+    for i in range(0, len(jobs), size):
+        part = list(jobs[i : i + size])
+        used = {j.scenario for j in part}
+        chunks.append(
+            Chunk(start_index + i // size, {k: scenarios[k] for k in used}, part, series, events)
+        )
+    return chunks
+
+
+# --- on disk -------------------------------------------------------------------------------
+
+
+def parts_dir(out: Path) -> Path:
+    """Folder of the part files of a batch in progress."""
+    return out / "parts"
+
+
+def clean_temporary(out: Path) -> None:
+    """Remove temporary files left by a killed writer."""
+    for tmp in list(out.glob(".*.tmp")) + list(parts_dir(out).glob(".*.tmp")):
+        tmp.unlink(missing_ok=True)
+
+
+def done_keys(out: Path) -> set[str]:
+    """Run keys already finished successfully (in final files or parts)."""
+    keys: set[str] = set()
+    for path in _files_of(out, "runs"):
+        keys.update(pq.read_table(path, columns=["run_key"]).column("run_key").to_pylist())
+    return keys
+
+
+def _files_of(out: Path, kind: str) -> list[Path]:
+    files = sorted(parts_dir(out).glob(f"{kind}-*.parquet"))
+    final = out / f"{kind}.parquet"
+    return ([final] if final.exists() else []) + files
+
+
+def next_part_index(out: Path) -> int:
+    """First unused part number (parts of earlier attempts keep theirs)."""
+    nums = [int(p.stem.split("-")[1]) for p in parts_dir(out).glob("*-*.parquet")]
+    return max(nums, default=-1) + 1
+
+
+def write_parts(out: Path, result: ChunkResult) -> None:
+    """Write a finished chunk's frames as part files (each atomically)."""
+    for kind, df in result.frames.items():
+        if len(df):
+            atomic_write_parquet(df, parts_dir(out) / f"{kind}-{result.index:06d}.parquet")
+
+
+def forget_failures(out: Path) -> None:
+    """Drop recorded failures before a resume: those runs are tried again."""
+    for path in _files_of(out, "failures"):
+        path.unlink()
+
+
+def finalize(out: Path) -> dict[str, int]:
+    """Merge final files and parts into one Parquet file per kind; returns row counts."""
+    counts = {}
+    for kind in KINDS:
+        files = _files_of(out, kind)
+        if not files:
+            counts[kind] = 0
+            continue
+        counts[kind] = _merge(files, out / f"{kind}.parquet")
+        for f in files:
+            if f.parent == parts_dir(out):
+                f.unlink()
+    if parts_dir(out).exists() and not any(parts_dir(out).iterdir()):
+        parts_dir(out).rmdir()
+    return counts
+
+
+def _merge(files: list[Path], target: Path) -> int:
+    """Stream ``files`` into ``target`` batch by batch (atomic replace)."""
+    schema = _unified_schema(files)
+    tmp = target.with_name(f".{target.name}.merge.tmp")
+    n = 0
+    with pq.ParquetWriter(tmp, schema) as writer:
+        for f in files:
+            pf = pq.ParquetFile(f)
+            for batch in pf.iter_batches():
+                table = pa.Table.from_batches([batch])
+                table = _conform(table, schema)
+                writer.write_table(table)
+                n += table.num_rows
+    os.replace(tmp, target)
+    return n
+
+
+def _unified_schema(files: list[Path]) -> pa.Schema:
+    schemas = [pq.read_schema(f) for f in files]
+    fields: dict[str, pa.DataType] = {}
+    for s in schemas:
+        for fld in s:
+            if fld.name == "__index_level_0__":
+                continue
+            old = fields.get(fld.name)
+            if old is None or pa.types.is_null(old):
+                fields[fld.name] = fld.type
+            elif old != fld.type and not pa.types.is_null(fld.type):
+                fields[fld.name] = pa.float64() if _numeric(old, fld.type) else pa.string()
+    return pa.schema([(k, v) for k, v in fields.items()])
+
+
+def _numeric(a: pa.DataType, b: pa.DataType) -> bool:
+    return all(pa.types.is_integer(t) or pa.types.is_floating(t) for t in (a, b))
+
+
+def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    cols = []
+    for fld in schema:
+        if fld.name in table.column_names:
+            cols.append(table.column(fld.name).cast(fld.type))
+        else:
+            cols.append(pa.nulls(table.num_rows, fld.type))
+    return pa.Table.from_arrays(cols, schema=schema)
+
+
+# --- executing -----------------------------------------------------------------------------
+
+
+@dataclass
+class BatchOutcome:
+    """Counts of a batch execution."""
+
+    total: int
+    skipped: int
+    ok: int
+    failed: int
+
+
+def execute(
+    jobs: Sequence[Job],
+    scenarios: dict[str, Scenario],
+    out: Path,
+    *,
+    workers: int = 2,
+    dask: str | None = None,
+    series: bool = True,
+    events: bool = False,
+    on_progress: Callable[[int, int], None] | None = None,
+    on_start: Callable[[int, int], None] | None = None,
+) -> BatchOutcome:
+    """Run ``jobs`` not already done in ``out``, writing part files as chunks finish.
+
+    Args:
+        jobs: All jobs of the batch (done ones are skipped).
+        scenarios: Scenarios by the names jobs use.
+        out: Output folder.
+        workers: Worker processes (1 runs serially in this process).
+        dask: A Dask scheduler address, or ``"local"`` for a LocalCluster; None for processes.
+        series: Record weekly series.
+        events: Record event logs.
+        on_progress: Called with (runs finished in the last chunk, failures in it).
+        on_start: Called with (jobs in total, jobs already done) before running.
+
+    Returns:
+        Counts of the execution. Call :func:`finalize` afterwards.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    parts_dir(out).mkdir(exist_ok=True)
+    clean_temporary(out)
+    done = done_keys(out)
+    forget_failures(out)
+    todo = [j for j in jobs if j.key not in done]
+    chunks = make_chunks(
+        todo, scenarios, workers, series=series, events=events, start_index=next_part_index(out)
+    )
+    outcome = BatchOutcome(len(jobs), len(jobs) - len(todo), 0, 0)
+    if on_start is not None:
+        on_start(outcome.total, outcome.skipped)
+    for result in _results(chunks, workers, dask):
+        write_parts(out, result)
+        outcome.ok += result.n_ok
+        outcome.failed += result.n_failed
+        if on_progress is not None:
+            on_progress(result.n_ok + result.n_failed, result.n_failed)
+    return outcome
+
+
+def _results(chunks: list[Chunk], workers: int, dask: str | None) -> Iterator[ChunkResult]:
+    if not chunks:
+        return
+    if dask is not None:
+        yield from _dask_results(chunks, workers, dask)
+    elif workers <= 1:
+        for c in chunks:
+            yield run_chunk(c)
+    else:
+        yield from _process_results(chunks, workers)
+
+
+def _process_results(chunks: list[Chunk], workers: int) -> Iterator[ChunkResult]:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+        pending: set[Future[ChunkResult]] = set()
+        queue = list(reversed(chunks))
+        try:
+            while queue or pending:
+                while queue and len(pending) < 2 * workers:
+                    pending.add(pool.submit(run_chunk, queue.pop()))
+                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in finished:
+                    yield fut.result()
+        except BaseException:
+            for fut in pending:
+                fut.cancel()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+def _dask_results(chunks: list[Chunk], workers: int, address: str) -> Iterator[ChunkResult]:
+    from dask.distributed import Client, LocalCluster, as_completed
+
+    cluster = None
+    if address == "local":
+        cluster = LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            host="127.0.0.1",
+        )
+        client = Client(cluster)
+    else:
+        client = Client(address)
+    try:
+        futures = client.map(run_chunk, chunks, pure=False)
+        for fut in as_completed(futures):
+            yield fut.result()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()

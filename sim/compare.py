@@ -1,0 +1,149 @@
+"""Comparisons: every variant of a scenario file over N common-random-number replications.
+
+``wgsim compare`` builds one :class:`~sim.batch.Job` per variant and replication (the same
+seed for every variant of a replication), runs them through :mod:`sim.batch`, merges the
+results and writes the comparison report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sim import batch
+from sim.errors import WgsimError
+from sim.loader import ScenarioFile, load_file
+from sim.scenario import Scenario
+from sim.store import atomic_write_json, provenance
+
+
+class OutputConflict(WgsimError):
+    """The output folder holds results of another scenario or seed."""
+
+
+@dataclass
+class CompareResult:
+    """Where a comparison wrote its results and how it went."""
+
+    out: Path
+    outcome: batch.BatchOutcome
+    report: Path | None
+    seconds: float
+
+
+def compare_jobs(
+    sf: ScenarioFile, replications: int, seed: int
+) -> tuple[list[batch.Job], dict[str, Scenario], list[int]]:
+    """Jobs for every variant x replication, with shared replication seeds."""
+    seeds = batch.replication_seeds(seed, replications)
+    scenarios = {f"{sf.digest}:{v}": s for v, s in sf.variants.items()}
+    jobs = [
+        batch.Job(
+            {"scenario": scenario.name, "variant": v, "replication": rep},
+            f"{sf.digest}:{v}",
+            s,
+        )
+        for rep, s in enumerate(seeds)
+        for v, scenario in sf.variants.items()
+    ]
+    return jobs, scenarios, seeds
+
+
+def _check_folder(out: Path, sf: ScenarioFile, seed: int) -> None:
+    manifest = out / "manifest.json"
+    if not manifest.exists():
+        return
+    old = json.loads(manifest.read_text())
+    if old.get("scenario_digest") != sf.digest or old.get("seed") != seed:
+        raise OutputConflict(
+            f"{out} holds results of scenario digest {old.get('scenario_digest')} with seed "
+            f"{old.get('seed')}, not {sf.digest} with seed {seed}; choose another --out"
+        )
+
+
+def run_compare(
+    path: str | Path,
+    *,
+    replications: int,
+    out: Path,
+    workers: int = 2,
+    dask: str | None = None,
+    events: bool = False,
+    seed: int = 0,
+    report: bool = True,
+    on_progress: Callable[[int, int], None] | None = None,
+    on_start: Callable[[int, int], None] | None = None,
+) -> CompareResult:
+    """Run (or resume) a comparison and write its results and report.
+
+    Args:
+        path: Scenario file.
+        replications: Replications per variant.
+        out: Output folder.
+        workers: Worker processes.
+        dask: Dask scheduler address or ``"local"``.
+        events: Also store every run's event log.
+        seed: Root seed of the replication seeds.
+        report: Write the comparison report.
+        on_progress: Progress callback (runs done in a chunk, failures in it).
+        on_start: Called with (jobs in total, jobs already done) before running.
+    """
+    sf = load_file(path)
+    _check_folder(out, sf, seed)
+    jobs, scenarios, seeds = compare_jobs(sf, replications, seed)
+    started = dt.datetime.now(dt.UTC)
+    manifest = {
+        "kind": "compare",
+        "scenario_file": str(path),
+        "scenario_digest": sf.digest,
+        "scenario_text": sf.text,
+        "variants": list(sf.variants),
+        "baseline": sf.baseline,
+        "replications": replications,
+        "seed": seed,
+        "seeds": seeds,
+        "executor": "dask" if dask else ("processes" if workers > 1 else "serial"),
+        "dask_address": dask,
+        "workers": workers,
+        "events": events,
+        "started": started.isoformat(),
+        "status": "running",
+        **provenance(),
+    }
+    out.mkdir(parents=True, exist_ok=True)
+    atomic_write_json(manifest, out / "manifest.json")
+    t0 = time.perf_counter()
+    outcome = batch.execute(
+        jobs,
+        scenarios,
+        out,
+        workers=workers,
+        dask=dask,
+        series=True,
+        events=events,
+        on_progress=on_progress,
+        on_start=on_start,
+    )
+    counts = batch.finalize(out)
+    seconds = time.perf_counter() - t0
+    manifest.update(
+        {
+            "finished": dt.datetime.now(dt.UTC).isoformat(),
+            "status": "complete" if outcome.failed == 0 else "complete with failures",
+            "seconds": round(seconds, 3),
+            "rows": counts,
+            "runs_ok": counts["runs"],
+            "runs_failed": counts["failures"],
+        }
+    )
+    atomic_write_json(manifest, out / "manifest.json")
+    report_path = None
+    if report and counts["runs"]:
+        from sim.report import write_compare_report
+
+        report_path = write_compare_report(out, sf)
+    return CompareResult(out, outcome, report_path, seconds)
