@@ -184,7 +184,7 @@ class WorkingGroupModel(mesa.Model):
         """A summit: proposals surge; a deal adds progress if the sequencing gap is small."""
         self.surge_until = week + self.params.proposals.summit_surge_weeks - 1
         gap = abs(self.state.position[Q] - self.dprk.position[Q])
-        if deal_possible and gap < self.params.dprk.sequencing_tolerance:
+        if deal_possible and gap < self.params.dprk.deal_tolerance:
             self.dprk.dpi = min(1.0, self.dprk.dpi + self.params.dprk.deal_gain)
             self.log("summit_deal", "DPRK", detail=name)
 

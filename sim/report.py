@@ -139,8 +139,9 @@ def fan_figure(series: pd.DataFrame, variants: list[str], path: Path) -> Path:
             ax.fill_between(q.index, q[0.25], q[0.75], color=c, alpha=0.25)
             ax.plot(q.index, q[0.5], color=c, label=v)
         ax.set_title(label, fontsize=10)
+        ax.xaxis.set_major_locator(mdates.YearLocator())
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-    axes.flat[0].legend(fontsize=8)
+    axes.flat[-1].legend(fontsize=8, loc="upper left")
     fig.suptitle("Weekly series: median, 50% and 90% bands over replications")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
@@ -169,7 +170,9 @@ def write_compare_report(out: Path, sf: ScenarioFile) -> Path:
         f"# Comparison: {sf.variant(None).name}",
         "",
         f"Scenario file `{sf.path}` (digest {sf.digest}); variants: "
-        + ", ".join(f"`{v}` ({sf.descriptions.get(v, '')}; n={n.get(v, 0)})" for v in variants)
+        + ", ".join(
+            f"`{v}` ({sf.descriptions.get(v, '').rstrip('.')}; n={n.get(v, 0)})" for v in variants
+        )
         + ". All variants share each replication's seed (common random numbers). Intervals "
         "are percentile bootstrap 95% intervals of the mean over replications.",
         "",

@@ -921,6 +921,14 @@ class Dprk(Section):
         "w_Q: a sequencing gap below this allows progress/a deal.",
         "judgement",
     )
+    deal_tolerance: float = param(
+        0.2,
+        0.0,
+        1.0,
+        "position units",
+        "A summit yields a deal only if the US-DPRK sequencing gap is below this.",
+        "judgement: Hanoi ended without a deal on sequencing",
+    )
     deal_gain: float = param(
         0.2,
         0.0,
