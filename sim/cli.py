@@ -11,7 +11,7 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import pandas as pd
 import typer
@@ -185,23 +185,7 @@ def compare(
     from sim.compare import run_compare
 
     out = out or Path("results") / f"compare-{file.stem}"
-    progress = _progress()
-    task = progress.add_task("runs", total=None)
-
-    def started(total: int, skipped: int) -> None:
-        progress.update(task, total=total, completed=skipped)
-        if skipped:
-            out_console.print(f"resuming: {skipped} of {total} runs already done in {out}")
-
-    failed = 0
-
-    def advance(n: int, n_failed: int) -> None:
-        nonlocal failed
-        failed += n_failed
-        progress.update(
-            task, advance=n, description=f"runs ({failed} failed)" if failed else "runs"
-        )
-
+    progress, started, advance = _tracker(out)
     try:
         with progress:
             result = run_compare(
@@ -227,6 +211,71 @@ def compare(
     if o.failed:
         err_console.print(f"{o.failed} runs failed: see {out / 'failures.parquet'}")
         raise typer.Exit(1)
+
+
+@app.command()
+def experiment(
+    file: Annotated[Path, typer.Argument(help="Experiment file (YAML).", show_default=False)],
+    workers: Annotated[int, typer.Option("--workers", "-w", help="Worker processes.", min=1)] = 2,
+    dask: Annotated[
+        str | None,
+        typer.Option("--dask", help="Dask scheduler address, or 'local' to start a LocalCluster."),
+    ] = None,
+    quick: Annotated[
+        bool, typer.Option("--quick", help="Tiny version (the file's 'quick' sizes).")
+    ] = False,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Output folder (default results/<name>).")
+    ] = None,
+) -> None:
+    """Run a sweep or sensitivity analysis declared in an experiment file.
+
+    Every design point runs the treatment and control variants with shared seeds; the
+    report gives effects with intervals, Sobol or Morris indices and tornado charts.
+    Rerunning the same command resumes an interrupted experiment.
+    """
+    from sim.experiment import load_experiment, run_experiment
+
+    exp = load_experiment(file, quick=quick)
+    out = out or Path("results") / f"experiment-{exp.spec.name}{'-quick' if quick else ''}"
+    progress, started, advance = _tracker(out)
+    try:
+        with progress:
+            outcome, report = run_experiment(
+                exp, out, workers=workers, dask=dask, on_progress=advance, on_start=started
+            )
+    except KeyboardInterrupt:
+        err_console.print(f"interrupted: finished runs are saved in {out}; rerun to resume")
+        raise typer.Exit(130) from None
+    out_console.print(
+        f"{outcome.ok} runs done, {outcome.skipped} resumed, {outcome.failed} failed; "
+        f"{len(exp.points)} design points"
+    )
+    if report:
+        out_console.print(f"Report: [bold]{report}[/bold]")
+    if outcome.failed:
+        err_console.print(f"{outcome.failed} runs failed: see {out / 'failures.parquet'}")
+        raise typer.Exit(1)
+
+
+def _tracker(out: Path) -> tuple[Progress, Any, Any]:
+    """A progress bar and the callbacks that feed it."""
+    progress = _progress()
+    task = progress.add_task("runs", total=None)
+    failed = 0
+
+    def started(total: int, skipped: int) -> None:
+        progress.update(task, total=total, completed=skipped)
+        if skipped:
+            out_console.print(f"resuming: {skipped} of {total} runs already done in {out}")
+
+    def advance(n: int, n_failed: int) -> None:
+        nonlocal failed
+        failed += n_failed
+        label = f"runs ({failed} failed)" if failed else "runs"
+        progress.update(task, advance=n, description=label)
+
+    return progress, started, advance
 
 
 class RateColumn(ProgressColumn):

@@ -272,3 +272,92 @@ def _check_points(
                 for m in unknown
             ],
         )
+
+
+def experiment_digest(exp: Experiment) -> str:
+    """A short hash of the experiment spec and its scenario file (keys resumable runs)."""
+    import hashlib
+
+    payload = exp.spec.model_dump_json() + exp.scenarios.digest
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+def experiment_jobs(exp: Experiment) -> tuple[list[Any], dict[str, Any], list[int]]:
+    """Jobs for every point x (treatment, control) x replication, seeds shared (CRN)."""
+    from sim import batch
+
+    spec = exp.spec
+    seeds = batch.replication_seeds(spec.seed, spec.replications)
+    digest = experiment_digest(exp)
+    scenarios: dict[str, Any] = {}
+    jobs = []
+    for pt in exp.points:
+        for variant in (spec.treatment, spec.control):
+            name = f"{digest}:{pt.index}:{variant}"
+            scenarios[name] = apply_overrides(exp.scenarios.variant(variant), pt.values)
+            jobs += [
+                batch.Job({"point": pt.index, "variant": variant, "replication": r}, name, s)
+                for r, s in enumerate(seeds)
+            ]
+    return jobs, scenarios, seeds
+
+
+def run_experiment(
+    exp: Experiment,
+    out: Path,
+    *,
+    workers: int = 2,
+    dask: str | None = None,
+    on_progress: Any = None,
+    on_start: Any = None,
+) -> tuple[Any, Path | None]:
+    """Run (or resume) an experiment through the batch machinery and write its report.
+
+    Returns:
+        The batch outcome and the report path (None when no run succeeded).
+    """
+    import datetime as dt
+
+    import pandas as pd
+
+    from sim import batch
+    from sim.sensitivity import write_report
+    from sim.store import atomic_write_json, provenance
+
+    jobs, scenarios, seeds = experiment_jobs(exp)
+    manifest = {
+        "kind": "experiment",
+        "experiment_file": str(exp.path),
+        "experiment_text": exp.text,
+        "experiment_digest": experiment_digest(exp),
+        "scenario_digest": exp.scenarios.digest,
+        "points": [{"index": p.index, "label": p.label, "values": p.values} for p in exp.points],
+        "replications": exp.spec.replications,
+        "seed": exp.spec.seed,
+        "seeds": seeds,
+        "workers": workers,
+        "executor": "dask" if dask else ("processes" if workers > 1 else "serial"),
+        "started": dt.datetime.now(dt.UTC).isoformat(),
+        **provenance(),
+    }
+    out.mkdir(parents=True, exist_ok=True)
+    atomic_write_json(manifest, out / "manifest.json")
+    outcome = batch.execute(
+        jobs,
+        scenarios,
+        out,
+        workers=workers,
+        dask=dask,
+        series=False,
+        on_progress=on_progress,
+        on_start=on_start,
+    )
+    counts = batch.finalize(out)
+    manifest.update({"finished": dt.datetime.now(dt.UTC).isoformat(), "rows": counts})
+    atomic_write_json(manifest, out / "manifest.json")
+    if not counts["runs"]:
+        return outcome, None
+    runs = pd.read_parquet(out / "runs.parquet")
+    values = pd.DataFrame([{"point": p.index, **p.values} for p in exp.points])
+    runs = runs.merge(values, on="point", how="left")
+    return outcome, write_report(exp, runs, out)

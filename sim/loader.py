@@ -175,9 +175,13 @@ def _resolve_base(
     parent_path = (path.parent / parent).resolve()
     if parent_path in seen or parent_path == path.resolve():
         raise ScenarioError(str(path), [f"extends: '{parent}' leads to a cycle"])
-    parent_base, parent_text = _resolve_base(
-        parent_path, _read_yaml(parent_path), (*seen, path.resolve())
-    )
+    try:
+        parent_base, parent_text = _resolve_base(
+            parent_path, _read_yaml(parent_path), (*seen, path.resolve())
+        )
+    except ScenarioError as exc:
+        problems = [f"extends {exc.source}: {p}" for p in exc.problems]
+        raise ScenarioError(str(path), problems) from None
     return deep_merge(parent_base, scenario), parent_text + "\n---\n" + text
 
 
