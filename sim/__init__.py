@@ -10,14 +10,39 @@ scenario file, run it, and read the outcomes::
     result.metrics["surprises"], result.events_frame().head()
 """
 
+from typing import TYPE_CHECKING, Any
+
 from sim.errors import RunError, ScenarioError, WgsimError
-from sim.loader import ScenarioFile, load_file, load_scenario
-from sim.model import WorkingGroupModel
-from sim.overrides import apply_overrides
-from sim.runner import RunResult, run
-from sim.scenario import Scenario
+
+if TYPE_CHECKING:
+    from sim.loader import ScenarioFile, load_file, load_scenario
+    from sim.model import WorkingGroupModel
+    from sim.overrides import apply_overrides
+    from sim.runner import RunResult, run
+    from sim.scenario import Scenario
 
 __version__ = "0.1.0"
+
+_LAZY = {
+    "ScenarioFile": "sim.loader",
+    "load_file": "sim.loader",
+    "load_scenario": "sim.loader",
+    "WorkingGroupModel": "sim.model",
+    "apply_overrides": "sim.overrides",
+    "RunResult": "sim.runner",
+    "run": "sim.runner",
+    "Scenario": "sim.scenario",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import public names on first use, so light commands don't pay for Mesa's import."""
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'sim' has no attribute {name!r}")
+
 
 __all__ = [
     "RunError",

@@ -13,7 +13,6 @@ import time
 from pathlib import Path
 from typing import Annotated, Any
 
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -116,6 +115,8 @@ def run(
     ] = None,
 ) -> None:
     """Run one scenario variant once: summary table, Parquet outputs and a timeline figure."""
+    import pandas as pd
+
     from sim import plots
     from sim.runner import run as run_once
     from sim.store import atomic_write_json, atomic_write_parquet, provenance

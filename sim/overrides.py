@@ -31,7 +31,12 @@ def parse_path(path: str) -> list[str | int]:
         if not part:
             raise ScenarioError("override", [f"'{path}': empty path component"])
         matches = list(_TOKEN.finditer(part))
-        if not matches or "".join(m.group(0) for m in matches) != part or matches[0].group(2):
+        if (
+            not matches
+            or "".join(m.group(0) for m in matches) != part
+            or matches[0].group(2)
+            or any(m.group(1) for m in matches[1:])  # a name may not follow an index: a[1]b
+        ):
             raise ScenarioError("override", [f"'{path}': malformed path component '{part}'"])
         for m in matches:
             tokens.append(m.group(1) if m.group(1) else int(m.group(2)))

@@ -34,7 +34,9 @@ def _numeric(annotation) -> bool:
     args = [a for a in typing.get_args(annotation) if a is not type(None)]
     if annotation in (int, float):
         return True
-    return bool(args) and typing.get_origin(annotation) is not tuple and all(_numeric(a) for a in args)
+    return (
+        bool(args) and typing.get_origin(annotation) is not tuple and all(_numeric(a) for a in args)
+    )
 
 
 def test_defaults_form_a_valid_scenario_that_round_trips():
@@ -186,7 +188,13 @@ def _effect(**kw):
         ({"kind": "border", "closed": True}, sc.BorderEffect),
         ({"kind": "domestic_pressure", "delta": -0.1}, sc.DomesticPressureEffect),
         (
-            {"kind": "actor", "actor": "mou", "attribute": "salience", "dimension": "E", "value": 1},
+            {
+                "kind": "actor",
+                "actor": "mou",
+                "attribute": "salience",
+                "dimension": "E",
+                "value": 1,
+            },
             sc.ActorEffect,
         ),
         ({"kind": "leadership_window", "us_consent": 0.8}, sc.LeadershipWindowEffect),
@@ -210,7 +218,13 @@ def test_effects_are_told_apart_by_kind(data, cls):
             "takes no dimension",
         ),
         (
-            {"kind": "actor", "actor": "mou", "attribute": "position", "dimension": "S", "value": 2},
+            {
+                "kind": "actor",
+                "actor": "mou",
+                "attribute": "position",
+                "dimension": "S",
+                "value": 2,
+            },
             "must be in [0, 1]",
         ),
         (
@@ -218,7 +232,10 @@ def test_effects_are_told_apart_by_kind(data, cls):
             "no patience_weeks",
         ),
         ({"kind": "actor", "actor": "mou", "attribute": "clout", "value": 6}, "[0, 5]"),
-        ({"kind": "actor", "actor": "mou", "attribute": "patience_weeks", "value": 0.5}, "[1, 104]"),
+        (
+            {"kind": "actor", "actor": "mou", "attribute": "patience_weeks", "value": 0.5},
+            "[1, 104]",
+        ),
         ({"kind": "actor", "actor": "dprk", "attribute": "clout", "value": 1}, "actor"),
     ],
 )

@@ -1,0 +1,97 @@
+"""The batch engine: same rows serially, in processes and on Dask; failures; resume."""
+
+import pandas as pd
+import pytest
+
+from sim import batch
+from sim.compare import compare_jobs, run_compare
+
+KEYS = ["variant", "replication"]
+
+
+@pytest.fixture(scope="module")
+def jobs(historical):
+    return compare_jobs(historical, 6, seed=9)
+
+
+def _execute(jobs, tmp_path, name, **kw):
+    jobs_, scenarios, _ = jobs
+    out = tmp_path / name
+    outcome = batch.execute(jobs_, scenarios, out, **kw)
+    batch.finalize(out)
+    runs = pd.read_parquet(out / "runs.parquet").sort_values(KEYS, ignore_index=True)
+    series = pd.read_parquet(out / "series.parquet").sort_values([*KEYS, "week"], ignore_index=True)
+    return outcome, runs, series
+
+
+def test_replication_seeds_are_prefix_stable():
+    assert batch.replication_seeds(3, 5) == batch.replication_seeds(3, 8)[:5]
+    assert batch.replication_seeds(3, 5) != batch.replication_seeds(4, 5)
+
+
+def test_chunk_sizes():
+    assert batch.chunk_size(10, 2) == 5
+    assert batch.chunk_size(1000, 2) == 63
+    assert batch.chunk_size(100, 2) == 25
+
+
+def test_common_random_numbers(jobs):
+    jobs_, _, seeds = jobs
+    by_rep = {}
+    for j in jobs_:
+        by_rep.setdefault(j.keys["replication"], set()).add(j.seed)
+    assert all(len(s) == 1 for s in by_rep.values())
+    assert [next(iter(by_rep[r])) for r in range(6)] == seeds
+
+
+def test_serial_processes_and_dask_give_identical_rows(jobs, tmp_path):
+    _, serial, s_series = _execute(jobs, tmp_path, "serial", workers=1)
+    _, procs, p_series = _execute(jobs, tmp_path, "procs", workers=2)
+    _, dask, d_series = _execute(jobs, tmp_path, "dask", workers=2, dask="local")
+    assert len(serial) == 12
+    pd.testing.assert_frame_equal(serial, procs)
+    pd.testing.assert_frame_equal(serial, dask)
+    pd.testing.assert_frame_equal(s_series, p_series)
+    pd.testing.assert_frame_equal(s_series, d_series)
+
+
+def test_failures_are_recorded_and_the_batch_goes_on(jobs, tmp_path):
+    jobs_, scenarios, _ = jobs
+    bad = batch.Job({"variant": "historical", "replication": 99}, jobs_[0].scenario, -1)
+    out = tmp_path / "fail"
+    outcome = batch.execute([*jobs_, bad], scenarios, out, workers=2)
+    batch.finalize(out)
+    assert outcome.failed == 1 and outcome.ok == 12
+    failures = pd.read_parquet(out / "failures.parquet")
+    assert failures.loc[0, "replication"] == 99
+    assert "seed -1" in failures.loc[0, "error"]
+    assert "Traceback" in failures.loc[0, "traceback"]
+
+
+def test_interrupted_batch_resumes_without_duplicates(historical, tmp_path):
+    jobs_, scenarios, _ = compare_jobs(historical, 60, seed=2)
+    out = tmp_path / "resume"
+    calls = []
+
+    def interrupt(n, failed):
+        calls.append(n)
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        batch.execute(jobs_, scenarios, out, workers=1, series=False, on_progress=interrupt)
+    done = batch.done_keys(out)
+    assert len(done) == calls[0] < len(jobs_)
+    outcome = batch.execute(jobs_, scenarios, out, workers=1, series=False)
+    assert outcome.skipped == len(done)
+    batch.finalize(out)
+    runs = pd.read_parquet(out / "runs.parquet")
+    assert len(runs) == len(jobs_) == runs["run_key"].nunique()
+
+
+def test_partial_temporary_files_are_ignored(historical, tmp_path):
+    out = tmp_path / "tmpfiles"
+    (out / "parts").mkdir(parents=True)
+    (out / "parts" / ".runs-000000.parquet.abc.tmp").write_bytes(b"half a file")
+    result = run_compare(historical.path, replications=2, out=out, workers=1, report=False, seed=1)
+    assert result.outcome.ok == 4
+    assert not list(out.rglob("*.tmp"))

@@ -1,0 +1,39 @@
+import numpy as np
+import pytest
+
+from sim.stats import bootstrap_ci, kaplan_meier, paired_difference
+
+
+def test_paired_difference_uses_finite_pairs():
+    rng = np.random.default_rng(0)
+    mean, lo, hi, n = paired_difference(
+        np.array([3.0, 5.0, np.nan, 7.0]), np.array([1.0, 2.0, 3.0, 4.0]), rng
+    )
+    assert n == 3
+    assert mean == pytest.approx((2 + 3 + 3) / 3)
+    assert lo <= mean <= hi
+
+
+def test_bootstrap_interval_narrows_with_n():
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=2000)
+    _, lo, hi = bootstrap_ci(x[:50], rng)
+    _, lo2, hi2 = bootstrap_ci(x, rng)
+    assert hi2 - lo2 < hi - lo
+
+
+def test_kaplan_meier_hand_computed():
+    # durations 2, 3(censored), 4, 4, 5(censored)
+    km = kaplan_meier(np.array([2, 3, 4, 4, 5.0]), np.array([1, 0, 1, 1, 0], bool))
+    assert list(km.times) == [2.0, 4.0]
+    assert km.survival[0] == pytest.approx(4 / 5)
+    assert km.survival[1] == pytest.approx(4 / 5 * (1 - 2 / 3))
+    assert km.at(1) == 1.0 and km.at(3) == pytest.approx(0.8)
+    assert km.median() == 4.0
+    assert (km.n, km.events) == (5, 3)
+
+
+def test_kaplan_meier_all_censored_and_nan():
+    km = kaplan_meier(np.array([5.0, np.nan]), np.array([False, True]))
+    assert km.n == 1 and km.events == 0
+    assert km.at(100) == 1.0 and np.isnan(km.median())
