@@ -27,6 +27,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from sim.model import SERIES_COLUMNS
 from sim.runner import run
 from sim.scenario import Scenario
 from sim.store import atomic_write_parquet
@@ -81,12 +82,14 @@ class ChunkResult:
 def run_chunk(chunk: Chunk) -> ChunkResult:
     """Run a chunk's jobs; failures are recorded with their traceback, not raised.
 
-    This is the task function sent to worker processes and Dask workers.
+    This is the task function sent to worker processes and Dask workers. Weekly series of
+    the whole chunk are assembled into one frame at the end (cheaper than one per run).
     """
     rows: list[dict[str, Any]] = []
-    series: list[pd.DataFrame] = []
+    series: list[tuple[Job, list[tuple[float, ...]]]] = []
     events: list[pd.DataFrame] = []
     failures: list[dict[str, Any]] = []
+    start = None
     for job in chunk.jobs:
         ident = {**job.keys, "seed": job.seed, "run_key": job.key}
         try:
@@ -106,15 +109,16 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
             )
             continue
         rows.append({**ident, **res.metrics})
+        start = res.start
         if chunk.series:
-            series.append(_with_keys(res.series_frame(), job))
+            series.append((job, res.series))
         if chunk.events:
             events.append(_with_keys(res.events_frame(), job))
     out = ChunkResult(chunk.index, n_ok=len(rows), n_failed=len(failures))
     out.frames["runs"] = pd.DataFrame(rows)
     out.frames["failures"] = pd.DataFrame(failures)
-    if series:
-        out.frames["series"] = pd.concat(series, ignore_index=True)
+    if series and start is not None:
+        out.frames["series"] = _series_frame(series, start)
     if events:
         out.frames["events"] = pd.concat(events, ignore_index=True)
     return out
@@ -123,6 +127,23 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
 def _with_keys(df: pd.DataFrame, job: Job) -> pd.DataFrame:
     for i, (k, v) in enumerate({**job.keys, "seed": job.seed}.items()):
         df.insert(i, k, v)
+    return df
+
+
+def _series_frame(series: list[tuple[Job, list[tuple[float, ...]]]], start: Any) -> pd.DataFrame:
+    """One frame of the weekly series of many runs, with their key columns and dates."""
+    lengths = [len(rows) for _, rows in series]
+    values = np.asarray([row for _, rows in series for row in rows], dtype=float)
+    df = pd.DataFrame(values, columns=list(SERIES_COLUMNS))
+    df["week"] = df["week"].astype(int)
+    keys = {**series[0][0].keys, "seed": 0}
+    for i, k in enumerate(keys):
+        col = [job.seed if k == "seed" else job.keys[k] for job, _ in series]
+        df.insert(
+            i, k, np.repeat(np.asarray(col, dtype=object if k == "variant" else None), lengths)
+        )
+    date = pd.Timestamp(start) + pd.to_timedelta((df["week"] - 1) * 7, unit="D")
+    df.insert(len(keys) + 1, "date", date)
     return df
 
 
@@ -340,7 +361,11 @@ def _results(chunks: list[Chunk], workers: int, dask: str | None) -> Iterator[Ch
 
 
 def _process_results(chunks: list[Chunk], workers: int) -> Iterator[ChunkResult]:
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+    # A fork server that has imported the model forks each worker: workers start in
+    # milliseconds instead of re-importing Mesa, and no threads of this process are forked.
+    ctx = get_context("forkserver")
+    ctx.set_forkserver_preload(["sim.batch"])
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
         pending: set[Future[ChunkResult]] = set()
         queue = list(reversed(chunks))
         try:

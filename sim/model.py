@@ -28,7 +28,16 @@ from sim.agents import (
 )
 from sim.bargaining import bargaining_round, effective_position, weighted_mean
 from sim.channels import BilateralChannel, DgTalks, WgPhase, WorkingGroup, legitimacy_step
-from sim.proposals import ROUTE_NAMES, TERMINAL, Proposal, ProposalFactory, Route, Status, poisson
+from sim.proposals import (
+    ROUTE_NAMES,
+    TERMINAL,
+    Proposal,
+    ProposalFactory,
+    Route,
+    Status,
+    pick,
+    poisson,
+)
 from sim.shocks import schedule_shocks
 
 SERIES_COLUMNS = (
@@ -138,12 +147,18 @@ class WorkingGroupModel(mesa.Model):
         self.dprk = Dprk(self, a.dprk, s.dprk)
         self.un = Un1718Committee(self, s.un)
         self.rok: tuple[RokActor, ...] = (self.blue_house, self.mofa, self.mou)
-        self._refresh_rok_weights()
+        self.refresh_rok()
 
     def _build_channels(self, s: sc.Scenario) -> None:
         self.wg = WorkingGroup(s.working_group, s.legitimacy)
         self.dg = DgTalks(s.working_group.successor)
         self.channels = [BilateralChannel(c) for c in s.channels]
+        self.contact_rate = 0.0
+        self.contact_edges: list[tuple[BilateralChannel, float]] = []
+        for ch in self.channels:
+            if ch.rate > 0.0:
+                self.contact_rate += ch.rate
+                self.contact_edges.append((ch, self.contact_rate))
 
     def _schedule(self, s: sc.Scenario) -> None:
         self._shocks = schedule_shocks(self, s.shocks)
@@ -208,8 +223,14 @@ class WorkingGroupModel(mesa.Model):
         self.wg.establish(week)
         self.log("wg_created", "WG", detail=why)
 
-    def _refresh_rok_weights(self) -> None:
+    def refresh_rok(self) -> None:
+        """Recompute the ROK's effective position and weights after its actors change.
+
+        Positions, saliences and clouts change only in bargaining rounds and through shocks,
+        so the weekly phases read these cached values.
+        """
         rok = self.rok
+        self.rok_position, self.rok_weights = effective_position(rok)
         self.blue_house.alliance_bar = weighted_mean([a.alliance_weight for a in rok], rok)
         patience = weighted_mean([a.patience_weeks for a in rok], rok)
         self.blue_house.discount = 1.0 - 1.0 / patience
@@ -264,7 +285,7 @@ class WorkingGroupModel(mesa.Model):
             self.log("mou_challenge", "MOU", detail=f"calls to readjust the WG; {winner} prevails")
             if self.wg.active:
                 self.wk_ch += 1
-        self._refresh_rok_weights()
+        self.refresh_rok()
 
     def _route_new(self, week: int) -> None:
         for p in self.inbox:
@@ -321,18 +342,18 @@ class WorkingGroupModel(mesa.Model):
             self._wg_meeting(week)
         if self.dg.meeting_due(week):
             self._dg_meeting(week)
+        # Contacts: one Poisson count at the channels' summed rate, each contact then on a
+        # channel chosen in proportion to its rate (same distribution as one count each).
         rnd = self.random
-        for ch in self.channels:
-            for _ in range(poisson(rnd, ch.rate)):
-                self._contact(ch, week)
+        for _ in range(poisson(rnd, self.contact_rate)):
+            self._contact(pick(self.contact_edges, rnd.random() * self.contact_rate), week)
         self.info_quality *= 1.0 - self.params.information.decay
 
     def _learn(self) -> None:
         self.info_quality += self.params.information.learning * (1.0 - self.info_quality)
 
     def _consulted(self) -> None:
-        x_rok, weights = effective_position(self.rok)
-        self.state.drift(x_rok, weights)
+        self.state.drift(self.rok_position, self.rok_weights)
 
     def _wg_meeting(self, week: int) -> None:
         wg = self.wg
@@ -371,7 +392,7 @@ class WorkingGroupModel(mesa.Model):
             self._nsc_clearance(ch)
             return
         self._learn()
-        x_rok = effective_position(self.rok)[0][E]
+        x_rok = self.rok_position[E]
         psi = self.params.information.disclosure * (1.0 - abs(x_rok - self.state.position[E]))
         rnd = self.random
         for p in self.dprk_pending:
@@ -665,7 +686,7 @@ class WorkingGroupModel(mesa.Model):
     # --- phase 10: record -----------------------------------------------------------------
 
     def _record(self, week: int) -> None:
-        x_rok = effective_position(self.rok)[0][E]
+        x_rok = self.rok_position[E]
         x_us = self.state.position[E]
         gap = abs(x_rok - x_us)
         if week == 1:

@@ -140,6 +140,14 @@ def geometric(rnd: random.Random, p: float) -> int:
     return max(1, math.ceil(math.log1p(-u) / math.log1p(-p)))
 
 
+def pick[T](cumulative: list[tuple[T, float]], u: float) -> T:
+    """The first item whose cumulative weight exceeds ``u`` (the last one if none does)."""
+    for item, edge in cumulative:
+        if u < edge:
+            return item
+    return cumulative[-1][0]
+
+
 class ProposalFactory:
     """Creates proposals of each type from the scenario's table (MECHANISMS §2.2).
 
@@ -166,6 +174,7 @@ class ProposalFactory:
             for t in (spec.types.get(code),)
         ]
         self.by_type = {row[0]: row for row in self.table}
+        self._by_origins: dict[tuple[str, ...], tuple[float, list[tuple[str, float]]]] = {}
 
     def _value(self, mean: float) -> float:
         x = mean * (1.0 + self.spread * (2.0 * self.rnd.random() - 1.0))
@@ -201,11 +210,27 @@ class ProposalFactory:
         return p
 
     def generate(self, week: int, multiplier: float, origins: tuple[str, ...]) -> list[Proposal]:
-        """This week's new proposals from ``origins``: Poisson(rate * multiplier) per type."""
+        """This week's new proposals from ``origins``: Poisson(rate * multiplier) per type.
+
+        Drawn as one Poisson count at the summed rate, each item then taking a type with
+        probability proportional to its rate (the same distribution, fewer draws).
+        """
+        mix = self._by_origins.get(origins)
+        if mix is None:
+            mix = self._mixture(origins)
+        total, cumulative = mix
+        n = poisson(self.rnd, total * multiplier)
         out: list[Proposal] = []
-        rnd = self.rnd
+        for _ in range(n):
+            out.append(self.make(pick(cumulative, self.rnd.random() * total), week))
+        return out
+
+    def _mixture(self, origins: tuple[str, ...]) -> tuple[float, list[tuple[str, float]]]:
+        total = 0.0
+        cumulative = []
         for code, origin, rate, *_ in self.table:
             if origin in origins and rate > 0.0:
-                for _ in range(poisson(rnd, rate * multiplier)):
-                    out.append(self.make(code, week))
-        return out
+                total += rate
+                cumulative.append((code, total))
+        self._by_origins[origins] = (total, cumulative)
+        return total, cumulative

@@ -90,6 +90,11 @@ def apply_effect(model: WorkingGroupModel, effect: sc.Effect, week: int, name: s
 
 
 def _set_actor(model: WorkingGroupModel, effect: sc.ActorEffect) -> None:
+    _change_actor(model, effect)
+    model.refresh_rok()
+
+
+def _change_actor(model: WorkingGroupModel, effect: sc.ActorEffect) -> None:
     actor = model.actor(effect.actor)
     match effect.attribute:
         case "position" | "salience":

@@ -95,3 +95,17 @@ def test_partial_temporary_files_are_ignored(historical, tmp_path):
     result = run_compare(historical.path, replications=2, out=out, workers=1, report=False, seed=1)
     assert result.outcome.ok == 4
     assert not list(out.rglob("*.tmp"))
+
+
+def test_events_and_series_carry_their_keys(historical, tmp_path):
+    out = tmp_path / "ev"
+    run_compare(historical.path, replications=3, out=out, workers=1, events=True, report=False)
+    events = pd.read_parquet(out / "events.parquet")
+    assert set(events["replication"]) == {0, 1, 2}
+    assert set(events["variant"]) == {"historical", "no-group"}
+    assert (events["kind"] == "wg_meeting").any()
+    series = pd.read_parquet(out / "series.parquet")
+    assert len(series) == 6 * historical.variant(None).calendar.n_weeks
+    first = series[(series["variant"] == "no-group") & (series["replication"] == 2)]
+    assert first["date"].iloc[0] == pd.Timestamp("2018-06-11")
+    assert first["seed"].nunique() == 1

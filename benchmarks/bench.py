@@ -1,0 +1,163 @@
+"""wgsim benchmark: speed per run against a bare Mesa model, parallel efficiency, memory.
+
+Run with ``make bench`` (or ``python benchmarks/bench.py --quick``). Every figure that is
+compared is measured in this process, interleaved in rounds, so the ratios hold on a
+shared, noisy machine even when absolute times drift.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from bare_mesa import run_bare  # noqa: E402
+
+from sim import batch  # noqa: E402
+from sim.compare import compare_jobs  # noqa: E402
+from sim.loader import load_file  # noqa: E402
+from sim.runner import run  # noqa: E402
+
+SCENARIO = ROOT / "scenarios" / "historical.yaml"
+
+
+def per_run_seconds(n: int, rounds: int) -> dict[str, float]:
+    """Median-of-rounds seconds per run: series, summary-only, bare Mesa (interleaved)."""
+    scenario = load_file(SCENARIO).variant("historical")
+    weeks = scenario.calendar.n_weeks
+    n_agents = 6  # State, MOFA, MOU, Blue House, DPRK, UN 1718 Committee
+    timings: dict[str, list[float]] = {"series": [], "summary": [], "bare": []}
+    run(scenario, 0)
+    run_bare(0, weeks, n_agents)
+    for r in range(rounds):
+        seeds = range(r * n, (r + 1) * n)
+        for key, fn in (
+            ("series", lambda s: run(scenario, s)),
+            ("summary", lambda s: run(scenario, s, series=False)),
+            ("bare", lambda s: run_bare(s, weeks, n_agents)),
+        ):
+            t0 = time.perf_counter()
+            for s in seeds:
+                fn(s)
+            timings[key].append((time.perf_counter() - t0) / n)
+    return {k: sorted(v)[len(v) // 2] for k, v in timings.items()}
+
+
+def serial_batch_rate(replications: int) -> float:
+    """Runs/s of a batch in this process alone (one core, the same work the workers do)."""
+    sf = load_file(SCENARIO)
+    jobs, scenarios, _ = compare_jobs(sf, replications, seed=321)
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        batch.execute(jobs, scenarios, Path(tmp), workers=1, series=True)
+        return len(jobs) / (time.perf_counter() - t0)
+
+
+def parallel_efficiency(replications: int, serial_rate: float) -> dict[str, float]:
+    """Runs/s with 2 workers (processes, Dask) over twice the one-core rate."""
+    sf = load_file(SCENARIO)
+    jobs, scenarios, _ = compare_jobs(sf, replications, seed=123)
+    out: dict[str, float] = {}
+    from dask.distributed import LocalCluster
+
+    cluster = LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        host="127.0.0.1",
+    )
+    for name, dask in (("processes", None), ("dask", cluster.scheduler_address)):
+        with tempfile.TemporaryDirectory() as tmp:
+            # warm-up batch: worker start-up is not part of the steady-state rate
+            batch.execute(jobs[:8], scenarios, Path(tmp) / "warm", workers=2, dask=dask)
+            t0 = time.perf_counter()
+            batch.execute(jobs, scenarios, Path(tmp) / "b", workers=2, dask=dask, series=True)
+            rate = len(jobs) / (time.perf_counter() - t0)
+        out[name] = rate / (2 * serial_rate)
+        out[f"{name}_rate"] = rate
+    cluster.close()
+    return out
+
+
+def peak_memory(replications: int) -> float:
+    """Peak RSS (MiB) of a process running a comparison batch of ``replications``."""
+    code = (
+        "import resource, tempfile, pathlib\n"
+        "from sim import batch\nfrom sim.compare import compare_jobs\n"
+        "from sim.loader import load_file\n"
+        f"sf = load_file({str(SCENARIO)!r})\n"
+        f"jobs, sc, _ = compare_jobs(sf, {replications}, seed=5)\n"
+        "with tempfile.TemporaryDirectory() as t:\n"
+        "    batch.execute(jobs, sc, pathlib.Path(t), workers=2, series=True)\n"
+        "    batch.finalize(pathlib.Path(t))\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return float(res.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    """Measure and print the table (and JSON with --json)."""
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--quick", action="store_true", help="Fewer runs (noisier).")
+    ap.add_argument("--json", type=Path, help="Also write the figures to this JSON file.")
+    args = ap.parse_args()
+    n, rounds = (20, 3) if args.quick else (100, 5)
+    t = per_run_seconds(n, rounds)
+    rate_series, rate_summary = 1 / t["series"], 1 / t["summary"]
+    reps = 100 if args.quick else 300
+    eff = parallel_efficiency(reps, serial_batch_rate(reps))
+    small, large = (200, 2000) if args.quick else (1000, 10000)
+    mem_small, mem_large = peak_memory(small // 2), peak_memory(large // 2)
+    rows = [
+        ("runs/s/core, weekly series", f"{rate_series:.0f}", ">= 150", rate_series >= 150),
+        ("runs/s/core, summary only", f"{rate_summary:.0f}", ">= 250", rate_summary >= 250),
+        ("bare Mesa runs/s/core (6 agents, 10 reporters)", f"{1 / t['bare']:.0f}", "", None),
+        (
+            "cost per run / bare Mesa (series)",
+            f"{t['series'] / t['bare']:.2f}",
+            "<= 1.00",
+            t["series"] <= t["bare"],
+        ),
+        (
+            "parallel efficiency, 2 processes",
+            f"{eff['processes']:.0%}",
+            ">= 90%",
+            eff["processes"] >= 0.9,
+        ),
+        ("parallel efficiency, Dask 2 workers", f"{eff['dask']:.0%}", ">= 90%", eff["dask"] >= 0.9),
+        (f"peak memory {small} runs (MiB)", f"{mem_small:.0f}", "", None),
+        (f"peak memory {large} runs (MiB)", f"{mem_large:.0f}", "", None),
+        (
+            "memory ratio large/small",
+            f"{mem_large / mem_small:.2f}",
+            "<= 1.20",
+            mem_large / mem_small <= 1.2,
+        ),
+    ]
+    width = max(len(r[0]) for r in rows)
+    print(f"{'measure':<{width}}  {'value':>8}  {'target':>8}  result")
+    for name, value, target, ok in rows:
+        verdict = "" if ok is None else ("pass" if ok else "FAIL")
+        print(f"{name:<{width}}  {value:>8}  {target:>8}  {verdict}")
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                {"per_run_seconds": t, "efficiency": eff, "memory_mib": [mem_small, mem_large]},
+                indent=2,
+            )
+        )
+    _ = resource  # the child processes measure their own peak
+
+
+if __name__ == "__main__":
+    main()
