@@ -101,6 +101,14 @@ def schema() -> None:
 
 
 @app.command()
+def parameters() -> None:
+    """Print the parameter reference (Markdown) generated from the schema."""
+    from sim.paramdoc import parameters_markdown
+
+    sys.stdout.write(parameters_markdown())
+
+
+@app.command()
 def run(
     file: FileArg,
     variant: Annotated[

@@ -101,8 +101,14 @@ class Calendar(Section):
 class RokActor(Section):
     """A South Korean actor in the KTAB-lite bargaining (Blue House, MOFA or MOU)."""
 
-    position: Vec3 = Field(description="Position on (S, E, Q), each in [0, 1].")
-    salience: Vec3 = Field(description="Salience of (S, E, Q), each in [0, 1].")
+    position: Vec3 = Field(
+        description="Position on (S, E, Q), each in [0, 1].",
+        json_schema_extra={"unit": "position units", "prior": "expert coding, MECHANISMS §2.1"},
+    )
+    salience: Vec3 = Field(
+        description="Salience of (S, E, Q), each in [0, 1].",
+        json_schema_extra={"unit": "salience units", "prior": "expert coding, MECHANISMS §2.1"},
+    )
     clout: float = Field(ge=0.0, le=5.0, description="Clout in ROK bargaining (relative units).")
     alliance_weight: Unit = Field(
         description="Weight on alliance costs (Snyder's fear of abandonment), 0..1."
