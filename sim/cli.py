@@ -287,6 +287,42 @@ def _tracker(out: Path) -> tuple[Progress, Any, Any]:
     return progress, started, advance
 
 
+@app.command()
+def calibrate(
+    spec: Annotated[Path, typer.Argument(help="Calibration spec (YAML).", show_default=False)],
+    dask: Annotated[
+        str | None,
+        typer.Option("--dask", help="Dask scheduler address, or 'local' to start a LocalCluster."),
+    ] = None,
+    workers: Annotated[int, typer.Option("--workers", "-w", help="Worker processes.", min=1)] = 2,
+    quick: Annotated[
+        bool, typer.Option("--quick", help="A tiny run (the spec's 'quick').")
+    ] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Output folder (default results/calibration)."),
+    ] = None,
+) -> None:
+    """Fit the free parameters to the documented episodes by ABC-SMC (pyabc).
+
+    Writes the posterior database and summary, calibrated.yaml (posterior medians and
+    90% intervals) and fit_report.md. Rerunning continues from the database.
+    """
+    from sim.calibrate import calibrate as run_calibration
+
+    out = out or Path("results") / ("calibration-quick" if quick else "calibration")
+    summary = run_calibration(
+        spec, out, quick=quick, workers=workers, dask=dask, log=out_console.print
+    )
+    out_console.print(
+        f"{summary['simulations']} particles, {summary['generations']} generations, "
+        f"acceptance {summary['acceptance_rate']:.1%}, {summary['wall_seconds']:.0f} s"
+    )
+    out_console.print(
+        f"Posterior and report in [bold]{out}[/bold] (fit_report.md, calibrated.yaml)"
+    )
+
+
 class RateColumn(ProgressColumn):
     """Runs per second of a progress task."""
 

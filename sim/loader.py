@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import itertools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,9 +28,10 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from sim.errors import ScenarioError
+from sim.overrides import parse_path
 from sim.scenario import Scenario
 
-TOP_LEVEL_KEYS = ("extends", "scenario", "variants")
+TOP_LEVEL_KEYS = ("extends", "scenario", "calibrated", "variants")
 VARIANT_KEYS = ("description", "overrides")
 BASE_VARIANT = "base"
 
@@ -162,27 +164,71 @@ def _read_yaml(path: Path) -> dict[str, Any]:
 def _resolve_base(
     path: Path, raw: dict[str, Any], seen: tuple[Path, ...]
 ) -> tuple[dict[str, Any], str]:
-    """The base scenario mapping of ``raw`` with its ``extends`` chain applied."""
+    """The base scenario mapping of ``raw``: its ``extends`` chain, own values, calibration."""
     text = path.read_text(encoding="utf-8")
     scenario = raw.get("scenario") or {}
     if not isinstance(scenario, dict):
         raise ScenarioError(str(path), [f"scenario: expected a mapping, got {scenario!r}"])
+    base: dict[str, Any] = {}
     parent = raw.get("extends")
-    if parent is None:
-        return scenario, text
-    if not isinstance(parent, str):
-        raise ScenarioError(str(path), [f"extends: expected a file name, got {parent!r}"])
-    parent_path = (path.parent / parent).resolve()
-    if parent_path in seen or parent_path == path.resolve():
-        raise ScenarioError(str(path), [f"extends: '{parent}' leads to a cycle"])
+    if parent is not None:
+        if not isinstance(parent, str):
+            raise ScenarioError(str(path), [f"extends: expected a file name, got {parent!r}"])
+        parent_path = (path.parent / parent).resolve()
+        if parent_path in seen or parent_path == path.resolve():
+            raise ScenarioError(str(path), [f"extends: '{parent}' leads to a cycle"])
+        try:
+            base, parent_text = _resolve_base(
+                parent_path, _read_yaml(parent_path), (*seen, path.resolve())
+            )
+        except ScenarioError as exc:
+            problems = [f"extends {exc.source}: {p}" for p in exc.problems]
+            raise ScenarioError(str(path), problems) from None
+        text = parent_text + "\n---\n" + text
+    base = deep_merge(base, scenario)
+    calibrated = raw.get("calibrated")
+    if calibrated is not None:
+        base, cal_text = _apply_calibrated(path, calibrated, base)
+        text += "\n---\n" + cal_text
+    return base, text
+
+
+def _apply_calibrated(path: Path, name: Any, base: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """Set every calibrated parameter's posterior median (``calibrated: FILE``)."""
+    if not isinstance(name, str):
+        raise ScenarioError(str(path), [f"calibrated: expected a file name, got {name!r}"])
+    cal_path = path.parent / name
+    if not cal_path.is_file():
+        raise ScenarioError(str(path), [f"calibrated: file not found: {cal_path}"])
+    cal_text = cal_path.read_text(encoding="utf-8")
     try:
-        parent_base, parent_text = _resolve_base(
-            parent_path, _read_yaml(parent_path), (*seen, path.resolve())
-        )
-    except ScenarioError as exc:
-        problems = [f"extends {exc.source}: {p}" for p in exc.problems]
-        raise ScenarioError(str(path), problems) from None
-    return deep_merge(parent_base, scenario), parent_text + "\n---\n" + text
+        doc = yaml.safe_load(cal_text)
+        params = doc["parameters"]
+        values = {p: spec["median"] for p, spec in params.items()}
+    except (yaml.YAMLError, KeyError, TypeError, AttributeError) as exc:
+        raise ScenarioError(
+            str(path), [f"calibrated: {cal_path} is not a calibration result ({exc})"]
+        ) from None
+    out = copy.deepcopy(base)
+    for p, value in values.items():
+        try:
+            _set_partial(out, parse_path(p), value)
+        except (KeyError, IndexError, TypeError):
+            raise ScenarioError(
+                str(path), [f"calibrated: {cal_path}: cannot set '{p}' in this scenario"]
+            ) from None
+    return out, cal_text
+
+
+def _set_partial(data: dict[str, Any], tokens: list[str | int], value: Any) -> None:
+    """Set ``value`` at ``tokens`` in a partial scenario mapping, creating mappings."""
+    node: Any = data
+    for tok, nxt in itertools.pairwise(tokens):
+        if isinstance(tok, int):
+            node = node[tok]
+        else:
+            node = node.setdefault(tok, [] if isinstance(nxt, int) else {})
+    node[tokens[-1]] = value
 
 
 def _variant_spec(name: str, spec: Any) -> tuple[dict[str, Any], str, list[str]]:

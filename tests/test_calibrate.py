@@ -1,0 +1,89 @@
+"""The calibration pipeline end to end (quick), resume, and calibrated scenarios."""
+
+import shutil
+
+import pytest
+import yaml
+from conftest import ROOT
+
+from sim.calibrate import CalibrationError, ScaledDistance, load_spec, weighted_quantile
+from sim.errors import ScenarioError
+from sim.loader import load_file
+
+SPEC = ROOT / "calibration" / "historical.yaml"
+
+
+def test_scaled_distance():
+    d = ScaledDistance({"a": 2.0, "b": 0.5})
+    assert d({"a": 3.0, "b": 1.0}, {"a": 1.0, "b": 1.5}) == pytest.approx((1 + 1) ** 0.5)
+
+
+def test_weighted_quantile():
+    x = [1.0, 2.0, 3.0]
+    assert weighted_quantile(x, [1, 1, 1], 0.5) == pytest.approx(2.0)
+    assert weighted_quantile(x, [0.0, 0.0, 1.0], 0.5) == pytest.approx(3.0)
+
+
+def test_spec_paths_are_checked(tmp_path):
+    spec, scenario, _ = load_spec(SPEC)
+    assert len(spec.parameters) >= 9 and scenario.name == "historical"
+    bad = yaml.safe_load(SPEC.read_text())
+    bad["parameters"][0]["path"] = "us.nope"
+    bad["scenario"] = str(ROOT / "scenarios" / "historical.yaml")
+    bad["episodes"] = str(ROOT / "calibration" / "episodes.yaml")
+    f = tmp_path / "spec.yaml"
+    f.write_text(yaml.safe_dump(bad))
+    with pytest.raises(ScenarioError, match=r"us\.nope"):
+        load_spec(f)
+    bad["parameters"][0] = {"path": "us.win_set", "low": 0.9, "high": 0.1, "target": "T4"}
+    f.write_text(yaml.safe_dump(bad))
+    with pytest.raises(CalibrationError, match="must be below"):
+        load_spec(f)
+
+
+def test_quick_calibration_end_to_end_and_resume(tmp_path):
+    from sim.calibrate import calibrate
+
+    out = tmp_path / "cal"
+    summary = calibrate(SPEC, out, quick=True, workers=2)
+    assert summary["generations"] == 2
+    for name in (
+        "posterior.db",
+        "posterior.csv",
+        "posterior_summary.csv",
+        "calibrated.yaml",
+        "fit_report.md",
+        "targets.png",
+        "marginals.png",
+        "pairs.png",
+        "timeline_calibrated.png",
+    ):
+        assert (out / name).exists(), name
+    doc = yaml.safe_load((out / "calibrated.yaml").read_text())
+    for path, value in doc["parameters"].items():
+        assert value["q05"] <= value["q95"], path
+    report = (out / "fit_report.md").read_text()
+    assert "hit rate" in report and "T8" in report
+    again = calibrate(SPEC, out, quick=True, workers=2)
+    assert again["simulations"] == summary["simulations"], "a finished run is not redone"
+
+    # a scenario file can use the calibrated medians
+    scen = tmp_path / "s.yaml"
+    shutil.copy(out / "calibrated.yaml", tmp_path / "calibrated.yaml")
+    scen.write_text(
+        f"extends: {ROOT / 'scenarios' / 'historical.yaml'}\ncalibrated: calibrated.yaml\n"
+    )
+    s = load_file(scen).variant(None)
+    median = doc["parameters"]["us.nsc_passthrough"]["median"]
+    assert s.us.nsc_passthrough == pytest.approx(median)
+
+
+def test_calibrated_key_errors(tmp_path):
+    scen = tmp_path / "s.yaml"
+    scen.write_text("calibrated: nothing.yaml\n")
+    with pytest.raises(ScenarioError, match="file not found"):
+        load_file(scen)
+    (tmp_path / "c.yaml").write_text("parameters: {us.nope: {median: 1}}\n")
+    scen.write_text("calibrated: c.yaml\n")
+    with pytest.raises(ScenarioError, match=r"us\.nope"):
+        load_file(scen)
