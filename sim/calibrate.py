@@ -250,7 +250,9 @@ def _write_outputs(
     df, w = history.get_distribution(m=0, t=history.max_t)
     df = df.copy()
     df["weight"] = w
-    df.to_csv(out / "posterior.csv", index=False)
+    df.rename(columns={p.key: p.path for p in spec.parameters}).to_csv(
+        out / "posterior.csv", index=False
+    )
     rows = []
     calibrated: dict[str, Any] = {}
     for p in spec.parameters:

@@ -184,6 +184,13 @@ def compare(
     ] = None,
     events: Annotated[bool, typer.Option("--events", help="Also store every event log.")] = False,
     seed: Annotated[int, typer.Option("--seed", "-s", help="Root seed.", min=0)] = 0,
+    posterior: Annotated[
+        Path | None,
+        typer.Option(
+            "--posterior",
+            help="Calibration posterior (posterior.csv): each replication draws its parameters.",
+        ),
+    ] = None,
 ) -> None:
     """Compare every variant of FILE over N replications with common random numbers.
 
@@ -205,6 +212,7 @@ def compare(
                 dask=dask,
                 events=events,
                 seed=seed,
+                posterior=posterior,
                 on_progress=advance,
                 on_start=started,
             )

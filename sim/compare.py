@@ -36,32 +36,53 @@ class CompareResult:
 
 
 def compare_jobs(
-    sf: ScenarioFile, replications: int, seed: int
+    sf: ScenarioFile, replications: int, seed: int, posterior: Path | None = None
 ) -> tuple[list[batch.Job], dict[str, Scenario], list[int]]:
-    """Jobs for every variant x replication, with shared replication seeds."""
+    """Jobs for every variant x replication, with shared replication seeds.
+
+    With a posterior, replication r of every variant uses the r-th parameter draw.
+    """
     seeds = batch.replication_seeds(seed, replications)
-    scenarios = {f"{sf.digest}:{v}": s for v, s in sf.variants.items()}
-    jobs = [
-        batch.Job(
-            {"scenario": scenario.name, "variant": v, "replication": rep},
-            f"{sf.digest}:{v}",
-            s,
-        )
-        for rep, s in enumerate(seeds)
-        for v, scenario in sf.variants.items()
-    ]
+    if posterior is None:
+        scenarios = {f"{sf.digest}:{v}": s for v, s in sf.variants.items()}
+        jobs = [
+            batch.Job(
+                {"scenario": scenario.name, "variant": v, "replication": rep},
+                f"{sf.digest}:{v}",
+                s,
+            )
+            for rep, s in enumerate(seeds)
+            for v, scenario in sf.variants.items()
+        ]
+        return jobs, scenarios, seeds
+    from sim.overrides import apply_overrides
+    from sim.posterior import draw_overrides, load_posterior, posterior_digest
+
+    draws = draw_overrides(load_posterior(posterior), sf.variant(None), replications, seed)
+    tag = f"{sf.digest}:{posterior_digest(posterior)}"
+    scenarios = {}
+    jobs = []
+    for rep, (s, values) in enumerate(zip(seeds, draws, strict=True)):
+        for v, scenario in sf.variants.items():
+            name = f"{tag}:{v}:{rep}"
+            scenarios[name] = apply_overrides(scenario, values)
+            jobs.append(
+                batch.Job({"scenario": scenario.name, "variant": v, "replication": rep}, name, s)
+            )
     return jobs, scenarios, seeds
 
 
-def _check_folder(out: Path, sf: ScenarioFile, seed: int) -> None:
+def _check_folder(out: Path, sf: ScenarioFile, seed: int, posterior: str | None) -> None:
     manifest = out / "manifest.json"
     if not manifest.exists():
         return
     old = json.loads(manifest.read_text())
-    if old.get("scenario_digest") != sf.digest or old.get("seed") != seed:
+    now = (sf.digest, seed, posterior)
+    before = (old.get("scenario_digest"), old.get("seed"), old.get("posterior_digest"))
+    if before != now:
         raise OutputConflict(
-            f"{out} holds results of scenario digest {old.get('scenario_digest')} with seed "
-            f"{old.get('seed')}, not {sf.digest} with seed {seed}; choose another --out"
+            f"{out} holds results of (scenario digest, seed, posterior) {before}, not {now}; "
+            "choose another --out"
         )
 
 
@@ -75,6 +96,7 @@ def run_compare(
     events: bool = False,
     seed: int = 0,
     report: bool = True,
+    posterior: Path | None = None,
     on_progress: Callable[[int, int], None] | None = None,
     on_start: Callable[[int, int], None] | None = None,
 ) -> CompareResult:
@@ -91,10 +113,18 @@ def run_compare(
         report: Write the comparison report.
         on_progress: Progress callback (runs done in a chunk, failures in it).
         on_start: Called with (jobs in total, jobs already done) before running.
+        posterior: A calibration posterior (posterior.csv): each replication draws its
+            parameters from it.
     """
     sf = load_file(path)
-    _check_folder(out, sf, seed)
-    jobs, scenarios, seeds = compare_jobs(sf, replications, seed)
+    post_digest = None
+    if posterior is not None:
+        from sim.posterior import load_posterior, posterior_digest
+
+        load_posterior(posterior)
+        post_digest = posterior_digest(posterior)
+    _check_folder(out, sf, seed, post_digest)
+    jobs, scenarios, seeds = compare_jobs(sf, replications, seed, posterior)
     started = dt.datetime.now(dt.UTC)
     manifest = {
         "kind": "compare",
@@ -106,6 +136,8 @@ def run_compare(
         "replications": replications,
         "seed": seed,
         "seeds": seeds,
+        "posterior": str(posterior) if posterior else None,
+        "posterior_digest": post_digest,
         "executor": "dask" if dask else ("processes" if workers > 1 else "serial"),
         "dask_address": dask,
         "workers": workers,

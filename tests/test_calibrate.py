@@ -87,3 +87,39 @@ def test_calibrated_key_errors(tmp_path):
     scen.write_text("calibrated: c.yaml\n")
     with pytest.raises(ScenarioError, match=r"us\.nope"):
         load_file(scen)
+
+
+def test_posterior_draws_feed_comparisons(tmp_path, historical):
+    import pandas as pd
+
+    from sim.compare import compare_jobs, run_compare
+    from sim.posterior import PosteriorError, draw_overrides
+
+    post = tmp_path / "posterior.csv"
+    pd.DataFrame(
+        {
+            "us.nsc_passthrough": [0.2, 0.8],
+            "working_group.first_meeting_lag_weeks": [2.4, 4.6],
+            "weight": [0.5, 0.5],
+        }
+    ).to_csv(post, index=False)
+    draws = draw_overrides(pd.read_csv(post), historical.variant(None), 40, seed=1)
+    assert {d["us.nsc_passthrough"] for d in draws} == {0.2, 0.8}
+    assert {d["working_group.first_meeting_lag_weeks"] for d in draws} == {2, 5}
+    jobs, scenarios, _ = compare_jobs(historical, 6, 1, post)
+    by_rep = {}
+    for j in jobs:
+        by_rep.setdefault(j.keys["replication"], set()).add(
+            scenarios[j.scenario].us.nsc_passthrough
+        )
+    assert all(len(v) == 1 for v in by_rep.values()), "variants share a replication's draw"
+    assert len(set().union(*by_rep.values())) == 2
+    out = tmp_path / "cmp"
+    result = run_compare(
+        historical.path, replications=3, out=out, workers=1, posterior=post, report=False
+    )
+    assert result.outcome.ok == 6
+    bad = tmp_path / "bad.csv"
+    pd.DataFrame({"us.nope": [1.0], "weight": [1.0]}).to_csv(bad, index=False)
+    with pytest.raises(PosteriorError, match="not a scenario field"):
+        draw_overrides(pd.read_csv(bad), historical.variant(None), 2, seed=1)
