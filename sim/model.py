@@ -464,7 +464,7 @@ class WorkingGroupModel(mesa.Model):
                     p.wg_attributed = True
                     self.wk_vetoes += 1
                     self.wk_flags += 1
-                    if p.sigma < self.un_threshold:
+                    if p.sigma < self.un_threshold and not p.dispute_checked:
                         self._check_dispute(p, "vetoed through the WG")
                 self._after_veto(p, week)
 

@@ -151,13 +151,26 @@ def _mutate(data, path, how, value):
     return out
 
 
-@settings(database=None, max_examples=200, deadline=None)
+@settings(database=None, max_examples=150, deadline=None)
 @given(
     st.sampled_from(PATHS),
     st.sampled_from(["replace", "delete", "add_key", "wrap", "stringify", "negate"]),
     values,
 )
 def test_mutations_of_a_valid_scenario_never_crash_the_loader(path, how, value):
+    load_text(dump(_mutate(HISTORICAL, path, how, value)))
+
+
+SHALLOW = [p for p in PATHS if len(p) <= 3]  # sections, variants and their specs
+
+
+@settings(database=None, max_examples=150, deadline=None)
+@given(
+    st.sampled_from(SHALLOW),
+    st.sampled_from(["replace", "delete", "add_key", "wrap", "stringify", "negate"]),
+    values,
+)
+def test_mutations_of_sections_and_variants_never_crash_the_loader(path, how, value):
     load_text(dump(_mutate(HISTORICAL, path, how, value)))
 
 
@@ -175,7 +188,7 @@ def test_repeated_mutations_never_crash_the_loader(mutations):
 
 def test_the_unmutated_scenario_loads():
     load_text(dump(HISTORICAL))
-    assert len(PATHS) > 100
+    assert len(PATHS) > 100 and ("variants", "no-group", "overrides") in SHALLOW
 
 
 BASE = load_file(SCENARIOS / "historical.yaml").variant(None)
