@@ -399,6 +399,29 @@ class Un1718Committee(Actor):
         p.un_cosponsored = cosponsored
         self.due.setdefault(week + lag, []).append(p)
 
+    def cosponsor_pending(self, week: int) -> list[Proposal]:
+        """The US co-sponsors requests already pending; the decision may come sooner.
+
+        Each request not yet co-sponsored gets a co-sponsored lag drawn from ``week``;
+        its decision week becomes the earlier of the two. Returns the requests taken up.
+        """
+        taken: list[Proposal] = []
+        moved: dict[int, list[Proposal]] = {}
+        for due, items in list(self.due.items()):
+            keep = []
+            for p in items:
+                if p.un_cosponsored:
+                    keep.append(p)
+                    continue
+                p.un_cosponsored = True
+                lag = 1 + geometric(self.model.random, 1.0 / self.p.lag_cosponsored_weeks)
+                moved.setdefault(min(due, week + lag), []).append(p)
+                taken.append(p)
+            self.due[due] = keep
+        for due, items in moved.items():
+            self.due.setdefault(due, []).extend(items)
+        return taken
+
     def decide(self, week: int) -> list[tuple[Proposal, bool]]:
         """This week's decisions: (proposal, approved)."""
         items = self.due.pop(week, None)

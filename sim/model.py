@@ -220,8 +220,19 @@ class WorkingGroupModel(mesa.Model):
         self._establish(self._agreed_week, "the allies agree to set up the working group")
 
     def _establish(self, week: int, why: str) -> None:
+        """Set the WG up; it takes over the items waiting for ad hoc consultation."""
         self.wg.establish(week)
         self.log("wg_created", "WG", detail=why)
+        waiting, self.bilateral_queue = self.bilateral_queue, []
+        for p in waiting:
+            if p.terminal:
+                continue
+            p.route = Route.WG
+            self.wg.queue.append(p)
+            self.log("routed", "Blue House", p, "taken over by the new working group")
+        for p in self.un.cosponsor_pending(week):
+            p.route = Route.WG
+            self.log("routed", "Blue House", p, "exemption request taken up by the working group")
 
     def refresh_rok(self) -> None:
         """Recompute the ROK's effective position and weights after its actors change.
@@ -323,6 +334,8 @@ class WorkingGroupModel(mesa.Model):
             case Route.UNILATERAL:
                 p.status = Status.DPRK_PENDING
                 self.dprk_pending.append(p)
+                if p.a > 0.0 and not p.us_informed:
+                    self._detect(p, week)  # going ahead alone is announced: it may surprise
             case Route.SHELVED:
                 p.status = Status.SHELVED
                 p.t_done = week
@@ -561,17 +574,22 @@ class WorkingGroupModel(mesa.Model):
             self.counts["implemented"] += 1
             self.delivered_per_week[week] += 1
             self.log("implemented", "Blue House" if p.origin == "BH" else "MOU", p)
-            if p.a > 0.0 and not p.us_informed:
+            if p.a > 0.0 and not p.us_informed and not p.surprised:
                 self._detect(p, week)
         self.accepted.clear()
         self._sweep(week)
 
     def _detect(self, p: Proposal, week: int) -> None:
-        """US-side friction: an undisclosed alliance-sensitive move surprises w.p. a(1-q)."""
+        """US-side friction: an undisclosed alliance-sensitive move surprises w.p. a(1-q).
+
+        Checked when the Blue House announces going ahead alone and when an item is
+        implemented; an item surprises the US at most once.
+        """
         detected = self.random.random() < p.a * (1.0 - self.info_quality)
         if p.route == Route.UNILATERAL:
             self.blue_house.detection.add(week, 1.0 if detected else 0.0)
         if detected:
+            p.surprised = True
             self.counts["surprises"] += 1
             self.state.surprised()
             self.log("surprise", "State", p, f"the US was not told of '{p.label}'")

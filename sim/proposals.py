@@ -106,6 +106,7 @@ class Proposal:
     wg_attributed: bool = False
     exempted: bool = False
     dispute_checked: bool = False
+    surprised: bool = False
     un_cosponsored: bool = False
 
     @property

@@ -167,13 +167,17 @@ def test_the_event_log_agrees_with_the_counters(stem, variant, seed):
         if pid:
             assert by_id[pid].type == ptype and week >= by_id[pid].t_created
     for e in events:  # friction events concern the right items
-        if e[1] == "surprise":
+        if e[1] == "surprise":  # when going alone is announced, or at implementation
             p = by_id[e[3]]
-            assert p.a > 0 and not p.us_informed and p.status == Status.IMPLEMENTED
-            assert p.t_done == e[0]
+            assert p.a > 0 and p.surprised
+            announced = p.route == Route.UNILATERAL and e[0] >= p.t_routed
+            implemented = p.status == Status.IMPLEMENTED and p.t_done == e[0]
+            assert announced or (implemented and not p.us_informed)
         if e[1] == "dispute":
             p = by_id[e[3]]
             assert p.dispute_checked and p.sigma < scenario_of(stem, variant).proposals.un_threshold
+    surprised_ids = [e[3] for e in events if e[1] == "surprise"]
+    assert len(surprised_ids) == len(set(surprised_ids)), "an item surprises at most once"
     for e in events:  # the WG co-sponsors UN requests; ad hoc channels do not
         if e[1] == "un_submitted" and e[5] in ("wg", "bilateral"):
             assert (e[6] == "co-sponsored") == (e[5] == "wg"), e
@@ -430,8 +434,12 @@ def test_surprises_occur_with_probability_a_times_one_minus_q():
     for seed in range(16):
         r = run(scenario, seed, series=False)
         for p in r.proposals:
-            if p.status == Status.IMPLEMENTED and p.a > 0 and not p.us_informed:
-                prob = p.a * 0.5
+            # checked when going alone is announced and again at implementation
+            checks = (p.route == Route.UNILATERAL) + (
+                p.status == Status.IMPLEMENTED and not p.us_informed
+            )
+            if p.a > 0 and checks:
+                prob = 1 - (1 - p.a * 0.5) ** checks
                 expected += prob
                 variance += prob * (1 - prob)
         observed += r.metrics["surprises"]
