@@ -109,12 +109,21 @@ class RokActor(Section):
         description="Salience of (S, E, Q), each in [0, 1].",
         json_schema_extra={"unit": "salience units", "prior": "expert coding, MECHANISMS §2.1"},
     )
-    clout: float = Field(ge=0.0, le=5.0, description="Clout in ROK bargaining (relative units).")
+    clout: float = Field(
+        ge=0.0,
+        le=5.0,
+        description="Clout in ROK bargaining (relative units).",
+        json_schema_extra={"unit": "relative clout", "prior": "expert coding, MECHANISMS §2.1"},
+    )
     alliance_weight: Unit = Field(
-        description="Weight on alliance costs (Snyder's fear of abandonment), 0..1."
+        description="Weight on alliance costs (Snyder's fear of abandonment), 0..1.",
+        json_schema_extra={"unit": "weight 0-1", "prior": "MECHANISMS §2.1-2.2 (expert coding)"},
     )
     patience_weeks: float = Field(
-        ge=1.0, le=104.0, description="Patience P in weeks; discount per week is 1 - 1/P."
+        ge=1.0,
+        le=104.0,
+        description="Patience P in weeks; discount per week is 1 - 1/P.",
+        json_schema_extra={"unit": "weeks", "prior": "judgement (expert coding of patience)"},
     )
 
 
@@ -128,7 +137,11 @@ class UsActor(Section):
         default=(0.9, 0.5, 0.9), description="Salience of (S, E, Q), each in [0, 1]."
     )
     clout: float = Field(
-        default=1.0, ge=0.0, le=5.0, description="Clout against the ROK in the drift weight pi_ROK."
+        default=1.0,
+        ge=0.0,
+        le=5.0,
+        description="Clout against the ROK in the drift weight pi_ROK.",
+        json_schema_extra={"unit": "relative clout", "prior": "expert coding, MECHANISMS §2.1"},
     )
 
 
@@ -178,14 +191,30 @@ class ProposalType(Section):
     """How proposals of one type arise and what they carry."""
 
     rate_per_week: float = Field(
-        ge=0.0, le=5.0, description="Poisson arrival rate lambda (1/week)."
+        ge=0.0,
+        le=5.0,
+        description="Poisson arrival rate lambda (1/week).",
+        json_schema_extra={
+            "unit": "1/week",
+            "prior": "set per type or channel in scenario files; T5/T6 pin them",
+        },
     )
     sanction_load: Unit = Field(
-        description="Sanctions load sigma; >= the UN threshold needs an exemption."
+        description="Sanctions load sigma; >= the UN threshold needs an exemption.",
+        json_schema_extra={"unit": "sanctions load", "prior": "MECHANISMS §2.2"},
     )
-    alliance_sensitivity: Unit = Field(description="Alliance sensitivity a: surprise weight.")
-    value_rok: Unit = Field(description="Mean value v to the Blue House.")
-    value_dprk: Unit = Field(description="Mean value w to the DPRK.")
+    alliance_sensitivity: Unit = Field(
+        description="Alliance sensitivity a: surprise weight.",
+        json_schema_extra={"unit": "weight 0-1", "prior": "MECHANISMS §2.1-2.2 (expert coding)"},
+    )
+    value_rok: Unit = Field(
+        description="Mean value v to the Blue House.",
+        json_schema_extra={"unit": "value units", "prior": "judgement"},
+    )
+    value_dprk: Unit = Field(
+        description="Mean value w to the DPRK.",
+        json_schema_extra={"unit": "value units", "prior": "judgement"},
+    )
     origin: Literal["MOU", "BH", "NGO"] = Field(description="Who generates items of this type.")
 
 
@@ -586,7 +615,13 @@ class Channel(Section):
 
     name: str = Field(min_length=1, description="Who talks, e.g. 'Kang-Pompeo'.")
     contacts_per_week: float = Field(
-        ge=0.0, le=5.0, description="lambda_c: Poisson rate of contacts (1/week)."
+        ge=0.0,
+        le=5.0,
+        description="lambda_c: Poisson rate of contacts (1/week).",
+        json_schema_extra={
+            "unit": "1/week",
+            "prior": "set per type or channel in scenario files; T5/T6 pin them",
+        },
     )
     via_nsc: bool = Field(
         description="True if the US end is the NSC, so disclosures reach State only with "
@@ -1081,7 +1116,11 @@ class TrackEffect(Section):
     kind: Literal["track"]
     open: bool = Field(description="True opens the track, false closes it.")
     close_after_weeks: int | None = Field(
-        default=None, ge=1, le=104, description="If set, the opened track closes again after this."
+        default=None,
+        ge=1,
+        le=104,
+        description="If set, the opened track closes again after this.",
+        json_schema_extra={"unit": "weeks", "prior": "the shock's source"},
     )
 
 
@@ -1117,7 +1156,12 @@ class WinSetEffect(Section):
     """The US win-set on sanctions is scaled (e.g. shrinks after Hanoi: h_H)."""
 
     kind: Literal["win_set"]
-    scale: float = Field(gt=0.0, le=2.0, description="Factor applied to us.win_set.")
+    scale: float = Field(
+        gt=0.0,
+        le=2.0,
+        description="Factor applied to us.win_set.",
+        json_schema_extra={"unit": "factor", "prior": "the shock's source"},
+    )
 
 
 class BorderEffect(Section):
@@ -1131,7 +1175,12 @@ class DomesticPressureEffect(Section):
     """ROK domestic pressure changes (e.g. after the 2020 election: Delta D)."""
 
     kind: Literal["domestic_pressure"]
-    delta: float = Field(ge=-2.0, le=2.0, description="Added to the domestic pressure D.")
+    delta: float = Field(
+        ge=-2.0,
+        le=2.0,
+        description="Added to the domestic pressure D.",
+        json_schema_extra={"unit": "index", "prior": "the shock's source"},
+    )
 
 
 class ActorEffect(Section):
@@ -1168,7 +1217,12 @@ class LeadershipWindowEffect(Section):
 
     kind: Literal["leadership_window"]
     us_consent: Unit | None = Field(
-        default=None, description="If set, the new US consent probability p_US_ok."
+        default=None,
+        description="If set, the new US consent probability p_US_ok.",
+        json_schema_extra={
+            "unit": "probability",
+            "prior": "seed 002: the Biden administration agreed to end the WG",
+        },
     )
 
 
