@@ -618,6 +618,15 @@ class WorkingGroupModel(mesa.Model):
                     if not p.dispute_checked and p.sigma < self.un_threshold:
                         self._check_dispute(p, f"pending {age} weeks in the WG")
         self.in_flight = keep
+        # Stalled items leave the queues, so they neither count toward an ad hoc meeting
+        # (queue_trigger) nor get reviewed.
+        wg = self.wg
+        if len(wg.queue) and any(p.terminal for p in wg.queue):
+            wg.queue = [p for p in wg.queue if not p.terminal]
+        if any(p.terminal for p in self.bilateral_queue):
+            self.bilateral_queue = [p for p in self.bilateral_queue if not p.terminal]
+        if any(p.terminal for p in self.dg.queue):
+            self.dg.queue = [p for p in self.dg.queue if not p.terminal]
         self.mou.backlog = backlog
         self.overdue = overdue
 
