@@ -94,3 +94,27 @@ def test_unknown_outcome_and_variant(tmp_path):
     f.write_text(base + "treatment: nope\noutcomes: [{metric: friction}]\n")
     with pytest.raises(ExperimentError, match="unknown variant 'nope'"):
         load_experiment(f)
+
+
+def test_quick_experiments_run_end_to_end_and_resume(tmp_path):
+    from sim.experiment import run_experiment
+
+    for name, index_file in (
+        ("scope", None),
+        ("sobol", "sobol_friction.csv"),
+        ("positions", "morris_friction.csv"),
+    ):
+        exp = load_experiment(ROOT / "experiments" / f"{name}.yaml", quick=True)
+        out = tmp_path / name
+        outcome, report = run_experiment(exp, out, workers=1)
+        n_runs = len(exp.points) * 2 * exp.spec.replications
+        assert outcome.ok == n_runs and outcome.failed == 0
+        text = report.read_text()
+        assert f"= {n_runs} runs" in text
+        if index_file:
+            assert (out / index_file).exists()
+            assert "tornado" in text
+        else:
+            assert (out / "sweep_friction.png").exists()
+    again, _ = run_experiment(exp, out, workers=1)
+    assert again.skipped == n_runs and again.ok == 0
