@@ -382,21 +382,29 @@ def _process_results(chunks: list[Chunk], workers: int) -> Iterator[ChunkResult]
             raise
 
 
-def _dask_results(chunks: list[Chunk], workers: int, address: str) -> Iterator[ChunkResult]:
-    from dask.distributed import Client, LocalCluster, as_completed
+def dask_client(address: str, workers: int) -> tuple[Any, Any]:
+    """A Dask client for ``address``, or for a new LocalCluster when it is ``"local"``.
 
-    cluster = None
-    if address == "local":
-        cluster = LocalCluster(
-            n_workers=workers,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            host="127.0.0.1",
-        )
-        client = Client(cluster)
-    else:
-        client = Client(address)
+    Returns the client and the cluster it started (None for an existing scheduler).
+    """
+    from dask.distributed import Client, LocalCluster
+
+    if address != "local":
+        return Client(address), None
+    cluster = LocalCluster(
+        n_workers=workers,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        host="127.0.0.1",
+    )
+    return Client(cluster), cluster
+
+
+def _dask_results(chunks: list[Chunk], workers: int, address: str) -> Iterator[ChunkResult]:
+    from dask.distributed import as_completed
+
+    client, cluster = dask_client(address, workers)
     try:
         futures = client.map(run_chunk, chunks, pure=False)
         for fut in as_completed(futures):

@@ -212,19 +212,9 @@ def _sampler(workers: int, dask: str | None) -> Any:
 
     if dask is None:
         return pyabc.sampler.MulticoreEvalParallelSampler(n_procs=workers)
-    from dask.distributed import Client, LocalCluster
+    from sim.batch import dask_client
 
-    if dask == "local":
-        cluster = LocalCluster(
-            n_workers=workers,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            host="127.0.0.1",
-        )
-        client = Client(cluster)
-    else:
-        client = Client(dask)
+    client, _cluster = dask_client(dask, workers)
     return pyabc.sampler.DaskDistributedSampler(dask_client=client)
 
 

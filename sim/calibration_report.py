@@ -12,6 +12,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from sim.tables import markdown_table
+
 if TYPE_CHECKING:
     from sim.calibrate import CalibrationSpec, Simulator
     from sim.targets import Episodes
@@ -111,15 +113,6 @@ def _pairs_figure(df: pd.DataFrame, spec: CalibrationSpec, path: Path) -> Path:
     return path
 
 
-def _markdown(df: pd.DataFrame) -> str:
-    cols = list(df.columns)
-    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
-    for _, r in df.iterrows():
-        cells = [f"{r[c]:.3g}" if isinstance(r[c], float) else str(r[c]) for c in cols]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
-
-
 def write_fit_report(
     out: Path,
     spec: CalibrationSpec,
@@ -173,7 +166,7 @@ def write_fit_report(
         f"{len(pred)} runs, each from a particle drawn by posterior weight. A hit is a run "
         "whose statistic lies within the tolerance of the documented value.",
         "",
-        _markdown(hits),
+        markdown_table(hits),
         "",
         "![targets](targets.png)",
         "",
@@ -191,7 +184,7 @@ def write_fit_report(
     lines += [
         "## Posterior",
         "",
-        _markdown(table),
+        markdown_table(table),
         "",
         "![marginals](marginals.png)",
         "",
@@ -203,7 +196,7 @@ def write_fit_report(
         "",
         "## Epsilon schedule",
         "",
-        _markdown(pops[["t", "epsilon", "samples"]].astype(float)),
+        markdown_table(pops[["t", "epsilon", "samples"]].astype(float)),
     ]
     path = out / "fit_report.md"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -18,6 +18,7 @@ import pandas as pd
 
 from sim.loader import ScenarioFile
 from sim.stats import bootstrap_ci, kaplan_meier, paired_difference
+from sim.tables import markdown_table
 
 OUTCOMES = (
     ("friction", "friction incidents (surprises + disputes)", "count"),
@@ -149,13 +150,6 @@ def fan_figure(series: pd.DataFrame, variants: list[str], path: Path) -> Path:
     return path
 
 
-def _markdown(df: pd.DataFrame) -> str:
-    cols = list(df.columns)
-    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
-    lines += ["| " + " | ".join(str(r[c]) for c in cols) + " |" for _, r in df.iterrows()]
-    return "\n".join(lines)
-
-
 def write_compare_report(out: Path, sf: ScenarioFile) -> Path:
     """Write ``report.md`` and its figures for a finished comparison in ``out``."""
     from sim import plots
@@ -178,14 +172,14 @@ def write_compare_report(out: Path, sf: ScenarioFile) -> Path:
         "",
         "## Outcomes per variant: mean [95% interval]",
         "",
-        _markdown(outcome_table(runs, variants)),
+        markdown_table(outcome_table(runs, variants)),
         "",
         f"## Paired differences against the baseline `{sf.baseline}`",
         "",
         "Each replication's outcome minus the baseline's outcome with the same seed; n counts "
         "replications where both are defined.",
         "",
-        _markdown(difference_table(runs, sf.baseline, variants)),
+        markdown_table(difference_table(runs, sf.baseline, variants)),
         "",
     ]
     surv = survival_figure(runs, variants, out / "survival.png")

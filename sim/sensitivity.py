@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from sim.stats import bootstrap_ci
+from sim.tables import markdown_table
 
 if TYPE_CHECKING:
     from sim.experiment import Experiment
@@ -158,7 +159,7 @@ def write_report(exp: Experiment, runs: pd.DataFrame, out: Path) -> Path:
         else:
             lines += _global_section(exp, summary, key, out)
     if spec.design.kind in ("points", "grid"):
-        lines += ["## Table: mean and interval per point", "", _markdown(summary)]
+        lines += ["## Table: mean and interval per point", "", markdown_table(summary)]
     report = out / "report.md"
     report.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return report
@@ -199,7 +200,7 @@ def _global_section(exp: Experiment, summary: pd.DataFrame, key: str, out: Path)
         *lines,
         f"![{spec.design.kind} indices]({fig.name})",
         "",
-        _markdown(idx),
+        markdown_table(idx),
         "",
         f"![tornado chart]({tfig.name})",
         "",
@@ -212,17 +213,3 @@ def _title(spec: Any, key: str) -> str:
 
 def _slug(key: str) -> str:
     return key.replace("[", "_").replace("]", "")
-
-
-def _markdown(df: pd.DataFrame) -> str:
-    cols = list(df.columns)
-    out = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
-    for _, row in df.iterrows():
-        out.append("| " + " | ".join(_cell(row[c]) for c in cols) + " |")
-    return "\n".join(out)
-
-
-def _cell(v: Any) -> str:
-    if isinstance(v, float):
-        return "–" if not np.isfinite(v) else f"{v:.3g}"
-    return str(v)
