@@ -382,6 +382,48 @@ def _process_results(chunks: list[Chunk], workers: int) -> Iterator[ChunkResult]
             raise
 
 
+def run_with_manifest(
+    jobs: Sequence[Job],
+    scenarios: dict[str, Scenario],
+    out: Path,
+    manifest: dict[str, Any],
+    **options: Any,
+) -> tuple[BatchOutcome, dict[str, int]]:
+    """Write ``manifest``, execute and finalize the batch, then complete the manifest.
+
+    Args:
+        jobs: All jobs of the batch.
+        scenarios: Scenarios by name.
+        out: Output folder.
+        manifest: Provenance to record (start and finish times, rows and status are added).
+        **options: Passed to :func:`execute`.
+
+    Returns:
+        The execution's counts and the rows per output kind.
+    """
+    import datetime as dt
+    import time
+
+    from sim.store import atomic_write_json
+
+    out.mkdir(parents=True, exist_ok=True)
+    manifest = {**manifest, "started": dt.datetime.now(dt.UTC).isoformat(), "status": "running"}
+    atomic_write_json(manifest, out / "manifest.json")
+    t0 = time.perf_counter()
+    outcome = execute(jobs, scenarios, out, **options)
+    counts = finalize(out)
+    manifest.update(
+        {
+            "finished": dt.datetime.now(dt.UTC).isoformat(),
+            "status": "complete" if outcome.failed == 0 else "complete with failures",
+            "seconds": round(time.perf_counter() - t0, 3),
+            "rows": counts,
+        }
+    )
+    atomic_write_json(manifest, out / "manifest.json")
+    return outcome, counts
+
+
 def dask_client(address: str, workers: int) -> tuple[Any, Any]:
     """A Dask client for ``address``, or for a new LocalCluster when it is ``"local"``.
 

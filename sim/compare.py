@@ -7,7 +7,6 @@ results and writes the comparison report.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import time
 from collections.abc import Callable
@@ -18,7 +17,7 @@ from sim import batch
 from sim.errors import WgsimError
 from sim.loader import ScenarioFile, load_file
 from sim.scenario import Scenario
-from sim.store import atomic_write_json, provenance
+from sim.store import provenance
 
 
 class OutputConflict(WgsimError):
@@ -125,7 +124,6 @@ def run_compare(
         post_digest = posterior_digest(posterior)
     _check_folder(out, sf, seed, post_digest)
     jobs, scenarios, seeds = compare_jobs(sf, replications, seed, posterior)
-    started = dt.datetime.now(dt.UTC)
     manifest = {
         "kind": "compare",
         "scenario_file": str(path),
@@ -142,17 +140,14 @@ def run_compare(
         "dask_address": dask,
         "workers": workers,
         "events": events,
-        "started": started.isoformat(),
-        "status": "running",
         **provenance(),
     }
-    out.mkdir(parents=True, exist_ok=True)
-    atomic_write_json(manifest, out / "manifest.json")
     t0 = time.perf_counter()
-    outcome = batch.execute(
+    outcome, counts = batch.run_with_manifest(
         jobs,
         scenarios,
         out,
+        manifest,
         workers=workers,
         dask=dask,
         series=True,
@@ -160,19 +155,7 @@ def run_compare(
         on_progress=on_progress,
         on_start=on_start,
     )
-    counts = batch.finalize(out)
     seconds = time.perf_counter() - t0
-    manifest.update(
-        {
-            "finished": dt.datetime.now(dt.UTC).isoformat(),
-            "status": "complete" if outcome.failed == 0 else "complete with failures",
-            "seconds": round(seconds, 3),
-            "rows": counts,
-            "runs_ok": counts["runs"],
-            "runs_failed": counts["failures"],
-        }
-    )
-    atomic_write_json(manifest, out / "manifest.json")
     report_path = None
     if report and counts["runs"]:
         from sim.report import write_compare_report

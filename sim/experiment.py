@@ -316,13 +316,11 @@ def run_experiment(
     Returns:
         The batch outcome and the report path (None when no run succeeded).
     """
-    import datetime as dt
-
     import pandas as pd
 
     from sim import batch
     from sim.sensitivity import write_report
-    from sim.store import atomic_write_json, provenance
+    from sim.store import provenance
 
     jobs, scenarios, seeds = experiment_jobs(exp)
     manifest = {
@@ -337,24 +335,19 @@ def run_experiment(
         "seeds": seeds,
         "workers": workers,
         "executor": "dask" if dask else ("processes" if workers > 1 else "serial"),
-        "started": dt.datetime.now(dt.UTC).isoformat(),
         **provenance(),
     }
-    out.mkdir(parents=True, exist_ok=True)
-    atomic_write_json(manifest, out / "manifest.json")
-    outcome = batch.execute(
+    outcome, counts = batch.run_with_manifest(
         jobs,
         scenarios,
         out,
+        manifest,
         workers=workers,
         dask=dask,
         series=False,
         on_progress=on_progress,
         on_start=on_start,
     )
-    counts = batch.finalize(out)
-    manifest.update({"finished": dt.datetime.now(dt.UTC).isoformat(), "rows": counts})
-    atomic_write_json(manifest, out / "manifest.json")
     if not counts["runs"]:
         return outcome, None
     runs = pd.read_parquet(out / "runs.parquet")
