@@ -12,6 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from sim.plots import save_figure
 from sim.tables import markdown_table
 
 if TYPE_CHECKING:
@@ -66,10 +67,7 @@ def _targets_figure(pred: pd.DataFrame, episodes: Episodes, path: Path) -> Path:
     for ax in list(axes.flat)[n:]:
         ax.axis("off")
     fig.suptitle("Posterior predictive per target (line: documented; band: tolerance)")
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path, dpi=100)
 
 
 def _marginals_figure(df: pd.DataFrame, spec: CalibrationSpec, path: Path) -> Path:
@@ -83,10 +81,7 @@ def _marginals_figure(df: pd.DataFrame, spec: CalibrationSpec, path: Path) -> Pa
     for ax in list(axes.flat)[n:]:
         ax.axis("off")
     fig.suptitle("Posterior marginals (x-axis: the prior's range)")
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path, dpi=100)
 
 
 def _pairs_figure(df: pd.DataFrame, spec: CalibrationSpec, path: Path) -> Path:
@@ -107,10 +102,7 @@ def _pairs_figure(df: pd.DataFrame, spec: CalibrationSpec, path: Path) -> Path:
                 ax.set_ylabel(pi.path.rsplit(".", 1)[-1], fontsize=7)
             ax.tick_params(labelsize=6)
     fig.suptitle("Posterior pairs (first five parameters; dot size: weight)")
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path, dpi=100)
 
 
 def write_fit_report(

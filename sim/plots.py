@@ -15,6 +15,7 @@ matplotlib.use("Agg")
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.figure import Figure
 
 from sim.scenario import Scenario
 
@@ -40,6 +41,15 @@ MARKED_KINDS = {
     "implemented": ("implemented", "tab:olive"),
     "wg_terminated": ("WG terminated", "black"),
 }
+
+
+def save_figure(fig: Figure, path: Path, dpi: int = 110) -> Path:
+    """Lay out, write (creating the folder) and close a figure; returns its path."""
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=dpi)
+    plt.close(fig)
+    return path
 
 
 def timeline(
@@ -91,11 +101,7 @@ def timeline(
         ax_l.legend(loc="upper right", fontsize=7, ncol=3)
     ax_l.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
     ax_l.set_xlabel("date (grey lines: scheduled shocks)")
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)
 
 
 def sweep(summary: pd.DataFrame, key: str, path: str | Path, title: str) -> Path:
@@ -111,11 +117,7 @@ def sweep(summary: pd.DataFrame, key: str, path: str | Path, title: str) -> Path
     ax.set_xticklabels(summary["label"], rotation=30, ha="right", fontsize=8)
     ax.set_ylabel(key)
     ax.set_title(title, fontsize=10)
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)
 
 
 def indices(
@@ -150,11 +152,7 @@ def indices(
     ax.invert_yaxis()
     ax.legend(fontsize=8)
     ax.set_title(title, fontsize=10)
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)
 
 
 def tornado(table: pd.DataFrame, path: str | Path, title: str) -> Path:
@@ -169,8 +167,4 @@ def tornado(table: pd.DataFrame, path: str | Path, title: str) -> Path:
     ax.invert_yaxis()
     ax.set_xlabel("mean outcome: parameter in lowest fifth (|) to highest fifth (bar end)")
     ax.set_title(title, fontsize=10)
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)

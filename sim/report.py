@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from sim.loader import ScenarioFile
+from sim.plots import save_figure
 from sim.stats import bootstrap_ci, kaplan_meier, paired_difference
 from sim.tables import markdown_table
 
@@ -118,10 +119,7 @@ def survival_figure(runs: pd.DataFrame, variants: list[str], path: Path) -> Path
     ax.text(136, 0.95, "documented end\n(2021-06)", fontsize=7, va="top")
     ax.legend(fontsize=8)
     ax.set_title("Kaplan–Meier survival of the working group (right-censored at the end)")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)
 
 
 def fan_figure(series: pd.DataFrame, variants: list[str], path: Path) -> Path:
@@ -144,10 +142,7 @@ def fan_figure(series: pd.DataFrame, variants: list[str], path: Path) -> Path:
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     axes.flat[-1].legend(fontsize=8, loc="upper left")
     fig.suptitle("Weekly series: median, 50% and 90% bands over replications")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)
 
 
 def write_compare_report(out: Path, sf: ScenarioFile) -> Path:
