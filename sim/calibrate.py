@@ -218,6 +218,16 @@ def _sampler(workers: int, dask: str | None) -> Any:
     return pyabc.sampler.DaskDistributedSampler(dask_client=client)
 
 
+def effective_sample_size(weights: np.ndarray) -> float:
+    """Kish's effective sample size of importance weights, (sum w)^2 / sum w^2.
+
+    It equals the population size for equal weights and falls toward 1 as a few particles
+    carry the weight (a degenerate population whose credible intervals mean little).
+    """
+    w = np.asarray(weights, dtype=float)
+    return float(w.sum() ** 2 / np.sum(w**2)) if w.size else float("nan")
+
+
 def weighted_quantile(x: np.ndarray, w: np.ndarray, q: float) -> float:
     """The ``q`` quantile of ``x`` with weights ``w``."""
     order = np.argsort(x)
@@ -263,6 +273,10 @@ def _write_outputs(
     table = pd.DataFrame(rows)
     table.to_csv(out / "posterior_summary.csv", index=False)
     pops = history.get_all_populations()
+    pops["ess"] = [
+        effective_sample_size(history.get_distribution(m=0, t=int(t))[1]) if t >= 0 else np.nan
+        for t in pops["t"]
+    ]
     sims = int(history.total_nr_simulations)
     accepted = budget.population_size * int(history.n_populations)
     summary = {
@@ -271,6 +285,7 @@ def _write_outputs(
         "generations": int(history.n_populations),
         "acceptance_rate": accepted / sims if sims else float("nan"),
         "final_epsilon": float(pops["epsilon"].iloc[-1]),
+        "effective_sample_size": round(effective_sample_size(w), 1),
         "wall_seconds": round(seconds, 1),
         "population_size": budget.population_size,
         "seeds_per_particle": simulator.seeds,

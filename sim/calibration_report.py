@@ -151,7 +151,9 @@ def write_fit_report(
         f"{summary['generations']} generations, {summary['seeds_per_particle']} seeds per "
         f"particle: {summary['simulations']} particles simulated ({summary['runs']} runs), "
         f"acceptance rate {summary['acceptance_rate']:.1%}, final epsilon "
-        f"{summary['final_epsilon']:.3g}, wall time {summary['wall_seconds']:.0f} s.",
+        f"{summary['final_epsilon']:.3g}, effective sample size of the final population "
+        f"{summary['effective_sample_size']:.0f} of {summary['population_size']}, wall time "
+        f"{summary['wall_seconds']:.0f} s.",
         "",
         "## Targets against the posterior predictive",
         "",
@@ -186,9 +188,9 @@ def write_fit_report(
         "",
         "![timeline](timeline_calibrated.png)",
         "",
-        "## Epsilon schedule",
+        "## Epsilon schedule and effective sample size per generation",
         "",
-        markdown_table(pops[["t", "epsilon", "samples"]].astype(float)),
+        markdown_table(pops[["t", "epsilon", "samples", "ess"]].astype(float)),
     ]
     path = out / "fit_report.md"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

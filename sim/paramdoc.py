@@ -7,11 +7,12 @@ from :mod:`sim.scenario`, so the reference cannot drift from the code.
 from __future__ import annotations
 
 import typing
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from sim import scenario as sc
 from sim.scenario import Scenario
 
 HEADER = """# Parameters
@@ -78,6 +79,12 @@ def section_rows(model: type[BaseModel], instance: BaseModel, prefix: str) -> li
     return rows
 
 
+def effect_kinds() -> list[str]:
+    """The ``kind`` of every shock effect the schema accepts, in declaration order."""
+    members = get_args(get_args(sc.Effect)[0])
+    return [get_args(m.model_fields["kind"].annotation)[0] for m in members]
+
+
 def parameters_markdown() -> str:
     """The whole parameter reference as Markdown."""
     default = Scenario()
@@ -99,8 +106,8 @@ def parameters_markdown() -> str:
         "- `channels[*]`: `name`, `contacts_per_week` (1/week, [0, 5]), `via_nsc` (bool) — the "
         "ad hoc channels [S001].",
         "- `shocks[*]`: `date`, `name`, `source`, `effects[*]` — dated events; effect kinds: "
-        "`track`, `summit`, `proposals`, `win_set`, `border`, `domestic_pressure`, `actor`, "
-        "`leadership_window`, `provocation` (see docs/model.md, Input data).",
+        + ", ".join(f"`{k}`" for k in effect_kinds())
+        + " (see docs/model.md, Input data).",
         "",
     ]
     return "\n".join(out)

@@ -1226,6 +1226,21 @@ class LeadershipWindowEffect(Section):
     )
 
 
+class UsConsentEffect(Section):
+    """US consent to ending the WG changes without a leadership window.
+
+    For example, a new administration's policy review ends: the Biden administration took
+    office on 2021-01-20 and completed its North Korea policy review at the end of April
+    2021 (public record); seed 002 reports that it then agreed to end the WG.
+    """
+
+    kind: Literal["us_consent"]
+    value: Unit = Field(
+        description="The new US consent probability p_US_ok.",
+        json_schema_extra={"unit": "probability", "prior": "the shock's source"},
+    )
+
+
 class ProvocationEffect(Section):
     """A major DPRK provocation (coercion): progress lost, review window opened."""
 
@@ -1241,6 +1256,7 @@ Effect = Annotated[
     | DomesticPressureEffect
     | ActorEffect
     | LeadershipWindowEffect
+    | UsConsentEffect
     | ProvocationEffect,
     Field(discriminator="kind"),
 ]

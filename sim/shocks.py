@@ -83,6 +83,9 @@ def apply_effect(model: WorkingGroupModel, effect: sc.Effect, week: int, name: s
             if effect.us_consent is not None:
                 model.state.consent = effect.us_consent
             model.open_window(week, model.params.legitimacy.window_weeks, name)
+        case sc.UsConsentEffect():
+            model.state.consent = effect.value
+            model.log("us_consent_changed", "State", detail=f"{name}: consent {effect.value:.2f}")
         case sc.ProvocationEffect():
             model.provocation(week, name)
         case _:

@@ -119,12 +119,19 @@ def mou_challenge_after_new_minister(
 def termination_months_from_june_2021(
     events: Sequence[Event], series: Sequence[Row], cal: Calendar
 ) -> float:
-    """T8: |months| between the WG's termination and 2021-06-21 (12 if it survives)."""
+    """T8: calendar months between the WG's termination and June 2021 (12 if it survives).
+
+    EPISODES.md documents the end as "2021-06 (±1 month)": the allies agreed on 2021-06-21
+    to consider ending the WG. The statistic counts whole calendar months between the month
+    of the termination week (the Monday that starts it, as in the event log's ``date``) and
+    2021-06, so May, June and July 2021 are within the tolerance of one month.
+    """
     week = _first(events, "wg_terminated")
     if week < 0:
         return 12.0
-    days = abs((cal.date_of(week) - DOCUMENTED_END).days)
-    return min(12.0, days / 30.44)
+    day = cal.date_of(week)
+    months = (day.year - DOCUMENTED_END.year) * 12 + day.month - DOCUMENTED_END.month
+    return float(min(12, abs(months)))
 
 
 def legitimacy_declines_in_2020(

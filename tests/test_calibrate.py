@@ -6,7 +6,13 @@ import pytest
 import yaml
 from conftest import ROOT
 
-from sim.calibrate import CalibrationError, ScaledDistance, load_spec, weighted_quantile
+from sim.calibrate import (
+    CalibrationError,
+    ScaledDistance,
+    effective_sample_size,
+    load_spec,
+    weighted_quantile,
+)
 from sim.errors import ScenarioError
 from sim.loader import load_file
 
@@ -22,6 +28,12 @@ def test_weighted_quantile():
     x = [1.0, 2.0, 3.0]
     assert weighted_quantile(x, [1, 1, 1], 0.5) == pytest.approx(2.0)
     assert weighted_quantile(x, [0.0, 0.0, 1.0], 0.5) == pytest.approx(3.0)
+
+
+def test_effective_sample_size():
+    assert effective_sample_size([0.25, 0.25, 0.25, 0.25]) == pytest.approx(4.0)
+    assert effective_sample_size([1.0, 0.0, 0.0]) == pytest.approx(1.0)
+    assert effective_sample_size([3.0, 1.0]) == pytest.approx(16 / 10)
 
 
 def test_spec_paths_are_checked(tmp_path):
@@ -63,7 +75,8 @@ def test_quick_calibration_end_to_end_and_resume(tmp_path):
     for path, value in doc["parameters"].items():
         assert value["q05"] <= value["q95"], path
     report = (out / "fit_report.md").read_text()
-    assert "hit rate" in report and "T8" in report
+    assert "hit rate" in report and "T8" in report and "effective sample size" in report
+    assert 1.0 <= doc["run"]["effective_sample_size"] <= doc["run"]["population_size"]
     again = calibrate(SPEC, out, quick=True, workers=2)
     assert again["simulations"] == summary["simulations"], "a finished run is not redone"
 

@@ -638,6 +638,15 @@ def test_win_set_border_and_pressure_effects():
     assert m.pressure == 0.0
 
 
+def test_us_consent_effect_sets_consent_without_a_window():
+    m = small_model()
+    before = len(m.events)
+    apply_effect(m, sc.UsConsentEffect(kind="us_consent", value=0.8), 5, "review done")
+    assert m.state.consent == pytest.approx(0.8)
+    assert [e[1] for e in m.events[before:]] == ["us_consent_changed"]
+    assert "review done" in m.events[-1][6]
+
+
 def test_actor_effects_set_each_attribute():
     m = small_model()
 

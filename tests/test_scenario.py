@@ -198,6 +198,7 @@ def _effect(**kw):
             sc.ActorEffect,
         ),
         ({"kind": "leadership_window", "us_consent": 0.8}, sc.LeadershipWindowEffect),
+        ({"kind": "us_consent", "value": 0.8}, sc.UsConsentEffect),
         ({"kind": "provocation"}, sc.ProvocationEffect),
     ],
 )

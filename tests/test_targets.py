@@ -82,12 +82,15 @@ def test_t7_challenge_after_the_new_minister():
     assert tg.mou_challenge_after_new_minister([ev(start + 12, "mou_challenge")], [], CAL) == 0.0
 
 
-def test_t8_months_from_june_2021():
+def test_t8_calendar_months_from_june_2021():
+    months = tg.termination_months_from_june_2021
     week = CAL.week_of(tg.DOCUMENTED_END)
-    assert tg.termination_months_from_june_2021([ev(week, "wg_terminated")], [], CAL) < 0.25
-    three = tg.termination_months_from_june_2021([ev(week + 13, "wg_terminated")], [], CAL)
-    assert three == pytest.approx(3.0, abs=0.3)
-    assert tg.termination_months_from_june_2021([], [], CAL) == 12.0
+    assert months([ev(week, "wg_terminated")], [], CAL) == 0.0
+    # 2021-05-21 (Sung Kim's appointment) falls in May: one calendar month before June
+    assert months([ev(CAL.week_of(tg.dt.date(2021, 5, 21)), "wg_terminated")], [], CAL) == 1.0
+    assert months([ev(CAL.week_of(tg.dt.date(2021, 9, 15)), "wg_terminated")], [], CAL) == 3.0
+    assert months([ev(CAL.week_of(tg.dt.date(2019, 1, 7)), "wg_terminated")], [], CAL) == 12.0
+    assert months([], [], CAL) == 12.0
 
 
 def test_t9_legitimacy_decline():
