@@ -15,7 +15,7 @@ import hashlib
 import math
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -66,6 +66,12 @@ class Budget(BaseModel):
     generations: int = Field(ge=1, le=100)
     seeds_per_particle: int = Field(ge=1, le=100)
     min_epsilon: float = Field(default=0.0, ge=0.0)
+    transition: Literal["multivariate_normal", "local"] = Field(
+        default="multivariate_normal",
+        description="pyabc's perturbation kernel: one global multivariate normal, or a "
+        "local one fitted to each particle's nearest neighbours (keeps more effective "
+        "samples when the accepted region is narrow or curved).",
+    )
     predictive_draws: int = Field(default=100, ge=1, le=100_000)
 
 
@@ -187,6 +193,7 @@ def calibrate(
         prior,
         distance,
         population_size=budget.population_size,
+        transitions=_transition(budget.transition),
         sampler=_sampler(workers, dask),
     )
     db = out / "posterior.db"
@@ -205,6 +212,18 @@ def calibrate(
     summary = _write_outputs(history, spec, simulator, episodes, out, budget, seconds)
     log(f"{summary['simulations']} simulations, acceptance {summary['acceptance_rate']:.1%}")
     return summary
+
+
+def _transition(kind: str) -> Any:
+    import pyabc
+
+    match kind:
+        case "multivariate_normal":
+            return pyabc.MultivariateNormalTransition()
+        case "local":
+            return pyabc.LocalTransition()
+        case _:
+            raise CalibrationError(f"unknown transition {kind!r}; allowed: multivariate_normal, local")
 
 
 def _sampler(workers: int, dask: str | None) -> Any:
