@@ -7,9 +7,12 @@ week in order, each delegated to the agents, channels and rules of the other mod
 
 from __future__ import annotations
 
+import heapq
 import math
+from collections.abc import Callable
 
 import mesa
+from mesa.time.events import Event, Priority
 
 from sim import consultation, institutions, responses
 from sim import scenario as sc
@@ -79,6 +82,10 @@ class WorkingGroupModel(mesa.Model):
 
     def __init__(self, scenario: sc.Scenario, seed: int = 0, *, record_series: bool = True):
         super().__init__(rng=seed)
+        # Weeks are stepped by _advance_time below, not by Mesa's default EventGenerator
+        # (as Mesa's own DEVS simulator does); dated events stay on Mesa's event list.
+        self._default_schedule.stop()
+        self._due: list[float] = []
         self.params = scenario
         self.seed = seed
         self.record_series = record_series
@@ -243,6 +250,48 @@ class WorkingGroupModel(mesa.Model):
         self.blue_house.alliance_bar = weighted_mean([a.alliance_weight for a in rok], rok)
         patience = weighted_mean([a.patience_weeks for a in rok], rok)
         self.blue_house.discount = 1.0 - 1.0 / patience
+
+    # --- time ----------------------------------------------------------------------------
+
+    def schedule_event(
+        self,
+        function: Callable[..., None],
+        *,
+        at: float | None = None,
+        after: float | None = None,
+        priority: Priority = Priority.DEFAULT,
+    ) -> Event:
+        """Mesa's ``schedule_event``, remembering the time so the week loop knows it is due."""
+        event = super().schedule_event(function, at=at, after=after, priority=priority)
+        heapq.heappush(self._due, event.time)
+        return event
+
+    def _advance_time(self, until: float) -> None:
+        """Advance to ``until``: dated events on Mesa's event list, then each week's step.
+
+        Mesa 3.5 drives ``step`` through an EventGenerator that allocates an Event with
+        weak references every week, about a sixth of a run here. This loop steps the weeks
+        itself; events scheduled before a week (shocks, half a week ahead) still fire from
+        Mesa's event list first, in Mesa's order. ``step()``, ``run_for`` and ``run_until``
+        all come here.
+        """
+        if until <= self.time or self._event_generators:  # type: ignore[has-type]
+            super()._advance_time(until)  # Mesa's warning, or recurring events we did not plan
+            return
+        due = self._due
+        week = self.steps + 1
+        while week <= until:
+            if due and due[0] < week:
+                last = heapq.heappop(due)
+                while due and due[0] < week:
+                    last = heapq.heappop(due)
+                super()._advance_time(last)
+            self.time = float(week)
+            self._do_step()
+            week += 1
+        if due and due[0] <= until:
+            super()._advance_time(until)
+        self.time = until
 
     # --- the weekly schedule -------------------------------------------------------------
 

@@ -31,7 +31,8 @@ def test_replication_seeds_are_prefix_stable():
 
 def test_chunk_sizes():
     assert batch.chunk_size(10, 2) == 5
-    assert batch.chunk_size(1000, 2) == 63
+    assert batch.chunk_size(1000, 2) == 50
+    assert batch.chunk_size(100_000, 2) == 50
     assert batch.chunk_size(100, 2) == 25
 
 

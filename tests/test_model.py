@@ -243,6 +243,19 @@ def test_interleaved_runs_do_not_share_state(historical):
     assert m1.events == alone.events and m1.series == alone.series
 
 
+def test_stepping_week_by_week_matches_a_whole_run(historical):
+    """Mesa's step(), run_for and run_until drive the same weeks and dated shocks."""
+    s = historical.variant("historical")
+    alone = run(s, seed=3)
+    m1, m2 = WorkingGroupModel(s, 3), WorkingGroupModel(s, 3)
+    for _ in range(m1.n_weeks):
+        m1.step()
+    m2.run_for(10.25)
+    m2.run_until(m2.n_weeks)
+    assert m1.steps == m2.steps == m1.n_weeks and m1.time == m2.time == m1.n_weeks
+    assert m1.events == m2.events == alone.events and m1.series == m2.series == alone.series
+
+
 def test_summary_mode_gives_the_same_outcomes(historical):
     s = historical.variant("historical")
     full, lean = run(s, seed=5), run(s, seed=5, series=False)
