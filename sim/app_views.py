@@ -98,7 +98,8 @@ def network_figure(views: list[RunView]) -> Figure:
 
 def pipeline_figure(views: list[RunView]) -> Figure:
     """Proposals by stage (in flight) and by outcome, one bar per run."""
-    fig = Figure(figsize=(5.2, 3.4), layout="constrained")
+    fig = Figure(figsize=(5.2, 3.4))
+    fig.subplots_adjust(left=0.27, right=0.97, top=0.9, bottom=0.15)
     ax = fig.subplots()
     counts = [pipeline_counts(statuses(v.events)) for v in views]
     names = list(counts[0])
@@ -127,7 +128,8 @@ def _series_values(view: RunView) -> pd.DataFrame:
 
 def series_figure(views: list[RunView]) -> Figure:
     """Friction, legitimacy, projects, the ROK–US gap and DPI over time; shocks marked."""
-    fig = Figure(figsize=(6.6, 4.6), layout="constrained")
+    fig = Figure(figsize=(6.6, 4.6))
+    fig.subplots_adjust(left=0.08, right=0.98, top=0.95, bottom=0.07, hspace=0.45, wspace=0.25)
     grid = fig.subplots(3, 2, sharex=True).ravel()
     axes, key = grid[: len(SERIES_PANELS)], grid[-1]
     first = views[0]

@@ -37,6 +37,7 @@ _CDN_REF = re.compile(
 SOURCES = (
     "server/templates/solara.html.j2",
     "widgets/vue/gridlayout.vue",
+    "components/markdown.py",
     "widgets/vue/vegalite.vue",
 )
 STAMP = ".wgsim-assets.json"
