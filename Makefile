@@ -3,12 +3,14 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+ASSETS := $(VENV)/.solara-assets
+CHROMIUM := /usr/bin/chromium
 PYENV_PY := $(shell pyenv root 2>/dev/null)/versions/3.12.1/bin/python3
 BASE_PY := $(shell if command -v python3.12 >/dev/null 2>&1 && python3.12 -c 'import sys' >/dev/null 2>&1; then echo python3.12; elif [ -x "$(PYENV_PY)" ]; then echo "$(PYENV_PY)"; else echo python3; fi)
 
-.PHONY: setup run test lint bench clean
+.PHONY: setup run test lint browser bench clean serve
 
-setup: $(STAMP)
+setup: $(STAMP) $(ASSETS)
 
 $(STAMP): pyproject.toml
 	@$(BASE_PY) -c 'import sys; assert sys.version_info >= (3, 12), "wgsim needs Python >= 3.12, found " + sys.version' 
@@ -21,6 +23,19 @@ $(STAMP): pyproject.toml
 	fi
 	@touch $(STAMP)
 
+# Solara's JavaScript/CSS from the npm registry into its CDN cache, so the page works offline.
+$(ASSETS): $(STAMP) sim/assets.py
+	@if $(PY) -m sim.assets; then touch $(ASSETS); \
+	else echo "warning: Solara's web assets are not cached; 'wgsim serve' will need the internet"; fi
+
+# A real browser for the page's tests: Debian's Chromium, installed when we can (root + apt).
+browser:
+	@if [ ! -x $(CHROMIUM) ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing chromium for the browser tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	    || echo "warning: could not install chromium; the browser tests will be skipped"; \
+	fi
+
 run: setup
 	$(VENV)/bin/wgsim compare scenarios/historical.yaml --replications 1000 --out results/historical
 
@@ -29,8 +44,11 @@ lint: setup
 	$(VENV)/bin/ruff format --check sim tests benchmarks
 	$(VENV)/bin/mypy
 
-test: setup lint
+test: setup lint browser
 	$(PY) -m pytest -q -n 2 -p no:cacheprovider
+
+serve: setup
+	$(VENV)/bin/wgsim serve scenarios/historical.yaml
 
 bench: setup
 	$(PY) benchmarks/bench.py

@@ -331,6 +331,40 @@ def calibrate(
     )
 
 
+@app.command()
+def serve(
+    file: Annotated[
+        Path,
+        typer.Argument(help="Scenario file the page starts with (its folder lists the others)."),
+    ] = Path("scenarios/historical.yaml"),
+    port: Annotated[int, typer.Option("--port", "-p", help="Port.", min=1, max=65535)] = 8765,
+    host: Annotated[
+        str,
+        typer.Option("--host", help="Address to listen on; 0.0.0.0 deliberately exposes the page."),
+    ] = "127.0.0.1",
+    results: Annotated[
+        Path, typer.Option("--results", help="Folder searched for stored runs to replay.")
+    ] = Path("results"),
+) -> None:
+    """Start the interactive page (Mesa SolaraViz) at http://HOST:PORT; Ctrl-C stops it."""
+    from sim.assets import installed_requirements, missing
+    from sim.serve import check_port
+    from sim.serve import serve as run_server
+
+    load_file(file)
+    check_port(host, port)
+    cache, packages = installed_requirements()
+    if missing(cache, packages):
+        err_console.print(
+            "warning: Solara's web assets are not cached (run 'make setup'); "
+            "the page needs the internet"
+        )
+    out_console.print(f"wgsim page: http://{host}:{port}/  (Ctrl-C stops it)")
+    code = run_server(file, host, port, results)
+    if code:
+        raise typer.Exit(code)
+
+
 class RateColumn(ProgressColumn):
     """Runs per second of a progress task."""
 

@@ -1,0 +1,90 @@
+"""``wgsim serve``: the interactive page (``sim/app.py``) in a Solara server.
+
+The server binds to 127.0.0.1 unless told otherwise, runs in production mode, does not
+check PyPI for a newer solara, sends no telemetry and opens no browser, so the page makes
+no request outside the machine (its web assets come from the cache ``make setup`` fills;
+see :mod:`sim.assets`).
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+from sim.errors import WgsimError
+from sim.loader import load_file
+
+
+class PortInUse(WgsimError):
+    """The port asked for is taken (or cannot be bound)."""
+
+
+def check_port(host: str, port: int) -> None:
+    """Fail early, with a helpful message, when ``host:port`` cannot be bound.
+
+    Raises:
+        PortInUse: if the port is taken or the address is not one of this machine's.
+    """
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror:
+        raise PortInUse(
+            f"unknown host '{host}'; use 127.0.0.1 or an address of this machine"
+        ) from None
+    family, kind, proto, _, addr = infos[0]
+    with socket.socket(family, kind, proto) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(addr)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise PortInUse(
+                    f"port {port} on {host} is in use; choose another with --port (1-65535)"
+                ) from None
+            raise PortInUse(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+
+
+def command(host: str, port: int) -> list[str]:
+    """The ``solara run`` command line for the page."""
+    return [
+        sys.executable,
+        "-m",
+        "solara",
+        "run",
+        "sim.app",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--production",
+        "--no-open",
+        "--no-check-version",
+    ]
+
+
+def environment(file: Path, results: Path) -> dict[str, str]:
+    """The server's environment: the page's starting file and results folder, no telemetry."""
+    env = dict(os.environ)
+    env["WGSIM_PAGE_FILE"] = str(file.resolve())
+    env["WGSIM_PAGE_RESULTS"] = str(results.resolve())
+    env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"
+    return env
+
+
+def serve(file: Path, host: str, port: int, results: Path) -> int:
+    """Check the inputs, then run the page's server until it stops; returns its exit code.
+
+    Raises:
+        ScenarioError: if ``file`` is not a valid scenario file.
+        PortInUse: if the port cannot be bound.
+    """
+    load_file(file)
+    check_port(host, port)
+    try:
+        return subprocess.run(command(host, port), env=environment(file, results)).returncode
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,74 @@
+"""``wgsim serve`` inputs and the offline asset cache (no server started here)."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import solara
+
+from sim.assets import Package, installed_requirements, required_packages
+from sim.serve import command
+
+WGSIM = Path(sys.executable).parent / "wgsim"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_required_packages_are_read_from_the_installed_solara():
+    cache, packages = installed_requirements()
+    names = {p.name for p in packages}
+    assert {"@widgetti/solara-vuetify-app", "requirejs", "font-awesome"} <= names
+    assert "@widgetti/vue-grid-layout" in names
+    assert not any("vuetify3" in n for n in names)  # ipyvue < 3: the Vue 2 bundle only
+    template = (Path(solara.__file__).parent / "server/templates/solara.html.j2").read_text()
+    app = next(p for p in packages if p.name == "@widgetti/solara-vuetify-app")
+    assert f"{app.folder}/dist/" in template
+    assert cache.name == "cdn"
+
+
+def test_required_packages_parse_templates_and_font_path(tmp_path):
+    (tmp_path / "server/templates").mkdir(parents=True)
+    (tmp_path / "server/templates/solara.html.j2").write_text(
+        '<script src="{{cdn}}/@x/app@1.2.3/dist/a.js"></script>'
+        '<script src="{{cdn}}/@x/app-vuetify3@5.0.0/a.js"></script>'
+        '<script src="{{cdn}}/requirejs@2.3.6/require.js"></script>'
+    )
+    got = required_packages(tmp_path, "/font-awesome@4.5.0/css/x.css", vue_major=2)
+    assert got == [
+        Package("@x/app", "1.2.3"),
+        Package("font-awesome", "4.5.0"),
+        Package("requirejs", "2.3.6"),
+    ]
+
+
+def test_serve_command_is_local_and_production():
+    cmd = command("127.0.0.1", 8123)
+    assert cmd[1:5] == ["-m", "solara", "run", "sim.app"]
+    assert {"--production", "--no-check-version", "--no-open"} <= set(cmd)
+    assert cmd[cmd.index("--host") + 1] == "127.0.0.1"
+
+
+def _wgsim(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(WGSIM), "serve", *args], capture_output=True, text=True, timeout=60, cwd=ROOT
+    )
+
+
+def test_serve_rejects_a_bad_file():
+    out = _wgsim("no-such-file.yaml")
+    assert out.returncode == 2
+    assert "no-such-file.yaml" in out.stderr and "file not found" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_serve_rejects_a_port_in_use():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        out = _wgsim("--port", str(port))
+    assert out.returncode == 2
+    assert f"port {port} on 127.0.0.1 is in use" in out.stderr and "--port" in out.stderr
+    assert "Traceback" not in out.stderr
