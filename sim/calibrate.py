@@ -223,7 +223,9 @@ def _transition(kind: str) -> Any:
         case "local":
             return pyabc.LocalTransition()
         case _:
-            raise CalibrationError(f"unknown transition {kind!r}; allowed: multivariate_normal, local")
+            raise CalibrationError(
+                f"unknown transition {kind!r}; allowed: multivariate_normal, local"
+            )
 
 
 def _sampler(workers: int, dask: str | None) -> Any:
