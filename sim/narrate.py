@@ -171,6 +171,7 @@ TEMPLATES: dict[str, Callable[[Event], str]] = {
         "the ruling party criticises the working group as an obstacle to inter-Korean exchanges"
     ),
     "wg_reformed": lambda e: "the working group is reformed at a leadership window",
+    "us_consent_changed": lambda e: f"the US changes its stance on ending the WG ({e.detail})",
     "termination_refused": lambda e: "the US withholds its consent to end the working group",
     "wg_terminated": lambda e: f"the working group ends{_paren(e.detail)}",
     "dg_talks_started": lambda e: "director-general-level talks take over from the working group",
