@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -84,7 +85,19 @@ def serve(file: Path, host: str, port: int, results: Path) -> int:
     """
     load_file(file)
     check_port(host, port)
+    proc = subprocess.Popen(command(host, port), env=environment(file, results))
+
+    def stop(signum: int, frame: object) -> None:
+        proc.terminate()  # pass a termination on to the server, or it outlives us
+
+    previous = signal.signal(signal.SIGTERM, stop)
     try:
-        return subprocess.run(command(host, port), env=environment(file, results)).returncode
-    except KeyboardInterrupt:
+        return proc.wait()
+    except KeyboardInterrupt:  # the terminal sent SIGINT to the server too
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
         return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)

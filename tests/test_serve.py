@@ -1,10 +1,12 @@
-"""``wgsim serve`` inputs and the offline asset cache (no server started here)."""
+"""``wgsim serve``: inputs, the offline asset cache, and that stopping it stops the server."""
 
 from __future__ import annotations
 
 import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import solara
@@ -72,3 +74,37 @@ def test_serve_rejects_a_port_in_use():
     assert out.returncode == 2
     assert f"port {port} on 127.0.0.1 is in use" in out.stderr and "--port" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as r:
+            return bool(r.status == 200)
+    except OSError:
+        return False
+
+
+def test_terminating_serve_stops_the_page_server(tmp_path):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/"
+    log = (tmp_path / "server.log").open("w")
+    proc = subprocess.Popen(
+        [str(WGSIM), "serve", "--port", str(port)], cwd=ROOT, stdout=log, stderr=log
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while not _answers(url):
+            assert proc.poll() is None and time.monotonic() < deadline, "server did not start"
+            time.sleep(0.3)
+        proc.terminate()
+        proc.wait(timeout=20)
+        deadline = time.monotonic() + 10
+        while _answers(url) and time.monotonic() < deadline:
+            time.sleep(0.3)
+        assert not _answers(url), "the solara server outlived 'wgsim serve'"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        log.close()
