@@ -28,6 +28,7 @@ from sim.agents import (
     RokActor,
     StateDepartment,
     Un1718Committee,
+    WindowCount,
 )
 from sim.bargaining import bargaining_round, effective_position, weighted_mean
 from sim.channels import BilateralChannel, DgTalks, WorkingGroup
@@ -116,6 +117,11 @@ class WorkingGroupModel(mesa.Model):
         self.created_per_week = [0] * n
         self.delivered_per_week = [0] * n
         self.wg_flags_per_week = [0] * n
+        # Running window sums of the ledgers (frustration, visibility; see WindowCount).
+        width = s.dprk.frustration_window_weeks
+        self.recent_created = WindowCount(self.created_per_week, width)
+        self.recent_delivered = WindowCount(self.delivered_per_week, width)
+        self.recent_flags = WindowCount(self.wg_flags_per_week, s.dprk.visibility_window_weeks)
         self.counts = dict.fromkeys(
             ("surprises", "disputes", "implemented", "denunciations", "challenges", "criticisms"),
             0,

@@ -70,8 +70,8 @@ def visibility(m: WorkingGroupModel, week: int) -> float:
     d = m.params.dprk
     if week < m.wg.created_week + d.visibility_launch_weeks:
         return d.visibility_launch
-    lo = max(0, week - d.visibility_window_weeks)
-    return d.visibility_base + d.visibility_per_item * sum(m.wg_flags_per_week[lo:week])
+    # WG vetoes and deferrals of the visibility_window_weeks weeks before this one.
+    return d.visibility_base + d.visibility_per_item * m.recent_flags.upto(week)
 
 
 def implementation_phase(m: WorkingGroupModel, week: int) -> None:
