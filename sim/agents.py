@@ -297,13 +297,11 @@ class StateDepartment(Actor):
 
     def drift(self, rok_position: list[float], rok_weights: list[float]) -> None:
         """Move toward the ROK after a consultation (BDM compromise): x += eps pi (x_ROK - x)."""
+        position, salience, clout, rate = self.position, self.salience, self.clout, self.drift_rate
         for d in (S, E, Q):
-            us_w = self.clout * self.salience[d]
-            total = rok_weights[d] + us_w
+            total = rok_weights[d] + clout * salience[d]
             if total > 0.0:
-                self.position[d] += (
-                    self.drift_rate * rok_weights[d] / total * (rok_position[d] - self.position[d])
-                )
+                position[d] += rate * rok_weights[d] / total * (rok_position[d] - position[d])
 
     def surprised(self) -> None:
         """An undisclosed alliance-sensitive ROK move: trust falls, sanctions gain salience."""

@@ -105,6 +105,11 @@ class WorkingGroupModel(mesa.Model):
         self.pressure = s.rok.domestic_pressure
         self.surge_until = -1
         self.info_quality = s.information.initial_quality
+        # Parameters read in the contacts loop, copied here (the scenario is frozen).
+        self.info_retention = 1.0 - s.information.decay
+        self.info_learning = s.information.learning
+        self.disclosure = s.information.disclosure
+        self.nsc_passthrough = s.us.nsc_passthrough
         self.rok_trust = s.rok.initial_trust
         self.un_threshold = s.proposals.un_threshold
         self.proposals: list[Proposal] = []
