@@ -8,10 +8,12 @@ week in order, each delegated to the agents, channels and rules of the other mod
 from __future__ import annotations
 
 import heapq
+import logging
 import math
 from collections.abc import Callable
 
 import mesa
+from mesa.mesa_logging import get_module_logger
 from mesa.time.events import Event, Priority
 
 from sim import consultation, institutions, responses
@@ -70,6 +72,9 @@ SERIES_COLUMNS = (
 
 EVENT_COLUMNS = ("week", "kind", "actor", "proposal_id", "proposal_type", "route", "detail")
 """Fields of an event-log row as recorded (the date is derived from the week)."""
+
+_MESA_MODEL_LOG = get_module_logger("mesa.model")
+"""The logger of Mesa's ``Model._do_step`` (its per-step line is at INFO)."""
 
 
 class WorkingGroupModel(mesa.Model):
@@ -294,12 +299,16 @@ class WorkingGroupModel(mesa.Model):
         weak references every week, about a sixth of a run here. This loop steps the weeks
         itself; events scheduled before a week (shocks, half a week ahead) still fire from
         Mesa's event list first, in Mesa's order. ``step()``, ``run_for`` and ``run_until``
-        all come here.
+        all come here. Mesa's ``_do_step`` counts the step, formats a log line at INFO and
+        calls ``step``; while that line would not be shown (Mesa's default) the loop does
+        the count and the call itself, without formatting the line.
         """
         if until <= self.time or self._event_generators:  # type: ignore[has-type]
             super()._advance_time(until)  # Mesa's warning, or recurring events we did not plan
             return
         due = self._due
+        quiet = not _MESA_MODEL_LOG.isEnabledFor(logging.INFO)
+        user_step = self._user_step
         week = self.steps + 1
         while week <= until:
             if due and due[0] < week:
@@ -308,7 +317,11 @@ class WorkingGroupModel(mesa.Model):
                     last = heapq.heappop(due)
                 super()._advance_time(last)
             self.time = float(week)
-            self._do_step()
+            if quiet:
+                self.steps += 1
+                user_step()
+            else:
+                self._do_step()
             week += 1
         if due and due[0] <= until:
             super()._advance_time(until)
