@@ -66,6 +66,39 @@ class WindowMean:
         return (self._sum + self.prior * self.weight) / (n + self.weight)
 
 
+class WindowCount:
+    """Sum of the integer weekly counts ``counts[max(0, hi - width):hi]``, kept running.
+
+    Read once a week with ``hi`` one more than last time, the sum is updated by the count
+    entering the window and the one leaving it instead of being summed again; any other
+    call sums the slice afresh. Integer sums are exact in any order, so both give the same
+    value, provided a week's count no longer changes once it has entered the window
+    (true of the model's per-week ledgers: a week's count is final by the time it is read).
+    """
+
+    __slots__ = ("counts", "hi", "total", "width")
+
+    def __init__(self, counts: list[int], width: int) -> None:
+        self.counts = counts
+        self.width = width
+        self.hi = 0  # the sum of the empty slice counts[0:0]
+        self.total = 0
+
+    def upto(self, hi: int) -> int:
+        """The sum of ``counts[max(0, hi - width):hi]``."""
+        if hi == self.hi + 1:
+            counts = self.counts
+            total = self.total + counts[hi - 1]
+            out = hi - 1 - self.width
+            if out >= 0:
+                total -= counts[out]
+        else:
+            total = sum(self.counts[max(0, hi - self.width) : hi])
+        self.total = total
+        self.hi = hi
+        return total
+
+
 class Actor(mesa.Agent):
     """Base of every actor: a named Mesa agent."""
 
@@ -264,13 +297,11 @@ class StateDepartment(Actor):
 
     def drift(self, rok_position: list[float], rok_weights: list[float]) -> None:
         """Move toward the ROK after a consultation (BDM compromise): x += eps pi (x_ROK - x)."""
+        position, salience, clout, rate = self.position, self.salience, self.clout, self.drift_rate
         for d in (S, E, Q):
-            us_w = self.clout * self.salience[d]
-            total = rok_weights[d] + us_w
+            total = rok_weights[d] + clout * salience[d]
             if total > 0.0:
-                self.position[d] += (
-                    self.drift_rate * rok_weights[d] / total * (rok_position[d] - self.position[d])
-                )
+                position[d] += rate * rok_weights[d] / total * (rok_position[d] - position[d])
 
     def surprised(self) -> None:
         """An undisclosed alliance-sensitive ROK move: trust falls, sanctions gain salience."""

@@ -14,10 +14,12 @@ from typing import TYPE_CHECKING
 
 from sim.agents import Decision, E
 from sim.channels import BilateralChannel
-from sim.proposals import Proposal, Route, Status, pick, poisson
+from sim.proposals import TERMINAL, Proposal, Route, Status, pick, poisson
 
 if TYPE_CHECKING:
     from sim.model import WorkingGroupModel
+
+_UNILATERAL = Route.UNILATERAL
 
 
 def channels_phase(m: WorkingGroupModel, week: int) -> None:
@@ -25,19 +27,24 @@ def channels_phase(m: WorkingGroupModel, week: int) -> None:
     wg = m.wg
     if wg.active and wg.meeting_due(week):
         wg_meeting(m, week)
-    if m.dg.meeting_due(week):
+    dg = m.dg
+    if dg.active and dg.meeting_due(week):
         dg_meeting(m, week)
     # Contacts: one Poisson count at the channels' summed rate, each contact then on a
     # channel chosen in proportion to its rate (same distribution as one count each).
     rnd = m.random
-    for _ in range(poisson(rnd, m.contact_rate)):
-        contact(m, pick(m.contact_edges, rnd.random() * m.contact_rate), week)
-    m.info_quality *= 1.0 - m.params.information.decay
+    rate = m.contact_rate
+    n = poisson(rnd, rate)
+    if n:
+        edges = m.contact_edges
+        for _ in range(n):
+            contact(m, pick(edges, rnd.random() * rate), week)
+    m.info_quality *= m.info_retention  # 1 - information.decay
 
 
 def learn(m: WorkingGroupModel) -> None:
     """A contact or meeting that reaches State: q <- q + eta_q (1 - q)."""
-    m.info_quality += m.params.information.learning * (1.0 - m.info_quality)
+    m.info_quality += m.info_learning * (1.0 - m.info_quality)
 
 
 def consulted(m: WorkingGroupModel) -> None:
@@ -81,26 +88,26 @@ def dg_meeting(m: WorkingGroupModel, week: int) -> None:
 def contact(m: WorkingGroupModel, ch: BilateralChannel, week: int) -> None:
     """An ad hoc contact: partial disclosure, learning and review if it reaches State."""
     ch.contacts += 1
-    reached = not ch.via_nsc or m.random.random() < m.params.us.nsc_passthrough
-    m.log("contact", ch.name, detail="" if reached else "not passed on to State")
-    if not reached:
+    if ch.via_nsc and m.random.random() >= m.nsc_passthrough:  # not reached State
+        m.log("contact", ch.name, detail="not passed on to State")
         nsc_clearance(m, ch)
         return
+    m.log("contact", ch.name)
     learn(m)
-    x_rok = m.rok_position[E]
-    psi = m.params.information.disclosure * (1.0 - abs(x_rok - m.state.position[E]))
-    rnd = m.random
-    for p in m.dprk_pending:
-        if not p.us_informed and p.route == Route.UNILATERAL and rnd.random() < psi:
-            p.us_informed = True
-            m.log("disclosed", ch.name, p)
+    if m.dprk_pending:
+        psi = m.disclosure * (1.0 - abs(m.rok_position[E] - m.state.position[E]))
+        rnd = m.random
+        for p in m.dprk_pending:
+            if not p.us_informed and p.route == _UNILATERAL and rnd.random() < psi:
+                p.us_informed = True
+                m.log("disclosed", ch.name, p)
     if m.bilateral_queue:
         items, m.bilateral_queue = m.bilateral_queue, []
         for p in items:
             p.us_informed = True
         prob = m.params.us.decision_prob_adhoc
         review(m, items, prob, m.bilateral_queue, False, week, False)
-    consulted(m)
+    m.state.drift(m.rok_position, m.rok_weights)  # consulted(m)
 
 
 def nsc_clearance(m: WorkingGroupModel, ch: BilateralChannel) -> None:
@@ -132,10 +139,11 @@ def review(
     """US review of consulted items: defer (requeue), approve (UN or DPRK) or veto."""
     q = m.info_quality
     bh = m.blue_house
+    us_review = m.state.review
     for p in items:
-        if p.terminal:
+        if p.status in TERMINAL:
             continue
-        decision = m.state.review(p, prob, q)
+        decision = us_review(p, prob, q)
         if decision == Decision.DEFER:
             p.n_deferrals += 1
             requeue.append(p)

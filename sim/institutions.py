@@ -21,10 +21,8 @@ def institutions_phase(m: WorkingGroupModel, week: int) -> None:
     st.trust += st.trust_recovery * (st.trust0 - st.trust)
     r = m.params.rok
     m.rok_trust += r.trust_recovery * (r.initial_trust - m.rok_trust)
-    lo = max(0, week - m.params.dprk.frustration_window_weeks + 1)
-    m.dprk.update_frustration(
-        sum(m.created_per_week[lo : week + 1]), sum(m.delivered_per_week[lo : week + 1])
-    )
+    # Pledges and deliveries of the last frustration_window_weeks weeks, this one included.
+    m.dprk.update_frustration(m.recent_created.upto(week + 1), m.recent_delivered.upto(week + 1))
     wg = m.wg
     if wg.active:
         legitimacy(m, week)

@@ -11,6 +11,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 
 from sim.proposals import Proposal, Route, Status
 from sim.scenario import PROPOSAL_TYPES
@@ -20,10 +21,12 @@ NAN = math.nan
 
 Event = tuple[int, str, str, int, str, str, str]
 
+_kind = itemgetter(1)
+
 
 def event_counts(events: Iterable[Event]) -> Counter[str]:
     """How many events of each kind the log holds."""
-    return Counter(e[1] for e in events)
+    return Counter(map(_kind, events))
 
 
 def first_week(events: Iterable[Event], kind: str) -> int:
@@ -80,9 +83,11 @@ def pipeline(proposals: Sequence[Proposal]) -> dict[str, float]:
     for status in (Status.VETOED, Status.UN_REJECTED, Status.DPRK_REJECTED, Status.STALLED):
         out[status.name.lower()] = statuses[status]
     out["in_flight_at_end"] = sum(1 for p in proposals if not p.terminal and p.route != Route.NONE)
+    impl_by_type = Counter(p.type for p in impl)
+    wg_by_type = Counter(p.type for p in routed if p.route == Route.WG)
     for t in PROPOSAL_TYPES:
-        out[f"implemented_{t}"] = sum(1 for p in impl if p.type == t)
-        out[f"routed_wg_{t}"] = sum(1 for p in routed if p.type == t and p.route == Route.WG)
+        out[f"implemented_{t}"] = impl_by_type[t]
+        out[f"routed_wg_{t}"] = wg_by_type[t]
     return out
 
 
@@ -194,7 +199,8 @@ def summarize(
     out["ws_gap"] = wedge_gap(gap_sum, n_weeks, gap0)
     out["ws_legitimacy"] = wedge_legitimacy_share(loss_denunciation, loss_total)
     life = lifetime(events, n_weeks)
-    den_weeks = [e[0] for e in events if e[1] == "denunciation"]
+    ended = life.terminated_week >= 0  # else no denunciation weeks are needed
+    den_weeks = [e[0] for e in events if e[1] == "denunciation"] if ended else []
     out["ws_termination"] = wedge_termination(den_weeks, life.terminated_week)
     out["wg_created_week"] = life.created_week
     out["wg_first_meeting_week"] = life.first_meeting_week

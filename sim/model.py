@@ -8,10 +8,12 @@ week in order, each delegated to the agents, channels and rules of the other mod
 from __future__ import annotations
 
 import heapq
+import logging
 import math
 from collections.abc import Callable
 
 import mesa
+from mesa.mesa_logging import get_module_logger
 from mesa.time.events import Event, Priority
 
 from sim import consultation, institutions, responses
@@ -28,8 +30,9 @@ from sim.agents import (
     RokActor,
     StateDepartment,
     Un1718Committee,
+    WindowCount,
 )
-from sim.bargaining import bargaining_round, effective_position, weighted_mean
+from sim.bargaining import bargaining_round, effective_position
 from sim.channels import BilateralChannel, DgTalks, WorkingGroup
 from sim.proposals import (
     ROUTE_NAMES,
@@ -70,6 +73,9 @@ SERIES_COLUMNS = (
 EVENT_COLUMNS = ("week", "kind", "actor", "proposal_id", "proposal_type", "route", "detail")
 """Fields of an event-log row as recorded (the date is derived from the week)."""
 
+_MESA_MODEL_LOG = get_module_logger("mesa.model")
+"""The logger of Mesa's ``Model._do_step`` (its per-step line is at INFO)."""
+
 
 class WorkingGroupModel(mesa.Model):
     """US–ROK policy coordination, with or without a working group.
@@ -104,6 +110,11 @@ class WorkingGroupModel(mesa.Model):
         self.pressure = s.rok.domestic_pressure
         self.surge_until = -1
         self.info_quality = s.information.initial_quality
+        # Parameters read in the contacts loop, copied here (the scenario is frozen).
+        self.info_retention = 1.0 - s.information.decay
+        self.info_learning = s.information.learning
+        self.disclosure = s.information.disclosure
+        self.nsc_passthrough = s.us.nsc_passthrough
         self.rok_trust = s.rok.initial_trust
         self.un_threshold = s.proposals.un_threshold
         self.proposals: list[Proposal] = []
@@ -116,6 +127,11 @@ class WorkingGroupModel(mesa.Model):
         self.created_per_week = [0] * n
         self.delivered_per_week = [0] * n
         self.wg_flags_per_week = [0] * n
+        # Running window sums of the ledgers (frustration, visibility; see WindowCount).
+        width = s.dprk.frustration_window_weeks
+        self.recent_created = WindowCount(self.created_per_week, width)
+        self.recent_delivered = WindowCount(self.delivered_per_week, width)
+        self.recent_flags = WindowCount(self.wg_flags_per_week, s.dprk.visibility_window_weeks)
         self.counts = dict.fromkeys(
             ("surprises", "disputes", "implemented", "denunciations", "challenges", "criticisms"),
             0,
@@ -247,8 +263,18 @@ class WorkingGroupModel(mesa.Model):
         """
         rok = self.rok
         self.rok_position, self.rok_weights = effective_position(rok)
-        self.blue_house.alliance_bar = weighted_mean([a.alliance_weight for a in rok], rok)
-        patience = weighted_mean([a.patience_weeks for a in rok], rok)
+        # weighted_mean (sim.bargaining) of two attributes, the weights computed once.
+        weights = [a.weight_e for a in rok]
+        total = sum(weights)
+        if total <= 0.0:
+            bar = sum([a.alliance_weight for a in rok]) / len(rok)
+            patience = sum([a.patience_weeks for a in rok]) / len(rok)
+        else:
+            bar = sum([a.alliance_weight * w for a, w in zip(rok, weights, strict=True)]) / total
+            patience = (
+                sum([a.patience_weeks * w for a, w in zip(rok, weights, strict=True)]) / total
+            )
+        self.blue_house.alliance_bar = bar
         self.blue_house.discount = 1.0 - 1.0 / patience
 
     # --- time ----------------------------------------------------------------------------
@@ -273,12 +299,16 @@ class WorkingGroupModel(mesa.Model):
         weak references every week, about a sixth of a run here. This loop steps the weeks
         itself; events scheduled before a week (shocks, half a week ahead) still fire from
         Mesa's event list first, in Mesa's order. ``step()``, ``run_for`` and ``run_until``
-        all come here.
+        all come here. Mesa's ``_do_step`` counts the step, formats a log line at INFO and
+        calls ``step``; while that line would not be shown (Mesa's default) the loop does
+        the count and the call itself, without formatting the line.
         """
         if until <= self.time or self._event_generators:  # type: ignore[has-type]
             super()._advance_time(until)  # Mesa's warning, or recurring events we did not plan
             return
         due = self._due
+        quiet = not _MESA_MODEL_LOG.isEnabledFor(logging.INFO)
+        user_step = self._user_step
         week = self.steps + 1
         while week <= until:
             if due and due[0] < week:
@@ -287,7 +317,11 @@ class WorkingGroupModel(mesa.Model):
                     last = heapq.heappop(due)
                 super()._advance_time(last)
             self.time = float(week)
-            self._do_step()
+            if quiet:
+                self.steps += 1
+                user_step()
+            else:
+                self._do_step()
             week += 1
         if due and due[0] <= until:
             super()._advance_time(until)

@@ -8,14 +8,27 @@ public disputes [S002, S003].
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from sim import consultation
-from sim.agents import Q
+from sim.agents import Dprk, Q
 from sim.proposals import TERMINAL, Proposal, Route, Status
 
 if TYPE_CHECKING:
     from sim.model import WorkingGroupModel
+
+_status = attrgetter("status")
+_US_REVIEW = Status.US_REVIEW
+_STALLABLE = frozenset({Status.US_REVIEW, Status.DPRK_PENDING})
+_WG = Route.WG
+
+
+def _without_terminal(queue: list[Proposal]) -> list[Proposal]:
+    """``queue`` itself if no item in it is terminal, else a copy without those items."""
+    if not queue or TERMINAL.isdisjoint(map(_status, queue)):  # one pass, in C
+        return queue
+    return [p for p in queue if p.status not in TERMINAL]
 
 
 def un_phase(m: WorkingGroupModel, week: int) -> None:
@@ -39,10 +52,21 @@ def dprk_phase(m: WorkingGroupModel, week: int) -> None:
     d = m.params.dprk
     if d.endogenous_provocation and dprk.frustration > d.frustration_threshold:
         m.provocation(week, "frustration with undelivered pledges")
+    if m.dprk_pending:
+        _answer_offers(m, dprk, week)
+    if m.wg.active and dprk.denounces(visibility(m, week)):
+        m.counts["denunciations"] += 1
+        m.wk_den += 1
+        m.log("denunciation", "DPRK", detail="denounces the working group")
+    dprk.progress(m.state.position[Q])
+
+
+def _answer_offers(m: WorkingGroupModel, dprk: Dprk, week: int) -> None:
+    """The DPRK's answers to the pending offers; unanswered ones stay pending."""
     accept = m.blue_house.dprk_accept
     keep = []
     for p in m.dprk_pending:
-        if p.terminal:
+        if p.status in TERMINAL:
             continue
         answer = dprk.respond(p)
         if answer == 2:
@@ -58,11 +82,6 @@ def dprk_phase(m: WorkingGroupModel, week: int) -> None:
             p.t_done = week
             m.log("dprk_rejected" if answer == -1 else "dprk_ignored", "DPRK", p)
     m.dprk_pending = keep
-    if m.wg.active and dprk.denounces(visibility(m, week)):
-        m.counts["denunciations"] += 1
-        m.wk_den += 1
-        m.log("denunciation", "DPRK", detail="denounces the working group")
-    dprk.progress(m.state.position[Q])
 
 
 def visibility(m: WorkingGroupModel, week: int) -> float:
@@ -70,21 +89,22 @@ def visibility(m: WorkingGroupModel, week: int) -> float:
     d = m.params.dprk
     if week < m.wg.created_week + d.visibility_launch_weeks:
         return d.visibility_launch
-    lo = max(0, week - d.visibility_window_weeks)
-    return d.visibility_base + d.visibility_per_item * sum(m.wg_flags_per_week[lo:week])
+    # WG vetoes and deferrals of the visibility_window_weeks weeks before this one.
+    return d.visibility_base + d.visibility_per_item * m.recent_flags.upto(week)
 
 
 def implementation_phase(m: WorkingGroupModel, week: int) -> None:
     """Phase 8: accepted items are implemented (surprise check); then the weekly sweep."""
-    for p in m.accepted:
-        p.status = Status.IMPLEMENTED
-        p.t_done = week
-        m.counts["implemented"] += 1
-        m.delivered_per_week[week] += 1
-        m.log("implemented", "Blue House" if p.origin == "BH" else "MOU", p)
-        if p.a > 0.0 and not p.us_informed and not p.surprised:
-            detect(m, p, week)
-    m.accepted.clear()
+    if m.accepted:
+        for p in m.accepted:
+            p.status = Status.IMPLEMENTED
+            p.t_done = week
+            m.counts["implemented"] += 1
+            m.delivered_per_week[week] += 1
+            m.log("implemented", "Blue House" if p.origin == "BH" else "MOU", p)
+            if p.a > 0.0 and not p.us_informed and not p.surprised:
+                detect(m, p, week)
+        m.accepted.clear()
     sweep(m, week)
 
 
@@ -111,10 +131,11 @@ def sweep(m: WorkingGroupModel, week: int) -> None:
     overdue = backlog = 0
     keep = []
     for p in m.in_flight:
-        if p.status in TERMINAL:
+        status = p.status
+        if status in TERMINAL:
             continue
         age = week - p.t_routed
-        if age > stall and (p.status == Status.US_REVIEW or p.status == Status.DPRK_PENDING):
+        if age > stall and status in _STALLABLE:
             p.status = Status.STALLED
             p.t_done = week
             m.log("stalled", "Blue House", p, f"no resolution after {age} weeks")
@@ -123,19 +144,16 @@ def sweep(m: WorkingGroupModel, week: int) -> None:
         if age > patience:
             if p.origin != "BH":
                 backlog += 1
-            if p.route == Route.WG and p.status == Status.US_REVIEW:
+            if status == _US_REVIEW and p.route == _WG:
                 overdue += 1
                 if not p.dispute_checked and p.sigma < m.un_threshold:
                     consultation.check_dispute(m, p, f"pending {age} weeks in the WG")
     m.in_flight = keep
     # Stalled items leave the queues, so they neither count toward an ad hoc meeting
     # (queue_trigger) nor get reviewed.
-    wg = m.wg
-    if len(wg.queue) and any(p.terminal for p in wg.queue):
-        wg.queue = [p for p in wg.queue if not p.terminal]
-    if any(p.terminal for p in m.bilateral_queue):
-        m.bilateral_queue = [p for p in m.bilateral_queue if not p.terminal]
-    if any(p.terminal for p in m.dg.queue):
-        m.dg.queue = [p for p in m.dg.queue if not p.terminal]
+    wg, dg = m.wg, m.dg
+    wg.queue = _without_terminal(wg.queue)
+    m.bilateral_queue = _without_terminal(m.bilateral_queue)
+    dg.queue = _without_terminal(dg.queue)
     m.mou.backlog = backlog
     m.overdue = overdue

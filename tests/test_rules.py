@@ -313,6 +313,19 @@ def test_blue_house_weighs_alliance_costs_and_patience_like_the_rok():
     assert m.blue_house.discount == pytest.approx(1 - 1 / patience)
 
 
+def test_the_cached_rok_weights_are_the_bargaining_weighted_means_exactly():
+    m = small_model()
+    for zero_salience in (False, True):  # the second case takes weighted_mean's fallback
+        if zero_salience:
+            for a in m.rok:
+                a.salience[1] = 0.0
+            m.refresh_rok()
+        rok = m.rok
+        assert m.blue_house.alliance_bar == weighted_mean([a.alliance_weight for a in rok], rok)
+        patience = weighted_mean([a.patience_weeks for a in rok], rok)
+        assert m.blue_house.discount == 1.0 - 1.0 / patience
+
+
 def test_blue_house_arbitration_hand_computed():
     m = small_model()
     bh = m.blue_house
