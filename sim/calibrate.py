@@ -66,11 +66,19 @@ class Budget(BaseModel):
     generations: int = Field(ge=1, le=100)
     seeds_per_particle: int = Field(ge=1, le=100)
     min_epsilon: float = Field(default=0.0, ge=0.0)
-    transition: Literal["multivariate_normal", "local"] = Field(
+    max_simulations: int | None = Field(
+        default=None,
+        ge=1,
+        description="Stop after the generation in which the total number of simulated "
+        "particles (over all generations, resumed ones included) reaches this many.",
+    )
+    transition: Literal["multivariate_normal", "local", "independent"] = Field(
         default="multivariate_normal",
-        description="pyabc's perturbation kernel: one global multivariate normal, or a "
-        "local one fitted to each particle's nearest neighbours (keeps more effective "
-        "samples when the accepted region is narrow or curved).",
+        description="pyabc's perturbation kernel: one global multivariate normal; a "
+        "local one fitted to each particle's nearest neighbours; or independent "
+        "one-dimensional kernels, one per parameter (a product of marginal kernel "
+        "densities, which keeps importance weights even when many parameters are "
+        "weakly identified, at the cost of ignoring correlations in the proposal).",
     )
     predictive_draws: int = Field(default=100, ge=1, le=100_000)
 
@@ -193,7 +201,7 @@ def calibrate(
         prior,
         distance,
         population_size=budget.population_size,
-        transitions=_transition(budget.transition),
+        transitions=_transition(budget.transition, [p.key for p in spec.parameters]),
         sampler=_sampler(workers, dask),
     )
     db = out / "posterior.db"
@@ -206,15 +214,21 @@ def calibrate(
         history = abc.new(f"sqlite:///{db}", observed)
         done = 0
     remaining = budget.generations - done
-    if remaining > 0:
-        history = abc.run(minimum_epsilon=budget.min_epsilon, max_nr_populations=remaining)
+    spent = done > 0 and int(history.total_nr_simulations) >= (budget.max_simulations or np.inf)
+    if remaining > 0 and not spent:
+        history = abc.run(
+            minimum_epsilon=budget.min_epsilon,
+            max_nr_populations=remaining,
+            max_total_nr_simulations=budget.max_simulations or np.inf,
+        )
     seconds = (dt.datetime.now() - t0).total_seconds()
     summary = _write_outputs(history, spec, simulator, episodes, out, budget, seconds)
     log(f"{summary['simulations']} simulations, acceptance {summary['acceptance_rate']:.1%}")
     return summary
 
 
-def _transition(kind: str) -> Any:
+def _transition(kind: str, keys: list[str]) -> Any:
+    """The perturbation kernel (pyabc) named by ``budget.transition``."""
     import pyabc
 
     match kind:
@@ -222,9 +236,13 @@ def _transition(kind: str) -> Any:
             return pyabc.MultivariateNormalTransition()
         case "local":
             return pyabc.LocalTransition()
+        case "independent":
+            return pyabc.AggregatedTransition(
+                {key: pyabc.MultivariateNormalTransition() for key in keys}
+            )
         case _:
             raise CalibrationError(
-                f"unknown transition {kind!r}; allowed: multivariate_normal, local"
+                f"unknown transition {kind!r}; allowed: multivariate_normal, local, independent"
             )
 
 
