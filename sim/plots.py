@@ -87,7 +87,7 @@ def timeline(
         )
     ax_ev.set_yticks(range(lane_doc + 1))
     ax_ev.set_yticklabels([MARKED_KINDS[k][0] for k in kinds] + ["documented"])
-    ax_ev.set_ylim(-0.7, lane_doc + 2.2)
+    ax_ev.set_ylim(-0.7, lane_doc + 5.0)  # room for the rotated episode labels
     ax_ev.grid(axis="x", alpha=0.3)
     ax_ev.set_title(title)
     for shock in scenario.shocks:
