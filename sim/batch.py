@@ -12,6 +12,7 @@ merges the parts into ``runs.parquet``, ``series.parquet``, ``events.parquet`` a
 
 from __future__ import annotations
 
+import io
 import math
 import os
 import traceback
@@ -30,7 +31,7 @@ import pyarrow.parquet as pq
 from sim.model import SERIES_COLUMNS
 from sim.runner import run
 from sim.scenario import Scenario
-from sim.store import atomic_write_parquet
+from sim.store import atomic_write_bytes
 
 KINDS = ("runs", "series", "events", "failures")
 MIN_TASK = 25
@@ -74,12 +75,28 @@ class Chunk:
 
 @dataclass
 class ChunkResult:
-    """What a chunk produced: frames per kind (possibly empty)."""
+    """What a chunk produced: a Parquet file's bytes per kind of output that has rows.
+
+    The worker encodes the Parquet files, so the parent (which only writes the bytes to
+    disk) does not compete with the workers for a core, and no data frame is pickled.
+    """
 
     index: int
-    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    parts: dict[str, bytes] = field(default_factory=dict)
     n_ok: int = 0
     n_failed: int = 0
+
+    def add(self, kind: str, df: pd.DataFrame) -> None:
+        """Encode ``df`` as the chunk's ``kind`` part (nothing for an empty frame)."""
+        if len(df):
+            buf = io.BytesIO()
+            df.to_parquet(buf, index=False)
+            self.parts[kind] = buf.getvalue()
+
+    def frame(self, kind: str) -> pd.DataFrame:
+        """The ``kind`` part read back (an empty frame if the chunk has none)."""
+        data = self.parts.get(kind)
+        return pd.read_parquet(io.BytesIO(data)) if data is not None else pd.DataFrame()
 
 
 def run_chunk(chunk: Chunk) -> ChunkResult:
@@ -118,12 +135,12 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
         if chunk.events:
             events.append(_with_keys(res.events_frame(), job))
     out = ChunkResult(chunk.index, n_ok=len(rows), n_failed=len(failures))
-    out.frames["runs"] = pd.DataFrame(rows)
-    out.frames["failures"] = pd.DataFrame(failures)
+    out.add("runs", pd.DataFrame(rows))
+    out.add("failures", pd.DataFrame(failures))
     if series and start is not None:
-        out.frames["series"] = _series_frame(series, start)
+        out.add("series", _series_frame(series, start))
     if events:
-        out.frames["events"] = pd.concat(events, ignore_index=True)
+        out.add("events", pd.concat(events, ignore_index=True))
     return out
 
 
@@ -215,10 +232,9 @@ def next_part_index(out: Path) -> int:
 
 
 def write_parts(out: Path, result: ChunkResult) -> None:
-    """Write a finished chunk's frames as part files (each atomically)."""
-    for kind, df in result.frames.items():
-        if len(df):
-            atomic_write_parquet(df, parts_dir(out) / f"{kind}-{result.index:06d}.parquet")
+    """Write a finished chunk's parts as files (each atomically)."""
+    for kind, data in result.parts.items():
+        atomic_write_bytes(parts_dir(out) / f"{kind}-{result.index:06d}.parquet", data)
 
 
 def forget_failures(out: Path) -> None:
