@@ -57,7 +57,9 @@ def test_with_the_group_exemptions_come_faster(paired):
     lo, hi = bootstrap_interval(diff, np.mean)
     assert diff.mean() > 0 and lo > 0, (diff.mean(), lo, hi)
     lo_med, _ = bootstrap_interval(diff, np.median)
-    assert np.median(lead_wg[both]) < np.median(lead_none[both]) and lo_med >= 0
+    assert lo_med >= 0, "the typical seed is not slower with the group"
+    # Lead times come in whole weeks, so the two variants' medians can tie; compare seeds.
+    assert (diff > 0).mean() > (diff < 0).mean(), "the group is faster in more seeds than not"
 
 
 def test_the_group_meets_and_routes_items_only_when_it_exists(paired):
