@@ -37,7 +37,7 @@ browser:
 	fi
 
 run: setup
-	$(VENV)/bin/wgsim compare scenarios/historical.yaml --replications 1000 --out results/historical
+	$(VENV)/bin/wgsim compare scenarios/historical.yaml --replications 5000 --out results/historical
 
 lint: setup
 	$(VENV)/bin/ruff check sim tests benchmarks
