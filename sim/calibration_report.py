@@ -8,12 +8,16 @@ from typing import TYPE_CHECKING, Any
 import matplotlib
 
 matplotlib.use("Agg")
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from sim.plots import save_figure
 from sim.tables import markdown_table
+
+TIMELINE_RUNS = 20
+"""Simulated runs drawn in the fit report's timelines figure."""
 
 if TYPE_CHECKING:
     from sim.calibrate import CalibrationSpec, Simulator
@@ -105,6 +109,68 @@ def _pairs_figure(df: pd.DataFrame, spec: CalibrationSpec, path: Path) -> Path:
     return save_figure(fig, path, dpi=100)
 
 
+TIMELINE_MARKS = (
+    ("surprise", "US surprised", "tab:red", "o"),
+    ("wg_meeting", "WG meeting", "tab:blue", "|"),
+    ("un_approved", "UN exemption (WG item)", "tab:green", "o"),
+    ("mou_challenge", "MOU challenge", "tab:brown", "^"),
+    ("wg_terminated", "WG terminated", "black", "X"),
+)
+"""Event kinds drawn per simulated run in the timelines figure: kind, label, colour, marker."""
+
+
+def simulated_timelines(
+    spec: CalibrationSpec, simulator: Simulator, df: pd.DataFrame, runs: int, seed: int
+) -> list[pd.DataFrame]:
+    """Event logs of ``runs`` runs, each from a particle drawn by posterior weight."""
+    from sim.overrides import apply_overrides
+    from sim.runner import run
+
+    rng = np.random.default_rng(seed + 1)
+    w = df["weight"].to_numpy()
+    logs = []
+    for i, j in enumerate(rng.choice(len(df), size=runs, p=w / w.sum())):
+        values = {p.key: float(df[p.key].iloc[j]) for p in spec.parameters}
+        scenario = apply_overrides(simulator.scenario, simulator.overrides(values))
+        logs.append(run(scenario, seed + 1000 + i, series=False).events_frame())
+    return logs
+
+
+def _timelines_figure(logs: list[pd.DataFrame], path: Path) -> Path:
+    """Documented episodes (top row) above one row of key events per simulated run."""
+    from sim.plots import DOCUMENTED
+
+    fig, ax = plt.subplots(figsize=(12, 0.32 * len(logs) + 2.2))
+    top = len(logs)
+    for day, label in DOCUMENTED:
+        x = float(mdates.date2num(pd.Timestamp(day)))
+        ax.axvline(x, color="grey", lw=0.7, ls="--", zorder=1)
+        ax.annotate(
+            label, (x, top), xytext=(2, 4), textcoords="offset points", rotation=25, fontsize=7
+        )
+        ax.scatter([x], [top], marker="D", s=30, color="black", zorder=3)
+    for row, log in enumerate(logs):
+        for kind, label, colour, marker in TIMELINE_MARKS:
+            sel = log[log["kind"] == kind]
+            if kind == "un_approved":
+                sel = sel[sel["route"] == "wg"]
+            ax.scatter(
+                sel["date"],
+                [row] * len(sel),
+                s=18,
+                color=colour,
+                marker=marker,
+                label=label if row == 0 else None,
+                zorder=2,
+            )
+    ax.set_yticks([*range(len(logs)), top])
+    ax.set_yticklabels([f"run {i + 1}" for i in range(len(logs))] + ["documented"], fontsize=7)
+    ax.set_ylim(-1, top + 3)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.05), fontsize=7, ncol=len(TIMELINE_MARKS))
+    ax.set_title("Documented episodes beside simulated runs (particles drawn by posterior weight)")
+    return save_figure(fig, path, dpi=100)
+
+
 def write_fit_report(
     out: Path,
     spec: CalibrationSpec,
@@ -143,6 +209,12 @@ def write_fit_report(
             "calibrated historical scenario (posterior medians): simulated vs documented",
         )
     )
+    figs.append(
+        _timelines_figure(
+            simulated_timelines(spec, simulator, df, TIMELINE_RUNS, spec.seed),
+            out / "timelines_predictive.png",
+        )
+    )
     misses = hits[hits["hit rate"] < 0.5]
     lines = [
         "# Calibration fit report",
@@ -152,8 +224,8 @@ def write_fit_report(
         f"particle: {summary['simulations']} particles simulated ({summary['runs']} runs), "
         f"acceptance rate {summary['acceptance_rate']:.1%}, final epsilon "
         f"{summary['final_epsilon']:.3g}, effective sample size of the final population "
-        f"{summary['effective_sample_size']:.0f} of {summary['population_size']}, wall time "
-        f"{summary['wall_seconds']:.0f} s.",
+        f"{summary['effective_sample_size']:.0f} of {summary['population_size']}, sampling "
+        f"wall time {summary['wall_seconds']:.0f} s (all generations).",
         "",
         "## Targets against the posterior predictive",
         "",
@@ -184,7 +256,15 @@ def write_fit_report(
         "",
         "![pairs](pairs.png)",
         "",
-        "## Documented timeline beside a simulated one",
+        "## Documented timeline beside simulated timelines",
+        "",
+        f"{TIMELINE_RUNS} runs, each from a particle drawn by posterior weight, with their "
+        "key events under the documented episodes:",
+        "",
+        "![timelines](timelines_predictive.png)",
+        "",
+        "One run of the calibrated historical scenario (posterior medians), all event kinds "
+        "and the weekly series:",
         "",
         "![timeline](timeline_calibrated.png)",
         "",

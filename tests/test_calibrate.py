@@ -69,6 +69,7 @@ def test_quick_calibration_end_to_end_and_resume(tmp_path):
         "marginals.png",
         "pairs.png",
         "timeline_calibrated.png",
+        "timelines_predictive.png",
     ):
         assert (out / name).exists(), name
     doc = yaml.safe_load((out / "calibrated.yaml").read_text())
@@ -79,6 +80,7 @@ def test_quick_calibration_end_to_end_and_resume(tmp_path):
     assert 1.0 <= doc["run"]["effective_sample_size"] <= doc["run"]["population_size"]
     again = calibrate(SPEC, out, quick=True, workers=2)
     assert again["simulations"] == summary["simulations"], "a finished run is not redone"
+    assert again["wall_seconds"] == summary["wall_seconds"] > 0, "the run's time, not this call's"
 
     # a scenario file can use the calibrated medians
     scen = tmp_path / "s.yaml"
