@@ -93,11 +93,6 @@ class ChunkResult:
             df.to_parquet(buf, index=False)
             self.parts[kind] = buf.getvalue()
 
-    def frame(self, kind: str) -> pd.DataFrame:
-        """The ``kind`` part read back (an empty frame if the chunk has none)."""
-        data = self.parts.get(kind)
-        return pd.read_parquet(io.BytesIO(data)) if data is not None else pd.DataFrame()
-
 
 def run_chunk(chunk: Chunk) -> ChunkResult:
     """Run a chunk's jobs; failures are recorded with their traceback, not raised.
