@@ -178,6 +178,7 @@ def calibrate(
     workers: int = 2,
     dask: str | None = None,
     log: Callable[[str], None] = lambda _: None,
+    progress: bool = False,
 ) -> dict[str, Any]:
     """Run (or resume) ABC-SMC and write the posterior, calibrated values and report.
 
@@ -202,7 +203,7 @@ def calibrate(
         distance,
         population_size=budget.population_size,
         transitions=_transition(budget.transition, [p.key for p in spec.parameters]),
-        sampler=_sampler(workers, dask),
+        sampler=_sampler(workers, dask, progress),
     )
     db = out / "posterior.db"
     if db.exists():
@@ -244,15 +245,19 @@ def _transition(kind: str, keys: list[str]) -> Any:
             )
 
 
-def _sampler(workers: int, dask: str | None) -> Any:
+def _sampler(workers: int, dask: str | None, progress: bool = False) -> Any:
     import pyabc
 
+    sampler: Any
     if dask is None:
-        return pyabc.sampler.MulticoreEvalParallelSampler(n_procs=workers)
-    from sim.batch import dask_client
+        sampler = pyabc.sampler.MulticoreEvalParallelSampler(n_procs=workers)
+    else:
+        from sim.batch import dask_client
 
-    client, _cluster = dask_client(dask, workers)
-    return pyabc.sampler.DaskDistributedSampler(dask_client=client)
+        client, _cluster = dask_client(dask, workers)
+        sampler = pyabc.sampler.DaskDistributedSampler(dask_client=client)
+    sampler.show_progress = progress  # a bar of accepted particles within each generation
+    return sampler
 
 
 def effective_sample_size(weights: np.ndarray) -> float:

@@ -320,7 +320,13 @@ def calibrate(
 
     out = out or Path("results") / ("calibration-quick" if quick else "calibration")
     summary = run_calibration(
-        spec, out, quick=quick, workers=workers, dask=dask, log=out_console.print
+        spec,
+        out,
+        quick=quick,
+        workers=workers,
+        dask=dask,
+        log=out_console.print,
+        progress=err_console.is_terminal,
     )
     out_console.print(
         f"{summary['simulations']} particles, {summary['generations']} generations, "

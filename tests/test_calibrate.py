@@ -185,3 +185,10 @@ def test_simulation_budget_stops_the_run_and_a_resume_respects_it(tmp_path):
     assert first["generations"] == 1, "stopped after the generation that spent the budget"
     again = calibrate(spec, tmp_path / "cal", quick=True, workers=1)
     assert again["generations"] == 1 and again["simulations"] == first["simulations"]
+
+
+def test_progress_bar_is_shown_only_when_asked():
+    from sim.calibrate import _sampler
+
+    assert _sampler(2, None, progress=True).show_progress is True
+    assert _sampler(2, None).show_progress is False
