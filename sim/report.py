@@ -6,6 +6,7 @@ Reads a finished comparison folder (``runs.parquet``, ``series.parquet``) and wr
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import matplotlib
@@ -145,6 +146,19 @@ def fan_figure(series: pd.DataFrame, variants: list[str], path: Path) -> Path:
     return save_figure(fig, path)
 
 
+def _posterior_sentence(out: Path) -> str:
+    """A sentence naming the posterior the parameters were drawn from (if any)."""
+    manifest = out / "manifest.json"
+    posterior = json.loads(manifest.read_text()).get("posterior") if manifest.exists() else None
+    if not posterior:
+        return ""
+    return (
+        f" Each replication's calibrated parameters are drawn by weight from the posterior "
+        f"`{posterior}` (the same draw for every variant), so the intervals carry parameter "
+        "uncertainty as well as chance."
+    )
+
+
 def write_compare_report(out: Path, sf: ScenarioFile) -> Path:
     """Write ``report.md`` and its figures for a finished comparison in ``out``."""
     from sim import plots
@@ -163,7 +177,8 @@ def write_compare_report(out: Path, sf: ScenarioFile) -> Path:
             f"`{v}` ({sf.descriptions.get(v, '').rstrip('.')}; n={n.get(v, 0)})" for v in variants
         )
         + ". All variants share each replication's seed (common random numbers). Intervals "
-        "are percentile bootstrap 95% intervals of the mean over replications.",
+        "are percentile bootstrap 95% intervals of the mean over replications."
+        + _posterior_sentence(out),
         "",
         "## Outcomes per variant: mean [95% interval]",
         "",

@@ -131,9 +131,10 @@ def test_posterior_draws_feed_comparisons(tmp_path, historical):
     assert len(set().union(*by_rep.values())) == 2
     out = tmp_path / "cmp"
     result = run_compare(
-        historical.path, replications=3, out=out, workers=1, posterior=post, report=False
+        historical.path, replications=3, out=out, workers=1, posterior=post, report=True
     )
     assert result.outcome.ok == 6
+    assert f"drawn by weight from the posterior `{post}`" in (out / "report.md").read_text()
     bad = tmp_path / "bad.csv"
     pd.DataFrame({"us.nope": [1.0], "weight": [1.0]}).to_csv(bad, index=False)
     with pytest.raises(PosteriorError, match="not a scenario field"):
