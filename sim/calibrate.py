@@ -95,6 +95,12 @@ class CalibrationSpec(BaseModel):
     budget: Budget
     quick: Budget
     seed: int = 0
+    mechanisms: dict[str, str] = Field(
+        default_factory=dict,
+        description="Target id -> why the model may miss it (the mechanism at fault); the "
+        "fit report prints the note of every target reproduced in fewer than half the "
+        "posterior-predictive runs.",
+    )
 
 
 def load_spec(path: str | Path) -> tuple[CalibrationSpec, Scenario, Episodes]:
@@ -119,6 +125,13 @@ def load_spec(path: str | Path) -> tuple[CalibrationSpec, Scenario, Episodes]:
         apply_overrides(scenario, {p.path: _value(p, p.low)})
         apply_overrides(scenario, {p.path: _value(p, p.high)})
     episodes = load_episodes(path.parent / spec.episodes)
+    ids = [t.id for t in episodes.fitted]
+    for key in spec.mechanisms:
+        if key not in ids:
+            raise CalibrationError(
+                f"invalid calibration spec {path}: mechanisms: {key!r} is not a fitted "
+                f"target; allowed: {', '.join(ids)}"
+            )
     return spec, scenario, episodes
 
 

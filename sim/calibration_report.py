@@ -238,15 +238,13 @@ def write_fit_report(
         "",
     ]
     if len(misses):
-        lines += [
-            "**Not reproduced in most runs:** "
-            + ", ".join(
-                f"{r['target']} ({r['statistic']}, hit rate {r['hit rate']:.0%})"
-                for _, r in misses.iterrows()
+        lines += ["**Not reproduced in most runs:**", ""]
+        for _, r in misses.iterrows():
+            why = spec.mechanisms.get(
+                r["target"], "no note on the mechanism in the spec (`mechanisms:`)."
             )
-            + ". See docs/calibration.md for the mechanisms behind each miss.",
-            "",
-        ]
+            lines.append(f"- {r['target']} ({r['statistic']}, hit rate {r['hit rate']:.0%}): {why}")
+        lines += ["", "docs/calibration.md discusses every target in more detail.", ""]
     lines += [
         "## Posterior",
         "",

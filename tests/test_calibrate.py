@@ -51,6 +51,12 @@ def test_spec_paths_are_checked(tmp_path):
     f.write_text(yaml.safe_dump(bad))
     with pytest.raises(CalibrationError, match="must be below"):
         load_spec(f)
+    good = yaml.safe_load(SPEC.read_text())
+    good["scenario"], good["episodes"] = bad["scenario"], bad["episodes"]
+    good["mechanisms"] = {"T99": "no such target"}
+    f.write_text(yaml.safe_dump(good))
+    with pytest.raises(CalibrationError, match=r"mechanisms: 'T99' is not a fitted target"):
+        load_spec(f)
 
 
 def test_quick_calibration_end_to_end_and_resume(tmp_path):
@@ -77,6 +83,11 @@ def test_quick_calibration_end_to_end_and_resume(tmp_path):
         assert value["q05"] <= value["q95"], path
     report = (out / "fit_report.md").read_text()
     assert "hit rate" in report and "T8" in report and "effective sample size" in report
+    spec, _, _ = load_spec(SPEC)
+    for line in report.splitlines():  # every miss carries the spec's note on its mechanism
+        if line.startswith("- T") and "hit rate" in line:
+            target = line[2:].split(" ")[0]
+            assert spec.mechanisms.get(target, "no note on the mechanism") in line
     assert 1.0 <= doc["run"]["effective_sample_size"] <= doc["run"]["population_size"]
     again = calibrate(SPEC, out, quick=True, workers=2)
     assert again["simulations"] == summary["simulations"], "a finished run is not redone"
