@@ -20,7 +20,6 @@ from pydantic import BaseModel
 
 from sim.errors import ScenarioError
 from sim.loader import load_file
-from sim.model import EVENT_COLUMNS, SERIES_COLUMNS
 from sim.narrate import item_phrase, labels
 from sim.overrides import apply_overrides, get_value, parse_path
 from sim.proposals import TERMINAL, Status
@@ -60,26 +59,6 @@ class RunView:
     def finished(self) -> bool:
         """Whether the run has reached its last week."""
         return self.week >= self.n_weeks
-
-
-def dated(frame: pd.DataFrame, start: dt.date) -> pd.DataFrame:
-    """Add (or replace) the ``date`` column: the Monday of each row's week."""
-    frame = frame.drop(columns=["date"], errors="ignore")
-    date = pd.Timestamp(start) + pd.to_timedelta((frame["week"].astype(int) - 1) * 7, unit="D")
-    frame.insert(1, "date", date)
-    return frame
-
-
-def events_frame(rows: list[tuple[Any, ...]], start: dt.date) -> pd.DataFrame:
-    """The model's event tuples as a dated frame."""
-    return dated(pd.DataFrame(rows, columns=list(EVENT_COLUMNS)), start)
-
-
-def series_frame(rows: list[tuple[float, ...]], start: dt.date) -> pd.DataFrame:
-    """The model's weekly series rows as a dated frame."""
-    df = pd.DataFrame(rows, columns=list(SERIES_COLUMNS), dtype=float)
-    df["week"] = df["week"].astype(int)
-    return dated(df, start)
 
 
 def latest(series: pd.DataFrame, column: str, default: float = float("nan")) -> float:

@@ -19,18 +19,11 @@ import mesa
 import pandas as pd
 import pyarrow.parquet as pq
 
-from sim.app_data import (
-    RunView,
-    build_scenario,
-    dated,
-    events_frame,
-    scenario_choices,
-    series_frame,
-)
+from sim.app_data import RunView, build_scenario, scenario_choices
 from sim.errors import WgsimError
 from sim.loader import load_file
 from sim.model import EVENT_COLUMNS, SERIES_COLUMNS, WorkingGroupModel
-from sim.runner import build
+from sim.runner import build, dated, events_frame, series_frame
 
 logger = logging.getLogger(__name__)
 

@@ -28,12 +28,21 @@ def effective_position(actors: Sequence[RokActor]) -> tuple[list[float], list[fl
     return [pos[d] / wts[d] if wts[d] > 0.0 else 0.5 for d in range(3)], wts
 
 
-def weighted_mean(values: Sequence[float], actors: Sequence[RokActor]) -> float:
-    """Mean of ``values`` weighted by each actor's clout x engagement salience."""
-    total = sum(a.weight_e for a in actors)
+def weighted_mean(
+    values: Sequence[float],
+    actors: Sequence[RokActor],
+    weights: Sequence[float] | None = None,
+) -> float:
+    """Mean of ``values`` weighted by each actor's clout x engagement salience.
+
+    ``weights`` may pass those weights in when the caller already has them.
+    """
+    if weights is None:
+        weights = [a.weight_e for a in actors]
+    total = sum(weights)
     if total <= 0.0:
         return sum(values) / len(values)
-    return sum(v * a.weight_e for v, a in zip(values, actors, strict=True)) / total
+    return sum(v * w for v, w in zip(values, weights, strict=True)) / total
 
 
 def challenge_probability(mou: Mou, mofa: Mofa) -> float:

@@ -30,15 +30,20 @@ def predictive(
     """Per-run target statistics for particles drawn by posterior weight (one seed each)."""
     from sim.calibrate import Simulator
 
-    rng = np.random.default_rng(seed)
-    w = df["weight"].to_numpy()
-    idx = rng.choice(len(df), size=draws, p=w / w.sum())
     one = Simulator(simulator.scenario, simulator.episodes, simulator.params, 1)
     rows = []
-    for i, j in enumerate(idx):
-        values = {p.key: float(df[p.key].iloc[j]) + 1e-12 * i for p in spec.parameters}
-        rows.append(one(values))
+    for i, values in enumerate(_drawn_particles(spec, df, draws, seed)):
+        rows.append(one({k: v + 1e-12 * i for k, v in values.items()}))
     return pd.DataFrame(rows)
+
+
+def _drawn_particles(
+    spec: CalibrationSpec, df: pd.DataFrame, n: int, seed: int
+) -> list[dict[str, float]]:
+    """``n`` particles' parameter values (by pyabc key), drawn by posterior weight."""
+    w = df["weight"].to_numpy()
+    idx = np.random.default_rng(seed).choice(len(df), size=n, p=w / w.sum())
+    return [{p.key: float(df[p.key].iloc[j]) for p in spec.parameters} for j in idx]
 
 
 def hit_rates(pred: pd.DataFrame, episodes: Episodes) -> pd.DataFrame:
@@ -126,11 +131,8 @@ def simulated_timelines(
     from sim.overrides import apply_overrides
     from sim.runner import run
 
-    rng = np.random.default_rng(seed + 1)
-    w = df["weight"].to_numpy()
     logs = []
-    for i, j in enumerate(rng.choice(len(df), size=runs, p=w / w.sum())):
-        values = {p.key: float(df[p.key].iloc[j]) for p in spec.parameters}
+    for i, values in enumerate(_drawn_particles(spec, df, runs, seed + 1)):
         scenario = apply_overrides(simulator.scenario, simulator.overrides(values))
         logs.append(run(scenario, seed + 1000 + i, series=False).events_frame())
     return logs

@@ -32,7 +32,7 @@ from sim.agents import (
     Un1718Committee,
     WindowCount,
 )
-from sim.bargaining import bargaining_round, effective_position
+from sim.bargaining import bargaining_round, effective_position, weighted_mean
 from sim.channels import BilateralChannel, DgTalks, WorkingGroup
 from sim.proposals import (
     ROUTE_NAMES,
@@ -263,18 +263,9 @@ class WorkingGroupModel(mesa.Model):
         """
         rok = self.rok
         self.rok_position, self.rok_weights = effective_position(rok)
-        # weighted_mean (sim.bargaining) of two attributes, the weights computed once.
-        weights = [a.weight_e for a in rok]
-        total = sum(weights)
-        if total <= 0.0:
-            bar = sum([a.alliance_weight for a in rok]) / len(rok)
-            patience = sum([a.patience_weeks for a in rok]) / len(rok)
-        else:
-            bar = sum([a.alliance_weight * w for a, w in zip(rok, weights, strict=True)]) / total
-            patience = (
-                sum([a.patience_weeks * w for a, w in zip(rok, weights, strict=True)]) / total
-            )
-        self.blue_house.alliance_bar = bar
+        weights = [a.weight_e for a in rok]  # computed once for both means
+        self.blue_house.alliance_bar = weighted_mean([a.alliance_weight for a in rok], rok, weights)
+        patience = weighted_mean([a.patience_weeks for a in rok], rok, weights)
         self.blue_house.discount = 1.0 - 1.0 / patience
 
     # --- time ----------------------------------------------------------------------------

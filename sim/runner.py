@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from sim.errors import RunError
@@ -19,6 +19,26 @@ from sim.metrics import summarize
 from sim.model import EVENT_COLUMNS, SERIES_COLUMNS, WorkingGroupModel
 from sim.proposals import ROUTE_NAMES, Proposal
 from sim.scenario import Scenario
+
+
+def dated(frame: pd.DataFrame, start: dt.date) -> pd.DataFrame:
+    """``frame`` with its ``date`` column (re)made: the Monday that starts each row's week."""
+    frame = frame.drop(columns=["date"], errors="ignore")
+    date = pd.Timestamp(start) + pd.to_timedelta((frame["week"].astype(int) - 1) * 7, unit="D")
+    frame.insert(1, "date", date)
+    return frame
+
+
+def events_frame(rows: list[tuple[Any, ...]], start: dt.date) -> pd.DataFrame:
+    """Event-log tuples as a dated frame: week, date, kind, actor, proposal_id, ..."""
+    return dated(pd.DataFrame(rows, columns=list(EVENT_COLUMNS)), start)
+
+
+def series_frame(rows: list[tuple[float, ...]], start: dt.date) -> pd.DataFrame:
+    """Weekly series rows as a dated frame (an empty frame with the columns if no rows)."""
+    df = pd.DataFrame(rows, columns=list(SERIES_COLUMNS), dtype=float)
+    df["week"] = df["week"].astype(int)
+    return dated(df, start)
 
 
 @dataclass
@@ -45,21 +65,13 @@ class RunResult:
     series: list[tuple[float, ...]] = field(repr=False)
     proposals: list[Proposal] = field(repr=False)
 
-    def _dates(self, weeks: pd.Series) -> pd.Series:
-        return pd.Timestamp(self.start) + pd.to_timedelta((weeks - 1) * 7, unit="D")
-
     def events_frame(self) -> pd.DataFrame:
         """The event log: week, date, kind, actor, proposal_id, proposal_type, route, detail."""
-        df = pd.DataFrame(self.events, columns=list(EVENT_COLUMNS))
-        df.insert(1, "date", self._dates(df["week"]))
-        return df
+        return events_frame(self.events, self.start)
 
     def series_frame(self) -> pd.DataFrame:
         """The weekly series with a date column."""
-        df = pd.DataFrame(np.asarray(self.series, dtype=float), columns=list(SERIES_COLUMNS))
-        df["week"] = df["week"].astype(int)
-        df.insert(1, "date", self._dates(df["week"]))
-        return df
+        return series_frame(self.series, self.start)
 
     def proposals_frame(self) -> pd.DataFrame:
         """One row per proposal with its final state and transition weeks."""

@@ -17,7 +17,6 @@ import sys
 from pathlib import Path
 
 from sim.errors import WgsimError
-from sim.loader import load_file
 
 
 class PortInUse(WgsimError):
@@ -77,14 +76,11 @@ def environment(file: Path, results: Path) -> dict[str, str]:
 
 
 def serve(file: Path, host: str, port: int, results: Path) -> int:
-    """Check the inputs, then run the page's server until it stops; returns its exit code.
+    """Run the page's server until it stops; returns its exit code.
 
-    Raises:
-        ScenarioError: if ``file`` is not a valid scenario file.
-        PortInUse: if the port cannot be bound.
+    The caller checks the inputs first (``load_file``, :func:`check_port`), so that errors
+    come before the page's address is announced.
     """
-    load_file(file)
-    check_port(host, port)
     proc = subprocess.Popen(command(host, port), env=environment(file, results))
 
     def stop(signum: int, frame: object) -> None:

@@ -9,7 +9,6 @@ import pytest
 from sim import load_file, run
 from sim.app_data import (
     PAGE_PARAMETERS,
-    events_frame,
     field_info,
     in_flight,
     network,
@@ -22,7 +21,7 @@ from sim.app_model import PageModel, ReplayRun, stored_runs, today_line
 from sim.app_views import network_figure, pipeline_figure, series_figure
 from sim.errors import ScenarioError
 from sim.overrides import get_value
-from sim.runner import build
+from sim.runner import build, events_frame
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
