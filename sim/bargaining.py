@@ -28,6 +28,20 @@ def effective_position(actors: Sequence[RokActor]) -> tuple[list[float], list[fl
     return [pos[d] / wts[d] if wts[d] > 0.0 else 0.5 for d in range(3)], wts
 
 
+def effective_e(actors: Sequence[RokActor]) -> float:
+    """The ROK's position on engagement pace alone: ``effective_position(actors)[0][E]``.
+
+    The same sums in the same order, so the value is identical; bargaining moves only
+    positions on E, and this is all it needs to read or refresh.
+    """
+    pos = wts = 0.0
+    for a in actors:
+        w = a.clout * a.salience[E]
+        pos += w * a.position[E]
+        wts += w
+    return pos / wts if wts > 0.0 else 0.5
+
+
 def weighted_mean(
     values: Sequence[float],
     actors: Sequence[RokActor],
@@ -87,7 +101,7 @@ def bargaining_round(
     Without a challenge each actor drifts toward x_ROK at rate ``step*(1 - s)``.
     """
     actors = (blue_house, mofa, mou)
-    x_rok = effective_position(actors)[0][E]
+    x_rok = effective_e(actors)
     pi_mou = challenge_probability(mou, mofa)
     pressure = mou.pressure(x_rok, pi_mou, backlog_weight)
     if pressure > threshold:

@@ -36,6 +36,9 @@ class WorkingGroup:
         self.spec = spec
         self.lp = legitimacy
         self.phase = WgPhase.ABSENT
+        # Whether the WG exists and takes items (phase ACTIVE). A plain attribute, read
+        # several times a week; establish() and terminate() set it with the phase.
+        self.active = False
         self.regular = spec.cadence == "regular"
         self.interval = spec.regular_interval_weeks
         self.queue_trigger = spec.queue_trigger
@@ -51,14 +54,10 @@ class WorkingGroup:
         self.window_until = -1
         self.window_used = False
 
-    @property
-    def active(self) -> bool:
-        """Whether the WG exists and takes items."""
-        return self.phase == WgPhase.ACTIVE
-
     def establish(self, week: int) -> None:
         """Agree to set the WG up; the first meeting follows after the launch lag."""
         self.phase = WgPhase.ACTIVE
+        self.active = True
         self.created_week = week
         self.first_meeting_week = week + self.spec.first_meeting_lag_weeks
 
@@ -93,6 +92,7 @@ class WorkingGroup:
     def terminate(self, week: int) -> list[Proposal]:
         """End the WG; returns the items still in its queue."""
         self.phase = WgPhase.TERMINATED
+        self.active = False
         self.terminated_week = week
         left, self.queue = self.queue, []
         return left

@@ -92,8 +92,9 @@ def contact(m: WorkingGroupModel, ch: BilateralChannel, week: int) -> None:
         m.log("contact", ch.name, detail="not passed on to State")
         nsc_clearance(m, ch)
         return
-    m.log("contact", ch.name)
-    learn(m)
+    # The hottest path of a run (a few hundred contacts): m.log and learn written out.
+    m.events.append((week, "contact", ch.name, 0, "", "", ""))
+    m.info_quality += m.info_learning * (1.0 - m.info_quality)
     if m.dprk_pending:
         psi = m.disclosure * (1.0 - abs(m.rok_position[E] - m.state.position[E]))
         rnd = m.random

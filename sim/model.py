@@ -32,7 +32,7 @@ from sim.agents import (
     Un1718Committee,
     WindowCount,
 )
-from sim.bargaining import bargaining_round, effective_position, weighted_mean
+from sim.bargaining import bargaining_round, effective_e, effective_position, weighted_mean
 from sim.channels import BilateralChannel, DgTalks, WorkingGroup
 from sim.proposals import (
     ROUTE_NAMES,
@@ -368,7 +368,10 @@ class WorkingGroupModel(mesa.Model):
             self.log("mou_challenge", "MOU", detail=f"calls to readjust the WG; {winner} prevails")
             if self.wg.active:
                 self.wk_ch += 1
-        self.refresh_rok()
+        # A round moves positions on E only; weights, saliences and clouts are unchanged,
+        # so only the effective position on E needs recomputing (refresh_rok does it all).
+        x = self.rok_position
+        self.rok_position = [x[0], effective_e(self.rok), x[2]]
 
     def _route_new(self, week: int) -> None:
         for p in self.inbox:

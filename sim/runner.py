@@ -9,6 +9,7 @@ and seed.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -150,6 +151,28 @@ def run(scenario: Scenario, seed: int = 0, *, series: bool = True, variant: str 
     Raises:
         RunError: if a stage fails; the message names the stage, scenario and seed.
     """
+    # The cyclic garbage collector is paused for the run and then collects the young
+    # generation once. A run allocates a few thousand small objects that live until its
+    # end (proposals, log rows, the agents' reference cycles with the model); collecting
+    # them over and over while they are still alive frees nothing. One collection after
+    # the run frees the model's cycles, so nothing piles up between runs, and costs
+    # about 2.5 % of a run less than leaving the collector on (measured with a bare Mesa
+    # model timed after each, so no collection is deferred into other code).
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        result = _run_stages(scenario, seed, series, variant)
+    finally:
+        if paused:
+            gc.enable()
+    if paused:
+        gc.collect(0)
+    return result
+
+
+def _run_stages(scenario: Scenario, seed: int, series: bool, variant: str) -> RunResult:
+    """Build, run and extract; the model is unreachable once this returns."""
     stage = "build"
     try:
         model = build(scenario, seed, series=series)

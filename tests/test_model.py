@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gc
 import itertools
 import math
 import typing
@@ -275,6 +276,27 @@ def test_a_failing_stage_is_reported_with_its_context(historical, monkeypatch):
     msg = str(info.value)
     assert "run failed" in msg and "'historical'" in msg and "'no-group'" in msg
     assert "seed 11" in msg and "ZeroDivisionError: boom" in msg
+
+
+def test_runs_leave_no_models_behind_and_the_collector_on(historical, monkeypatch):
+    # run() pauses the cyclic collector and collects once at the end: a tight loop of
+    # runs must not pile up unreachable models (their agents hold cycles with them).
+    s = historical.variant("no-group")
+    for seed in range(3):
+        run(s, seed, series=False)
+    assert gc.isenabled()
+    alive = [o for o in gc.get_objects() if isinstance(o, WorkingGroupModel)]
+    assert alive == []
+    gc.disable()  # a caller's choice is left alone
+    try:
+        run(s, 1, series=False)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    monkeypatch.setattr(WorkingGroupModel, "step", lambda self: 1 / 0)
+    with pytest.raises(RunError):
+        run(s, 0)
+    assert gc.isenabled()
 
 
 # --- model-level rules through whole runs ---------------------------------------------------

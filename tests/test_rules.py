@@ -18,6 +18,7 @@ from sim.agents import Decision, DprkMode, WindowMean, logistic
 from sim.bargaining import (
     bargaining_round,
     challenge_probability,
+    effective_e,
     effective_position,
     weighted_mean,
 )
@@ -133,6 +134,29 @@ def test_effective_position_hand_computed():
         a.clout = 0.0
     assert effective_position(m.rok)[0] == [0.5, 0.5, 0.5]
     assert weighted_mean([1.0, 2.0, 3.0], m.rok) == pytest.approx(2.0)
+
+
+def test_the_engagement_position_alone_is_the_full_computation_s_exactly():
+    # Bargaining refreshes only x_ROK,E (it moves positions on E alone); the shortcut must
+    # give the very same float as the full computation, zero weights included.
+    m = small_model()
+    rnd = random.Random(4)
+    for _ in range(200):
+        for a in m.rok:
+            a.clout = rnd.choice([0.0, rnd.random()])
+            a.salience = [rnd.random() for _ in range(3)]
+            a.position = [rnd.random() for _ in range(3)]
+        assert effective_e(m.rok) == effective_position(m.rok)[0][E]
+
+
+def test_a_bargaining_week_refreshes_the_rok_position_as_a_full_refresh_would():
+    m = small_model()
+    for week in range(4, 200, 4):
+        m.mou.backlog = week % 7
+        m._bargain(week)
+        cached = (list(m.rok_position), list(m.rok_weights), m.blue_house.alliance_bar)
+        m.refresh_rok()
+        assert cached == (m.rok_position, m.rok_weights, m.blue_house.alliance_bar)
 
 
 def test_challenge_probability_and_pressure():
