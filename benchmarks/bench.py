@@ -69,17 +69,9 @@ def parallel_efficiency(replications: int, rounds: int) -> dict[str, Any]:
     divides by that round's serial rate; the median round is reported. The host's vCPUs
     are shared with other machines, so a single round can be off by 10-20 %.
     """
-    from dask.distributed import LocalCluster
-
     sf = load_file(SCENARIO)
     jobs, scenarios, _ = compare_jobs(sf, replications, seed=123)
-    cluster = LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=None,
-        host="127.0.0.1",
-    )
+    cluster = batch.local_cluster(2)  # as `--dask local` starts it
     found: dict[str, list[float]] = {"processes": [], "dask": [], "serial_rate": []}
     for _ in range(rounds):
         serial = serial_batch_rate(replications)

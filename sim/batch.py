@@ -439,22 +439,49 @@ def run_with_manifest(
     return outcome, counts
 
 
+LOCAL_CLUSTER_CONFIG = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.system-monitor.interval": "2s",
+    "distributed.admin.tick.interval": "500ms",
+    "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.scheduler.work-stealing": False,
+}
+"""Dask settings of the LocalCluster that ``--dask local`` starts.
+
+The cluster has no dashboard, so nothing reads the workers' statistical profiles or the
+system monitor's samples; the event-loop health check and the memory monitor are polled
+less often; and work stealing is off (the tasks are alike and queued at the scheduler).
+Each of these wakes a thread that takes the GIL from the running task, or a process that
+takes a core from a worker: together they cost about six points of parallel efficiency
+on two cores (see docs/performance.md). A cluster given by address keeps its own settings.
+"""
+
+
+def local_cluster(workers: int) -> Any:
+    """A LocalCluster of ``workers`` single-threaded worker processes (LOCAL_CLUSTER_CONFIG)."""
+    import dask
+    from dask.distributed import LocalCluster
+
+    with dask.config.set(LOCAL_CLUSTER_CONFIG):
+        return LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            host="127.0.0.1",
+        )
+
+
 def dask_client(address: str, workers: int) -> tuple[Any, Any]:
     """A Dask client for ``address``, or for a new LocalCluster when it is ``"local"``.
 
     Returns the client and the cluster it started (None for an existing scheduler).
     """
-    from dask.distributed import Client, LocalCluster
+    from dask.distributed import Client
 
     if address != "local":
         return Client(address), None
-    cluster = LocalCluster(
-        n_workers=workers,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=None,
-        host="127.0.0.1",
-    )
+    cluster = local_cluster(workers)
     return Client(cluster), cluster
 
 

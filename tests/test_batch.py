@@ -56,6 +56,25 @@ def test_serial_processes_and_dask_give_identical_rows(jobs, tmp_path):
     pd.testing.assert_frame_equal(s_series, d_series)
 
 
+def test_the_local_cluster_runs_with_its_quiet_settings():
+    import dask
+
+    cluster = batch.local_cluster(1)
+    try:
+        from dask.distributed import Client
+
+        with Client(cluster) as client:
+            keys = list(batch.LOCAL_CLUSTER_CONFIG)
+            on_worker = client.run(lambda: [dask.config.get(k) for k in keys])
+            assert list(on_worker.values()) == [[batch.LOCAL_CLUSTER_CONFIG[k] for k in keys]]
+            assert "stealing" not in cluster.scheduler.extensions
+            assert client.submit(sum, [1, 2]).result() == 3
+    finally:
+        cluster.close()
+    # the settings apply to that cluster only
+    assert dask.config.get("distributed.worker.profile.enabled") is True
+
+
 def test_failures_are_recorded_and_the_batch_goes_on(jobs, tmp_path):
     jobs_, scenarios, _ = jobs
     bad = batch.Job({"variant": "historical", "replication": 99}, jobs_[0].scenario, -1)
