@@ -445,15 +445,18 @@ LOCAL_CLUSTER_CONFIG = {
     "distributed.admin.tick.interval": "500ms",
     "distributed.worker.memory.monitor-interval": "1s",
     "distributed.scheduler.work-stealing": False,
+    "distributed.scheduler.worker-saturation": "inf",
 }
 """Dask settings of the LocalCluster that ``--dask local`` starts.
 
 The cluster has no dashboard, so nothing reads the workers' statistical profiles or the
 system monitor's samples; the event-loop health check and the memory monitor are polled
-less often; and work stealing is off (the tasks are alike and queued at the scheduler).
-Each of these wakes a thread that takes the GIL from the running task, or a process that
-takes a core from a worker: together they cost about six points of parallel efficiency
-on two cores (see docs/performance.md). A cluster given by address keeps its own settings.
+less often; and work stealing is off. The tasks are alike and the workers local and
+alike, so every task goes to a worker at once (no queue at the scheduler, no round trip
+between a worker's tasks). Each of the defaults wakes a thread that takes the GIL from
+the running task, or a process that takes a core from a worker: together they cost
+about six to eight points of parallel efficiency on two cores (docs/performance.md). A
+cluster given by address keeps its own settings.
 """
 
 
