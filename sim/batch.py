@@ -86,19 +86,20 @@ class ChunkResult:
     n_ok: int = 0
     n_failed: int = 0
 
-    def add(self, kind: str, df: pd.DataFrame) -> None:
-        """Encode ``df`` as the chunk's ``kind`` part (nothing for an empty frame)."""
-        if len(df):
+    def add(self, kind: str, table: pa.Table) -> None:
+        """Encode ``table`` as the chunk's ``kind`` part (nothing for an empty table)."""
+        if table.num_rows:
             buf = io.BytesIO()
-            df.to_parquet(buf, index=False)
+            pq.write_table(table, buf)
             self.parts[kind] = buf.getvalue()
 
 
 def run_chunk(chunk: Chunk) -> ChunkResult:
     """Run a chunk's jobs; failures are recorded with their traceback, not raised.
 
-    This is the task function sent to worker processes and Dask workers. Weekly series of
-    the whole chunk are assembled into one frame at the end (cheaper than one per run).
+    This is the task function sent to worker processes and Dask workers. The parts are
+    built as Arrow tables straight from the rows, and the weekly series of the whole chunk
+    as one table at the end: going through pandas frames cost about a fifth of a chunk.
     """
     rows: list[dict[str, Any]] = []
     series: list[tuple[Job, list[tuple[float, ...]]]] = []
@@ -130,13 +131,30 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
         if chunk.events:
             events.append(_with_keys(res.events_frame(), job))
     out = ChunkResult(chunk.index, n_ok=len(rows), n_failed=len(failures))
-    out.add("runs", pd.DataFrame(rows))
-    out.add("failures", pd.DataFrame(failures))
+    out.add("runs", _table(rows))
+    out.add("failures", _table(failures))
     if series and start is not None:
-        out.add("series", _series_frame(series, start))
+        out.add("series", _series_table(series, start))
     if events:
-        out.add("events", pd.concat(events, ignore_index=True))
+        out.add("events", pa.Table.from_pandas(pd.concat(events), preserve_index=False))
     return out
+
+
+def _table(rows: list[dict[str, Any]]) -> pa.Table:
+    """Rows (dicts with the same keys) as a table, typed as a pandas frame would be."""
+    if not rows:
+        return pa.table({})
+    return pa.table({k: _column([r[k] for r in rows]) for k in rows[0]})
+
+
+def _column(values: list[Any]) -> pa.Array:
+    """Values as an Arrow column: NaN stored as null and text as large strings (as pandas)."""
+    arr = pa.array(values)  # ints mixed with NaN are inferred as floats here
+    if pa.types.is_floating(arr.type):
+        return pa.array(values, type=arr.type, from_pandas=True)
+    if pa.types.is_string(arr.type):
+        return arr.cast(pa.large_string())
+    return arr
 
 
 def _with_keys(df: pd.DataFrame, job: Job) -> pd.DataFrame:
@@ -145,21 +163,22 @@ def _with_keys(df: pd.DataFrame, job: Job) -> pd.DataFrame:
     return df
 
 
-def _series_frame(series: list[tuple[Job, list[tuple[float, ...]]]], start: Any) -> pd.DataFrame:
-    """One frame of the weekly series of many runs, with their key columns and dates."""
+def _series_table(series: list[tuple[Job, list[tuple[float, ...]]]], start: Any) -> pa.Table:
+    """The weekly series of many runs as one table: key columns, week, date, the series."""
     lengths = [len(rows) for _, rows in series]
-    values = np.asarray([row for _, rows in series for row in rows], dtype=float)
-    df = pd.DataFrame(values, columns=list(SERIES_COLUMNS))
-    df["week"] = df["week"].astype(int)
+    columns = list(zip(*(row for _, rows in series for row in rows), strict=True))
+    week = np.asarray(columns[0], dtype=np.int64)
     keys = {**series[0][0].keys, "seed": 0}
-    for i, k in enumerate(keys):
+    data: dict[str, pa.Array] = {}
+    for k in keys:
         col = [job.seed if k == "seed" else job.keys[k] for job, _ in series]
-        df.insert(
-            i, k, np.repeat(np.asarray(col, dtype=object if k == "variant" else None), lengths)
-        )
-    date = pd.Timestamp(start) + pd.to_timedelta((df["week"] - 1) * 7, unit="D")
-    df.insert(len(keys) + 1, "date", date)
-    return df
+        data[k] = _column([v for v, n in zip(col, lengths, strict=True) for _ in range(n)])
+    data["week"] = pa.array(week)
+    first = np.datetime64(start, "us")
+    data["date"] = pa.array(first + (week - 1) * np.timedelta64(7, "D"))
+    for name, values in zip(SERIES_COLUMNS[1:], columns[1:], strict=True):
+        data[name] = pa.array(values, type=pa.float64(), from_pandas=True)
+    return pa.table(data)
 
 
 def chunk_size(n_jobs: int, workers: int) -> int:

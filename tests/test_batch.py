@@ -75,6 +75,22 @@ def test_the_local_cluster_runs_with_its_quiet_settings():
     assert dask.config.get("distributed.worker.profile.enabled") is True
 
 
+def test_parts_are_typed_as_pandas_would_type_them():
+    import math
+
+    import pyarrow as pa
+
+    rows = [
+        {"variant": "a", "n": 1, "lead": 3, "x": 0.5, "flag": True, "note": None},
+        {"variant": "b", "n": 2, "lead": math.nan, "x": math.nan, "flag": False, "note": None},
+    ]
+    ours = batch._table(rows)
+    theirs = pa.Table.from_pandas(pd.DataFrame(rows), preserve_index=False)
+    assert ours.schema.equals(theirs.schema.remove_metadata())
+    assert ours.equals(theirs.replace_schema_metadata(None))
+    assert ours.column("lead").null_count == 1  # NaN is stored as null, as pandas does
+
+
 def test_failures_are_recorded_and_the_batch_goes_on(jobs, tmp_path):
     jobs_, scenarios, _ = jobs
     bad = batch.Job({"variant": "historical", "replication": 99}, jobs_[0].scenario, -1)
