@@ -297,8 +297,8 @@ class StateDepartment(Actor):
 
     def drift(self, rok_position: list[float], rok_weights: list[float]) -> None:
         """Move toward the ROK after a consultation (BDM compromise): x += eps pi (x_ROK - x)."""
-        # Written out per dimension (S, E, Q): called after every consultation, a few
-        # hundred times a run, where a loop over the dimensions costs a third more.
+        # Written out per dimension (0, 1, 2 are S, E, Q): called after every consultation,
+        # a few hundred times a run, where the loop's own overhead showed in profiles.
         position, salience, clout, rate = self.position, self.salience, self.clout, self.drift_rate
         w = rok_weights[0]
         total = w + clout * salience[0]
