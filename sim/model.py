@@ -13,6 +13,7 @@ import math
 from collections.abc import Callable
 
 import mesa
+from mesa.experimental.mesa_signals import ObservableSignals
 from mesa.mesa_logging import get_module_logger
 from mesa.time.events import Event, Priority
 
@@ -299,6 +300,10 @@ class WorkingGroupModel(mesa.Model):
             return
         due = self._due
         quiet = not _MESA_MODEL_LOG.isEnabledFor(logging.INFO)
+        # Mesa's ``time`` is an Observable: each assignment asks whether anyone subscribed
+        # (about 0.35 µs, 1.5 % of a run). While no one has, as in batches, the loop writes
+        # the value where the Observable keeps it; a subscriber (the page) gets every change.
+        observed = self._has_subscribers("time", ObservableSignals.CHANGED)
         user_step = self._user_step
         week = self.steps + 1
         while week <= until:
@@ -307,7 +312,10 @@ class WorkingGroupModel(mesa.Model):
                 while due and due[0] < week:
                     last = heapq.heappop(due)
                 super()._advance_time(last)
-            self.time = float(week)
+            if observed:
+                self.time = float(week)
+            else:
+                self._time = float(week)
             if quiet:
                 self.steps += 1
                 user_step()

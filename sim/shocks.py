@@ -17,7 +17,11 @@ if TYPE_CHECKING:
 
 
 class ScheduledShock:
-    """A shock bound to a model; Mesa's event list holds its ``fire`` method.
+    """A shock bound to a model; Mesa's event list holds it and calls it when due.
+
+    The event list keeps a weak reference to what it will call. Scheduling the object
+    itself (it is callable) costs one plain weak reference; a bound method would need
+    Mesa's ``WeakMethod`` twice over, which took about a third of building a model.
 
     Args:
         model: The model it acts on.
@@ -32,8 +36,8 @@ class ScheduledShock:
         self.shock = shock
         self.week = week
 
-    def fire(self) -> None:
-        """Log the shock and apply its effects."""
+    def __call__(self) -> None:
+        """Fire: log the shock and apply its effects."""
         model = self.model
         model.week = self.week
         model.log("shock", "world", detail=f"{self.shock.date.isoformat()}: {self.shock.name}")
@@ -44,13 +48,14 @@ class ScheduledShock:
 def schedule_shocks(model: WorkingGroupModel, shocks: list[sc.Shock]) -> list[ScheduledShock]:
     """Schedule every shock; returns the bound shocks (the model must keep them alive)."""
     cal = model.params.calendar
+    n_weeks = cal.n_weeks
     bound = []
     for shock in shocks:
         week = max(1, cal.week_of(shock.date))
-        if week > cal.n_weeks:
+        if week > n_weeks:
             continue
         s = ScheduledShock(model, shock, week)
-        model.schedule_event(s.fire, at=week - 0.5)
+        model.schedule_event(s, at=week - 0.5)
         bound.append(s)
     return bound
 

@@ -257,6 +257,27 @@ def test_stepping_week_by_week_matches_a_whole_run(historical):
     assert m1.events == m2.events == alone.events and m1.series == m2.series == alone.series
 
 
+def test_an_observer_of_time_sees_every_week(historical):
+    # Unobserved, the week loop writes Mesa's time without the Observable's check; a
+    # subscriber (as a page could be) must still be told of each change, in order.
+    from mesa.experimental.mesa_signals import ObservableSignals
+
+    m = WorkingGroupModel(historical.variant("historical"), 2)
+    seen: list[float] = []
+
+    def handler(signal) -> None:  # Mesa holds handlers weakly: keep this one alive
+        seen.append(signal.additional_kwargs["new"])
+
+    m.observe("time", ObservableSignals.CHANGED, handler)
+    m.run_until(12)
+    weeks = [t for t in seen if t == int(t)]
+    assert weeks == [float(w) for w in range(1, 13)]
+    assert seen == sorted(seen) and m.time == 12.0
+    unobserved = WorkingGroupModel(historical.variant("historical"), 2)
+    unobserved.run_until(12)
+    assert unobserved.time == 12.0 and unobserved.events == m.events
+
+
 def test_summary_mode_gives_the_same_outcomes(historical):
     s = historical.variant("historical")
     full, lean = run(s, seed=5), run(s, seed=5, series=False)
