@@ -11,9 +11,9 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 
-from sim.proposals import Proposal, Route, Status
+from sim.proposals import TERMINAL, Proposal, Route, Status
 from sim.scenario import PROPOSAL_TYPES
 
 DAYS_PER_WEEK = 7
@@ -22,6 +22,9 @@ NAN = math.nan
 Event = tuple[int, str, str, int, str, str, str]
 
 _kind = itemgetter(1)
+_route = attrgetter("route")
+_status = attrgetter("status")
+_type = attrgetter("type")
 
 
 def event_counts(events: Iterable[Event]) -> Counter[str]:
@@ -70,21 +73,23 @@ def pipeline(proposals: Sequence[Proposal]) -> dict[str, float]:
     a channel, DG talks or ahead unilaterally (shelved items are not routed).
     """
     out: dict[str, float] = {"created": len(proposals)}
-    routes = Counter(p.route for p in proposals)
+    routes = Counter(map(_route, proposals))
     for route in (Route.WG, Route.BILATERAL, Route.DG, Route.UNILATERAL, Route.SHELVED):
         out[f"route_{route.name.lower()}"] = routes[route]
-    routed = [p for p in proposals if p.route not in (Route.NONE, Route.SHELVED)]
     impl = [p for p in proposals if p.status == Status.IMPLEMENTED]
-    out["routed"] = len(routed)
+    n_routed = len(proposals) - routes[Route.NONE] - routes[Route.SHELVED]
+    out["routed"] = n_routed
     out["implemented"] = len(impl)
     out["value_implemented"] = sum(p.v for p in impl)
-    out["completion_ratio"] = len(impl) / len(routed) if routed else NAN
-    statuses = Counter(p.status for p in proposals)
+    out["completion_ratio"] = len(impl) / n_routed if n_routed else NAN
+    statuses = Counter(map(_status, proposals))
     for status in (Status.VETOED, Status.UN_REJECTED, Status.DPRK_REJECTED, Status.STALLED):
         out[status.name.lower()] = statuses[status]
-    out["in_flight_at_end"] = sum(1 for p in proposals if not p.terminal and p.route != Route.NONE)
-    impl_by_type = Counter(p.type for p in impl)
-    wg_by_type = Counter(p.type for p in routed if p.route == Route.WG)
+    out["in_flight_at_end"] = sum(
+        1 for p in proposals if p.status not in TERMINAL and p.route != Route.NONE
+    )
+    impl_by_type = Counter(map(_type, impl))
+    wg_by_type = Counter(p.type for p in proposals if p.route == Route.WG)
     for t in PROPOSAL_TYPES:
         out[f"implemented_{t}"] = impl_by_type[t]
         out[f"routed_wg_{t}"] = wg_by_type[t]
@@ -146,16 +151,24 @@ class Lifetime:
     censored: bool
 
 
-def lifetime(events: Sequence[Event], n_weeks: int) -> Lifetime:
-    """T_term in weeks since the first meeting; censored at the end when the WG survives."""
-    created = first_week(events, "wg_created")
-    first = first_week(events, "wg_meeting")
-    ended = first_week(events, "wg_terminated")
-    if first < 0:
-        return Lifetime(created, first, ended, NAN, ended < 0)
+def lifetime(events: Sequence[Event], n_weeks: int, counts: Counter[str] | None = None) -> Lifetime:
+    """T_term in weeks since the first meeting; censored at the end when the WG survives.
+
+    With the log's ``counts`` (see :func:`event_counts`), kinds absent from the log are not
+    searched for: most runs have no termination, and no-group runs no WG at all.
+    """
+
+    def first(kind: str) -> int:
+        return first_week(events, kind) if counts is None or counts[kind] else -1
+
+    created = first("wg_created")
+    met = first("wg_meeting")
+    ended = first("wg_terminated")
+    if met < 0:
+        return Lifetime(created, met, ended, NAN, ended < 0)
     if ended < 0:
-        return Lifetime(created, first, ended, float(n_weeks - first + 1), True)
-    return Lifetime(created, first, ended, float(ended - first), False)
+        return Lifetime(created, met, ended, float(n_weeks - met + 1), True)
+    return Lifetime(created, met, ended, float(ended - met), False)
 
 
 def summarize(
@@ -198,7 +211,7 @@ def summarize(
     out["dpi_final"] = dpi_final
     out["ws_gap"] = wedge_gap(gap_sum, n_weeks, gap0)
     out["ws_legitimacy"] = wedge_legitimacy_share(loss_denunciation, loss_total)
-    life = lifetime(events, n_weeks)
+    life = lifetime(events, n_weeks, counts)
     ended = life.terminated_week >= 0  # else no denunciation weeks are needed
     den_weeks = [e[0] for e in events if e[1] == "denunciation"] if ended else []
     out["ws_termination"] = wedge_termination(den_weeks, life.terminated_week)

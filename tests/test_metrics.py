@@ -148,6 +148,9 @@ def test_lifetime_and_censoring():
     assert math.isnan(never.lifetime_weeks) and never.censored
     unmet = mx.lifetime([ev(180, "wg_created")], 186)
     assert unmet.created_week == 180 and math.isnan(unmet.lifetime_weeks)
+    for log in ([*events, ev(150, "wg_terminated")], events, [], [ev(180, "wg_created")]):
+        # given the log's counts, the same answers (absent kinds are not searched for)
+        assert mx.lifetime(log, 186, mx.event_counts(log)) == mx.lifetime(log, 186)
 
 
 def test_summarize_assembles_every_metric():
