@@ -108,7 +108,7 @@ def contact(m: WorkingGroupModel, ch: BilateralChannel, week: int) -> None:
             p.us_informed = True
         prob = m.params.us.decision_prob_adhoc
         review(m, items, prob, m.bilateral_queue, False, week, False)
-    consulted(m)
+    m.state.drift(m.rok_position, m.rok_weights)  # consulted(m), written out
 
 
 def nsc_clearance(m: WorkingGroupModel, ch: BilateralChannel) -> None:

@@ -117,6 +117,7 @@ class WorkingGroupModel(mesa.Model):
         self.disclosure = s.information.disclosure
         self.nsc_passthrough = s.us.nsc_passthrough
         self.rok_trust = s.rok.initial_trust
+        self.bargaining_interval = s.rok.bargaining_interval_weeks
         self.un_threshold = s.proposals.un_threshold
         self.proposals: list[Proposal] = []
         self.inbox: list[Proposal] = []
@@ -343,7 +344,7 @@ class WorkingGroupModel(mesa.Model):
         """One week; scheduled shocks have already fired (phase 1)."""
         week = self.week = self.steps
         self._generate(week)  # 2
-        if week % self.params.rok.bargaining_interval_weeks == 0:
+        if week % self.bargaining_interval == 0:
             self._bargain(week)  # 3
         self._route_new(week)  # 4
         consultation.channels_phase(self, week)  # 5
@@ -393,6 +394,8 @@ class WorkingGroupModel(mesa.Model):
         self.rok_position = [x[0], effective_e(self.rok), x[2]]
 
     def _route_new(self, week: int) -> None:
+        if not self.inbox:  # most weeks
+            return
         for p in self.inbox:
             self.send(p, self._choose_route(p, week), week)
         self.inbox.clear()

@@ -221,6 +221,8 @@ class ProposalFactory:
             mix = self._mixture(origins)
         total, cumulative = mix
         n = poisson(self.rnd, total * multiplier)
+        if not n:  # most weeks
+            return []
         out: list[Proposal] = []
         for _ in range(n):
             out.append(self.make(pick(cumulative, self.rnd.random() * total), week))

@@ -33,6 +33,8 @@ def _without_terminal(queue: list[Proposal]) -> list[Proposal]:
 
 def un_phase(m: WorkingGroupModel, week: int) -> None:
     """Phase 6: the UN 1718 Committee's decisions due this week."""
+    if week not in m.un.due:  # most weeks
+        return
     for p, ok in m.un.decide(week):
         p.t_un = week
         if ok:
@@ -152,8 +154,11 @@ def sweep(m: WorkingGroupModel, week: int) -> None:
     # Stalled items leave the queues, so they neither count toward an ad hoc meeting
     # (queue_trigger) nor get reviewed.
     wg, dg = m.wg, m.dg
-    wg.queue = _without_terminal(wg.queue)
-    m.bilateral_queue = _without_terminal(m.bilateral_queue)
-    dg.queue = _without_terminal(dg.queue)
+    if wg.queue:
+        wg.queue = _without_terminal(wg.queue)
+    if m.bilateral_queue:
+        m.bilateral_queue = _without_terminal(m.bilateral_queue)
+    if dg.queue:
+        dg.queue = _without_terminal(dg.queue)
     m.mou.backlog = backlog
     m.overdue = overdue
