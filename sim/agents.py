@@ -282,6 +282,10 @@ class StateDepartment(Actor):
         self.salience_gain = us.salience_gain_surprise
         self.trust_recovery = us.trust_recovery
         self.consent = us.consent_prob
+        # The ROK's weights behind its position, and the drift's pull per dimension that
+        # follows from them (see aim); the model sets both when the ROK's actors change.
+        self.rok_weights = [0.0, 0.0, 0.0]
+        self.pull = [0.0, 0.0, 0.0]
 
     def review(self, p: Proposal, decision_prob: float, quality: float) -> Decision:
         """Decide on ``p`` given information quality ``quality`` (perceived load, §2.4)."""
@@ -295,28 +299,35 @@ class StateDepartment(Actor):
         z = self.veto_slope * (self.win_set - perceived) + self.trust_slope * (self.trust - 0.5)
         return Decision.APPROVE if rnd.random() < logistic(z) else Decision.VETO
 
-    def drift(self, rok_position: list[float], rok_weights: list[float]) -> None:
+    def aim(self, rok_weights: list[float]) -> None:
+        """Set the pull toward the ROK per dimension: eps pi_ROK = eps w / (w + c_US s_US).
+
+        pi_ROK changes only when the ROK's weights or the US's own salience or clout
+        change, so it is computed then (here, on every such change) rather than at each
+        of the few hundred consultations of a run.
+        """
+        self.rok_weights = rok_weights
+        clout, salience, rate = self.clout, self.salience, self.drift_rate
+        pull = []
+        for d in range(3):
+            w = rok_weights[d]
+            total = w + clout * salience[d]
+            pull.append(rate * w / total if total > 0.0 else 0.0)
+        self.pull = pull
+
+    def drift(self, rok_position: list[float]) -> None:
         """Move toward the ROK after a consultation (BDM compromise): x += eps pi (x_ROK - x)."""
-        # Written out per dimension (0, 1, 2 are S, E, Q): called after every consultation,
-        # a few hundred times a run, where the loop's own overhead showed in profiles.
-        position, salience, clout, rate = self.position, self.salience, self.clout, self.drift_rate
-        w = rok_weights[0]
-        total = w + clout * salience[0]
-        if total > 0.0:
-            position[0] += rate * w / total * (rok_position[0] - position[0])
-        w = rok_weights[1]
-        total = w + clout * salience[1]
-        if total > 0.0:
-            position[1] += rate * w / total * (rok_position[1] - position[1])
-        w = rok_weights[2]
-        total = w + clout * salience[2]
-        if total > 0.0:
-            position[2] += rate * w / total * (rok_position[2] - position[2])
+        # Written out per dimension (0, 1, 2 are S, E, Q): called a few hundred times a run.
+        position, pull = self.position, self.pull
+        position[0] += pull[0] * (rok_position[0] - position[0])
+        position[1] += pull[1] * (rok_position[1] - position[1])
+        position[2] += pull[2] * (rok_position[2] - position[2])
 
     def surprised(self) -> None:
         """An undisclosed alliance-sensitive ROK move: trust falls, sanctions gain salience."""
         self.trust = max(0.0, self.trust - self.trust_loss)
         self.salience[S] = min(1.0, self.salience[S] + self.salience_gain)
+        self.aim(self.rok_weights)
 
 
 class DprkMode(IntEnum):

@@ -49,7 +49,7 @@ def learn(m: WorkingGroupModel) -> None:
 
 def consulted(m: WorkingGroupModel) -> None:
     """After a consultation the US drifts toward the ROK (BDM compromise)."""
-    m.state.drift(m.rok_position, m.rok_weights)
+    m.state.drift(m.rok_position)
 
 
 def wg_meeting(m: WorkingGroupModel, week: int) -> None:
@@ -108,7 +108,7 @@ def contact(m: WorkingGroupModel, ch: BilateralChannel, week: int) -> None:
             p.us_informed = True
         prob = m.params.us.decision_prob_adhoc
         review(m, items, prob, m.bilateral_queue, False, week, False)
-    m.state.drift(m.rok_position, m.rok_weights)  # consulted(m), written out
+    m.state.drift(m.rok_position)  # consulted(m), written out
 
 
 def nsc_clearance(m: WorkingGroupModel, ch: BilateralChannel) -> None:

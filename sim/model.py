@@ -265,6 +265,7 @@ class WorkingGroupModel(mesa.Model):
         """
         rok = self.rok
         self.rok_position, self.rok_weights = effective_position(rok)
+        self.state.aim(self.rok_weights)
         weights = [a.weight_e for a in rok]  # computed once for both means
         self.blue_house.alliance_bar = weighted_mean([a.alliance_weight for a in rok], rok, weights)
         patience = weighted_mean([a.patience_weeks for a in rok], rok, weights)

@@ -432,12 +432,46 @@ def test_us_drifts_toward_the_rok():
     m = small_model(us={"drift": 0.1})
     x0 = list(m.state.position)
     pos, wts = effective_position(m.rok)
-    m.state.drift(pos, wts)
+    m.state.drift(pos)
     for d in range(3):
         pi = wts[d] / (wts[d] + 1.0 * m.state.salience[d])
         assert m.state.position[d] == pytest.approx(x0[d] + 0.1 * pi * (pos[d] - x0[d]))
     # E: pi = .78 / (.78 + .5); x_ROK,E = .597 / .78 = .7654
     assert m.state.position[E] == pytest.approx(0.2 + 0.1 * (0.78 / 1.28) * (0.597 / 0.78 - 0.2))
+
+
+def test_the_us_pull_follows_every_change_of_the_weights_behind_it():
+    # drift() uses the pull that aim() computed; it must equal eps pi_ROK for the current
+    # weights and US salience after surprises, bargaining and actor shocks alike.
+    def fresh(m: WorkingGroupModel) -> list[float]:
+        st, wts = m.state, effective_position(m.rok)[1]
+        out = []
+        for d in range(3):
+            total = wts[d] + st.clout * st.salience[d]
+            out.append(st.drift_rate * wts[d] / total if total > 0.0 else 0.0)
+        return out
+
+    m = small_model(us={"drift": 0.1})
+    assert m.state.pull == fresh(m)
+    m.state.surprised()
+    assert m.state.pull == fresh(m)
+    m._bargain(4)
+    assert m.state.pull == fresh(m)
+    for actor, attribute, dim, value in (
+        ("state", "salience", "E", 0.1),
+        ("state", "clout", None, 2.0),
+        ("mou", "salience", "E", 0.0),
+        ("blue_house", "clout", None, 0.0),
+    ):
+        effect = sc.ActorEffect(
+            kind="actor", actor=actor, attribute=attribute, dimension=dim, value=value
+        )
+        apply_effect(m, effect, 10, "test")
+        assert m.state.pull == fresh(m)
+    for rok in m.rok:  # no weight on any dimension: no pull, and no division by zero
+        rok.clout = 0.0
+    m.refresh_rok()
+    assert m.state.pull == [0.0, 0.0, 0.0]
 
 
 # --- the DPRK (§2.6) ---------------------------------------------------------------------
