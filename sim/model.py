@@ -452,7 +452,8 @@ class WorkingGroupModel(mesa.Model):
 
     def _record(self, week: int) -> None:
         x_rok = self.rok_position[E]
-        x_us = self.state.position[E]
+        state = self.state
+        x_us = state.position[E]
         gap = abs(x_rok - x_us)
         if week == 1:
             self.gap0 = gap
@@ -461,24 +462,27 @@ class WorkingGroupModel(mesa.Model):
             return
         c = self.counts
         wg = self.wg
+        dprk = self.dprk
+        # The phase and mode are IntEnums and track_open a bool: numbers as they are, so
+        # the row holds them without conversion (the frames and files store floats).
         self.series.append(
             (
                 week,
                 wg.legitimacy if wg.active else math.nan,
-                int(wg.phase),
-                self.state.trust,
+                wg.phase,
+                state.trust,
                 self.rok_trust,
                 self.info_quality,
-                self.dprk.frustration,
-                self.dprk.dpi,
+                dprk.frustration,
+                dprk.dpi,
                 gap,
                 x_rok,
                 x_us,
                 self.mou.position[E],
                 self.mofa.position[E],
-                self.state.win_set,
-                int(self.dprk.mode),
-                int(self.dprk.track_open),
+                state.win_set,
+                dprk.mode,
+                dprk.track_open,
                 len(wg.queue),
                 len(self.in_flight),
                 c["surprises"],
