@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from sim.agents import E, Mofa, Mou, RokActor
 
@@ -66,9 +66,8 @@ def challenge_probability(mou: Mou, mofa: Mofa) -> float:
     return num / den if den > 0.0 else 0.5
 
 
-@dataclass(frozen=True, slots=True)
-class RoundResult:
-    """What one bargaining round did."""
+class RoundResult(NamedTuple):
+    """What one bargaining round did (a named tuple: built in C, a round every few weeks)."""
 
     challenged: bool
     mou_prevailed: bool

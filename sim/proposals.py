@@ -195,18 +195,21 @@ class ProposalFactory:
     ) -> Proposal:
         """One proposal of type ``code``; keyword values override the type's means."""
         _, t_origin, _, t_sigma, t_a, t_v, t_w = self.by_type[code]
+        sigma = t_sigma if sigma is None else sigma
+        # Positional, in field order (a keyword call of the dataclass costs twice as much):
+        # id, origin, type, label, sigma, a, v, w, t_created, sigma0.
         p = Proposal(
-            id=self.next_id,
-            origin=origin or t_origin,
-            type=code,
-            label=label or code,
-            sigma=t_sigma if sigma is None else sigma,
-            a=t_a if a is None else a,
-            v=self._value(t_v) if v is None else v,
-            w=self._value(t_w) if w is None else w,
-            t_created=week,
+            self.next_id,
+            origin or t_origin,
+            code,
+            label or code,
+            sigma,
+            t_a if a is None else a,
+            self._value(t_v) if v is None else v,
+            self._value(t_w) if w is None else w,
+            week,
+            sigma,
         )
-        p.sigma0 = p.sigma
         self.next_id += 1
         return p
 
