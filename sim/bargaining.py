@@ -91,6 +91,7 @@ def bargaining_round(
     threshold: float,
     backlog_weight: float,
     rnd: random.Random,
+    x_rok: float | None = None,
 ) -> RoundResult:
     """One round on engagement pace (§2.5).
 
@@ -98,9 +99,11 @@ def bargaining_round(
     probability pi_MOU the Blue House moves ``step`` toward the MOU and MOFA concedes
     ``step/2``; otherwise the Blue House moves toward MOFA and the MOU concedes ``step/2``.
     Without a challenge each actor drifts toward x_ROK at rate ``step*(1 - s)``.
+    ``x_rok``, if given, is that position as the caller keeps it (the same value).
     """
     actors = (blue_house, mofa, mou)
-    x_rok = effective_e(actors)
+    if x_rok is None:
+        x_rok = effective_e(actors)
     pi_mou = challenge_probability(mou, mofa)
     pressure = mou.pressure(x_rok, pi_mou, backlog_weight)
     if pressure > threshold:

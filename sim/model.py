@@ -347,9 +347,11 @@ class WorkingGroupModel(mesa.Model):
         self._generate(week)  # 2
         if week % self.bargaining_interval == 0:
             self._bargain(week)  # 3
-        self._route_new(week)  # 4
+        if self.inbox:  # most weeks bring no new item
+            self._route_new(week)  # 4
         consultation.channels_phase(self, week)  # 5
-        responses.un_phase(self, week)  # 6
+        if week in self.un.due:  # most weeks have no UN decision due
+            responses.un_phase(self, week)  # 6
         responses.dprk_phase(self, week)  # 7
         responses.implementation_phase(self, week)  # 8
         institutions.institutions_phase(self, week)  # 9
@@ -382,6 +384,7 @@ class WorkingGroupModel(mesa.Model):
             threshold=r.challenge_threshold,
             backlog_weight=r.backlog_weight,
             rnd=self.random,
+            x_rok=self.rok_position[E],
         )
         if res.challenged:
             self.counts["challenges"] += 1
@@ -395,8 +398,6 @@ class WorkingGroupModel(mesa.Model):
         self.rok_position = [x[0], effective_e(self.rok), x[2]]
 
     def _route_new(self, week: int) -> None:
-        if not self.inbox:  # most weeks
-            return
         for p in self.inbox:
             self.send(p, self._choose_route(p, week), week)
         self.inbox.clear()
