@@ -87,10 +87,16 @@ class ChunkResult:
     n_failed: int = 0
 
     def add(self, kind: str, table: pa.Table) -> None:
-        """Encode ``table`` as the chunk's ``kind`` part (nothing for an empty table)."""
+        """Encode ``table`` as the chunk's ``kind`` part (nothing for an empty table).
+
+        Only text columns are dictionary-encoded: trying it on the weekly series' float
+        columns took half the encoding time for a part file a tenth smaller. (Parts are
+        temporary; :func:`finalize` writes the final files with Parquet's defaults.)
+        """
         if table.num_rows:
+            text = [f.name for f in table.schema if pa.types.is_large_string(f.type)]
             buf = io.BytesIO()
-            pq.write_table(table, buf)
+            pq.write_table(table, buf, use_dictionary=text or False)
             self.parts[kind] = buf.getvalue()
 
 
@@ -170,9 +176,10 @@ def _series_table(series: list[tuple[Job, list[tuple[float, ...]]]], start: Any)
     week = np.asarray(columns[0], dtype=np.int64)
     keys = {**series[0][0].keys, "seed": 0}
     data: dict[str, pa.Array] = {}
-    for k in keys:
+    run_of_row = pa.array(np.repeat(np.arange(len(series)), lengths))
+    for k in keys:  # one value per run, repeated over its weeks (typed as for the runs)
         col = [job.seed if k == "seed" else job.keys[k] for job, _ in series]
-        data[k] = _column([v for v, n in zip(col, lengths, strict=True) for _ in range(n)])
+        data[k] = _column(col).take(run_of_row)
     data["week"] = pa.array(week)
     first = np.datetime64(start, "us")
     data["date"] = pa.array(first + (week - 1) * np.timedelta64(7, "D"))
