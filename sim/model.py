@@ -11,6 +11,7 @@ import heapq
 import logging
 import math
 from collections.abc import Callable
+from operator import index
 
 import mesa
 from mesa.experimental.mesa_signals import ObservableSignals
@@ -464,13 +465,14 @@ class WorkingGroupModel(mesa.Model):
         c = self.counts
         wg = self.wg
         dprk = self.dprk
-        # The phase and mode are IntEnums and track_open a bool: numbers as they are, so
-        # the row holds them without conversion (the frames and files store floats).
+        # The phase and mode are IntEnums, stored as their plain ints (``index`` is the
+        # cheapest conversion): a row of plain numbers is untracked by the cyclic garbage
+        # collector, while one holding an enum member would be traversed by it for good.
         self.series.append(
             (
                 week,
                 wg.legitimacy if wg.active else math.nan,
-                wg.phase,
+                index(wg.phase),
                 state.trust,
                 self.rok_trust,
                 self.info_quality,
@@ -482,7 +484,7 @@ class WorkingGroupModel(mesa.Model):
                 self.mou.position[E],
                 self.mofa.position[E],
                 state.win_set,
-                dprk.mode,
+                index(dprk.mode),
                 dprk.track_open,
                 len(wg.queue),
                 len(self.in_flight),
