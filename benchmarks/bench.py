@@ -107,6 +107,11 @@ def peak_memory(replications: int) -> float:
     return float(res.stdout.strip().splitlines()[-1])
 
 
+def _pct(eff: dict[str, Any], key: str) -> str:
+    """The rounds of an efficiency figure, in percent (the median is the figure)."""
+    return "/".join(f"{100 * x:.0f}" for x in eff[f"{key}_rounds"])
+
+
 def main() -> None:
     """Measure and print the table (and JSON with --json)."""
     ap = argparse.ArgumentParser(description=__doc__)
@@ -133,13 +138,13 @@ def main() -> None:
             t["series"] <= t["bare"],
         ),
         (
-            f"parallel efficiency, 2 processes ({2 * reps} runs)",
+            f"parallel efficiency, 2 processes ({2 * reps} runs; rounds {_pct(eff, 'processes')})",
             f"{eff['processes']:.0%}",
             ">= 90%",
             eff["processes"] >= 0.9,
         ),
         (
-            f"parallel efficiency, Dask 2 workers ({2 * reps} runs)",
+            f"parallel efficiency, Dask 2 workers ({2 * reps} runs; rounds {_pct(eff, 'dask')})",
             f"{eff['dask']:.0%}",
             ">= 90%",
             eff["dask"] >= 0.9,
