@@ -158,9 +158,13 @@ class Simulator:
         """Field-path overrides for a particle."""
         return {p.path: _value(p, values[p.key]) for p in self.params}
 
+    def scenario_for(self, values: dict[str, float]) -> Scenario:
+        """The scenario with a particle's parameters (by pyabc key) applied."""
+        return apply_overrides(self.scenario, self.overrides(values))
+
     def __call__(self, values: dict[str, float]) -> dict[str, float]:
         """Run the scenario with the particle's parameters; mean statistics over seeds."""
-        scenario = apply_overrides(self.scenario, self.overrides(values))
+        scenario = self.scenario_for(values)
         digest = hashlib.sha256(repr(sorted(values.items())).encode()).digest()
         base = int.from_bytes(digest[:4], "little")
         sums: dict[str, float] = {}

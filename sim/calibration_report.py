@@ -128,12 +128,11 @@ def simulated_timelines(
     spec: CalibrationSpec, simulator: Simulator, df: pd.DataFrame, runs: int, seed: int
 ) -> list[pd.DataFrame]:
     """Event logs of ``runs`` runs, each from a particle drawn by posterior weight."""
-    from sim.overrides import apply_overrides
     from sim.runner import run
 
     logs = []
     for i, values in enumerate(_drawn_particles(spec, df, runs, seed + 1)):
-        scenario = apply_overrides(simulator.scenario, simulator.overrides(values))
+        scenario = simulator.scenario_for(values)
         logs.append(run(scenario, seed + 1000 + i, series=False).events_frame())
     return logs
 
@@ -186,7 +185,6 @@ def write_fit_report(
 ) -> Path:
     """Write ``fit_report.md`` and its figures (``draws`` posterior-predictive runs)."""
     from sim import plots
-    from sim.overrides import apply_overrides
     from sim.runner import run
 
     pred = predictive(spec, simulator, df, draws, spec.seed)
@@ -198,9 +196,7 @@ def write_fit_report(
         _pairs_figure(df, spec, out / "pairs.png"),
     ]
     medians = {row["path"]: row["median"] for _, row in table.iterrows()}
-    scenario = apply_overrides(
-        simulator.scenario, simulator.overrides({p.key: medians[p.path] for p in spec.parameters})
-    )
+    scenario = simulator.scenario_for({p.key: medians[p.path] for p in spec.parameters})
     res = run(scenario, spec.seed)
     figs.append(
         plots.timeline(

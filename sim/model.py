@@ -272,6 +272,15 @@ class WorkingGroupModel(mesa.Model):
         patience = weighted_mean([a.patience_weeks for a in rok], rok, weights)
         self.blue_house.discount = 1.0 - 1.0 / patience
 
+    def refresh_rok_e(self) -> None:
+        """Refresh x_ROK,E alone, after a bargaining round.
+
+        A round moves positions on engagement pace only; weights, saliences and clouts are
+        unchanged, so the rest of what :meth:`refresh_rok` caches still holds.
+        """
+        x = self.rok_position
+        self.rok_position = [x[0], effective_e(self.rok), x[2]]
+
     def release(self) -> None:
         """Drop every reference the model holds; for after its outputs are extracted.
 
@@ -393,10 +402,7 @@ class WorkingGroupModel(mesa.Model):
             self.log("mou_challenge", "MOU", detail=f"calls to readjust the WG; {winner} prevails")
             if self.wg.active:
                 self.wk_ch += 1
-        # A round moves positions on E only; weights, saliences and clouts are unchanged,
-        # so only the effective position on E needs recomputing (refresh_rok does it all).
-        x = self.rok_position
-        self.rok_position = [x[0], effective_e(self.rok), x[2]]
+        self.refresh_rok_e()
 
     def _route_new(self, week: int) -> None:
         for p in self.inbox:

@@ -33,8 +33,6 @@ def _without_terminal(queue: list[Proposal]) -> list[Proposal]:
 
 def un_phase(m: WorkingGroupModel, week: int) -> None:
     """Phase 6: the UN 1718 Committee's decisions due this week."""
-    if week not in m.un.due:  # most weeks
-        return
     for p, ok in m.un.decide(week):
         p.t_un = week
         if ok:
