@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
+import sys
 import typing
+from pathlib import Path
 
 import annotated_types as at
 import pytest
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from sim import scenario as sc
-from sim.loader import build_scenario
+from sim.loader import build_scenario, load_file
 
 
 def _fields(model: type[BaseModel], prefix: str = ""):
@@ -97,6 +100,33 @@ SECTIONS = [
     sc.Legitimacy,
     sc.Scenario,
 ]
+
+
+def _sections_of(obj):
+    """Every section object inside ``obj`` (itself included), through lists and tuples."""
+    if isinstance(obj, sc.Section):
+        yield obj
+        for value in obj.__dict__.values():
+            yield from _sections_of(value)
+    elif isinstance(obj, list | tuple):
+        for item in obj:
+            yield from _sections_of(item)
+
+
+def test_unpickled_scenarios_are_equal_with_interned_field_names():
+    # Batch workers receive scenarios by pickle; field names that are not interned send
+    # every parameter read down CPython's slow attribute path (about 10 % of a run).
+    root = Path(__file__).resolve().parents[1]
+    s = load_file(root / "scenarios" / "historical.yaml").variant("historical")
+    again = pickle.loads(pickle.dumps(s))
+    assert again == s
+    sections = list(_sections_of(again))
+    assert len(sections) > 20  # the actors, channels, shocks and their effects are reached
+    for section in sections:
+        for name in section.__dict__:
+            assert sys.intern(name) is name, (type(section).__name__, name)
+    with pytest.raises(ValidationError, match="frozen"):
+        again.rok = s.rok
 
 
 @pytest.mark.parametrize("section", SECTIONS, ids=lambda c: c.__name__)
