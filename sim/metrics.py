@@ -11,7 +11,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from operator import attrgetter, itemgetter
+from operator import itemgetter
 
 from sim.proposals import TERMINAL, Proposal, Route, Status
 from sim.scenario import PROPOSAL_TYPES
@@ -22,9 +22,6 @@ NAN = math.nan
 Event = tuple[int, str, str, int, str, str, str]
 
 _kind = itemgetter(1)
-_route = attrgetter("route")
-_status = attrgetter("status")
-_type = attrgetter("type")
 
 
 def event_counts(events: Iterable[Event]) -> Counter[str]:
@@ -66,33 +63,56 @@ def quantiles(values: Sequence[float]) -> tuple[float, float, float]:
     return q(0.25), q(0.5), q(0.75)
 
 
+_PIPELINE_ROUTES = tuple(
+    (f"route_{r.name.lower()}", r)
+    for r in (Route.WG, Route.BILATERAL, Route.DG, Route.UNILATERAL, Route.SHELVED)
+)
+_PIPELINE_ENDS = tuple(
+    (s.name.lower(), s)
+    for s in (Status.VETOED, Status.UN_REJECTED, Status.DPRK_REJECTED, Status.STALLED)
+)
+
+_PIPELINE_TYPES = tuple((t, f"implemented_{t}", f"routed_wg_{t}") for t in PROPOSAL_TYPES)
+
+
 def pipeline(proposals: Sequence[Proposal]) -> dict[str, float]:
     """Projects: created, routed by route, implemented, value, completion ratio, by type.
 
     ``completion_ratio`` is N_implemented / N_routed, where routed means sent to the WG,
-    a channel, DG talks or ahead unilaterally (shelved items are not routed).
+    a channel, DG talks or ahead unilaterally (shelved items are not routed). One pass
+    over the proposals counts routes, statuses and types together.
     """
+    routes = [0] * len(Route)  # indexed by the IntEnums' values
+    statuses = [0] * len(Status)
+    values: list[float] = []  # of implemented items, summed at the end with sum()
+    impl_by_type = dict.fromkeys(PROPOSAL_TYPES, 0)
+    wg_by_type = dict.fromkeys(PROPOSAL_TYPES, 0)
+    in_flight = 0
+    for p in proposals:
+        route, status = p.route, p.status
+        routes[route] += 1
+        statuses[status] += 1
+        if status == Status.IMPLEMENTED:
+            values.append(p.v)
+            impl_by_type[p.type] += 1
+        elif route != Route.NONE and status not in TERMINAL:
+            in_flight += 1
+        if route == Route.WG:
+            wg_by_type[p.type] += 1
     out: dict[str, float] = {"created": len(proposals)}
-    routes = Counter(map(_route, proposals))
-    for route in (Route.WG, Route.BILATERAL, Route.DG, Route.UNILATERAL, Route.SHELVED):
-        out[f"route_{route.name.lower()}"] = routes[route]
-    impl = [p for p in proposals if p.status == Status.IMPLEMENTED]
+    for name, route in _PIPELINE_ROUTES:
+        out[name] = routes[route]
     n_routed = len(proposals) - routes[Route.NONE] - routes[Route.SHELVED]
     out["routed"] = n_routed
-    out["implemented"] = len(impl)
-    out["value_implemented"] = sum(p.v for p in impl)
-    out["completion_ratio"] = len(impl) / n_routed if n_routed else NAN
-    statuses = Counter(map(_status, proposals))
-    for status in (Status.VETOED, Status.UN_REJECTED, Status.DPRK_REJECTED, Status.STALLED):
-        out[status.name.lower()] = statuses[status]
-    out["in_flight_at_end"] = sum(
-        1 for p in proposals if p.status not in TERMINAL and p.route != Route.NONE
-    )
-    impl_by_type = Counter(map(_type, impl))
-    wg_by_type = Counter(p.type for p in proposals if p.route == Route.WG)
-    for t in PROPOSAL_TYPES:
-        out[f"implemented_{t}"] = impl_by_type[t]
-        out[f"routed_wg_{t}"] = wg_by_type[t]
+    out["implemented"] = len(values)
+    out["value_implemented"] = sum(values)
+    out["completion_ratio"] = len(values) / n_routed if n_routed else NAN
+    for name, status in _PIPELINE_ENDS:
+        out[name] = statuses[status]
+    out["in_flight_at_end"] = in_flight
+    for t, implemented, routed_wg in _PIPELINE_TYPES:
+        out[implemented] = impl_by_type[t]
+        out[routed_wg] = wg_by_type[t]
     return out
 
 
@@ -171,6 +191,26 @@ def lifetime(events: Sequence[Event], n_weeks: int, counts: Counter[str] | None 
     return Lifetime(created, met, ended, float(ended - met), False)
 
 
+_COUNTED = tuple(
+    (kind, f"n_{kind}")
+    for kind in (
+        "approved",
+        "vetoed",
+        "deferred",
+        "un_submitted",
+        "mou_challenge",
+        "denunciation",
+        "criticism",
+        "contact",
+        "wg_meeting",
+        "dg_meeting",
+        "wg_reformed",
+        "provocation",
+    )
+)
+"""Event kinds counted in the summary, with their metric names."""
+
+
 def summarize(
     proposals: Sequence[Proposal],
     events: Sequence[Event],
@@ -190,21 +230,8 @@ def summarize(
     out: dict[str, float] = {}
     out.update(friction(counts))
     out["friction_per_year"] = per_year(out["friction"], n_weeks)
-    for kind in (
-        "approved",
-        "vetoed",
-        "deferred",
-        "un_submitted",
-        "mou_challenge",
-        "denunciation",
-        "criticism",
-        "contact",
-        "wg_meeting",
-        "dg_meeting",
-        "wg_reformed",
-        "provocation",
-    ):
-        out[f"n_{kind}"] = counts[kind]
+    for kind, name in _COUNTED:
+        out[name] = counts[kind]
     out.update(pipeline(proposals))
     out.update(exemptions(proposals))
     out.update(unilateral_moves(proposals, un_threshold, gray_threshold))
