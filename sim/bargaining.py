@@ -15,31 +15,28 @@ from typing import NamedTuple
 from sim.agents import E, Mofa, Mou, RokActor
 
 
+def _blend(actors: Sequence[RokActor], d: int) -> tuple[float, float]:
+    """The ROK's position on dimension ``d`` and the total weight sum(c*s) behind it."""
+    pos = wts = 0.0
+    for a in actors:
+        w = a.clout * a.salience[d]
+        pos += w * a.position[d]
+        wts += w
+    return (pos / wts if wts > 0.0 else 0.5), wts
+
+
 def effective_position(actors: Sequence[RokActor]) -> tuple[list[float], list[float]]:
     """The ROK's position per dimension and the total weight sum(c*s) behind it."""
-    pos = [0.0, 0.0, 0.0]
-    wts = [0.0, 0.0, 0.0]
-    for a in actors:
-        c = a.clout
-        for d in range(3):
-            w = c * a.salience[d]
-            pos[d] += w * a.position[d]
-            wts[d] += w
-    return [pos[d] / wts[d] if wts[d] > 0.0 else 0.5 for d in range(3)], wts
+    blends = [_blend(actors, d) for d in range(3)]
+    return [x for x, _ in blends], [w for _, w in blends]
 
 
 def effective_e(actors: Sequence[RokActor]) -> float:
     """The ROK's position on engagement pace alone: ``effective_position(actors)[0][E]``.
 
-    The same sums in the same order, so the value is identical; bargaining moves only
-    positions on E, and this is all it needs to read or refresh.
+    Bargaining moves only positions on E, and this is all it needs to read or refresh.
     """
-    pos = wts = 0.0
-    for a in actors:
-        w = a.clout * a.salience[E]
-        pos += w * a.position[E]
-        wts += w
-    return pos / wts if wts > 0.0 else 0.5
+    return _blend(actors, E)[0]
 
 
 def weighted_mean(
