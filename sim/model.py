@@ -331,10 +331,13 @@ class WorkingGroupModel(mesa.Model):
         week = self.steps + 1
         while week <= until:
             if due and due[0] < week:
-                last = heapq.heappop(due)
-                while due and due[0] < week:
+                if observed:
                     last = heapq.heappop(due)
-                super()._advance_time(last)
+                    while due and due[0] < week:
+                        last = heapq.heappop(due)
+                    super()._advance_time(last)
+                else:
+                    self._fire_due(week)
             if observed:
                 self.time = float(week)
             else:
@@ -348,6 +351,31 @@ class WorkingGroupModel(mesa.Model):
         if due and due[0] <= until:
             super()._advance_time(until)
         self.time = until
+
+    def _fire_due(self, week: int) -> None:
+        """Execute the events on Mesa's event list that fall before ``week``, in its order.
+
+        Mesa's own ``_advance_time`` would do it too, but each call also pops the next
+        event to find it is not due and pushes it back, and announces each time change
+        (about 5 µs an event, 2 % of a run). Used while no one observes ``time``: the time
+        is written where the Observable keeps it. ``_due`` holds the time of every event
+        scheduled; a cancelled event's time stays there, so an event popped for it that is
+        not yet due goes back on the list.
+        """
+        due = self._due
+        events = self._event_list
+        while due and due[0] < week:
+            heapq.heappop(due)
+            try:
+                event = events.pop_event()  # skips cancelled events
+            except IndexError:  # nothing left but cancelled events
+                due.clear()
+                return
+            if event.time >= week:  # the due time was a cancelled event's
+                events.add_event(event)
+                continue
+            self._time = event.time
+            event.execute()
 
     # --- the weekly schedule -------------------------------------------------------------
 

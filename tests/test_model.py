@@ -258,6 +258,33 @@ def test_stepping_week_by_week_matches_a_whole_run(historical):
     assert m1.events == m2.events == alone.events and m1.series == m2.series == alone.series
 
 
+def test_events_scheduled_by_users_fire_in_order_and_cancelled_ones_do_not(historical):
+    # The week loop executes due events from Mesa's event list itself; a cancelled event
+    # leaves its time behind in the loop's record of due times, which must not make a
+    # later event fire early.
+    m = WorkingGroupModel(historical.variant("historical"), 4)
+    fired: list[tuple[str, float, int]] = []
+
+    class Marker:
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+        def __call__(self) -> None:
+            fired.append((self.name, m.time, m.steps))
+
+    markers = {n: Marker(n) for n in ("a", "cancelled", "b", "c", "late")}
+    m.schedule_event(markers["a"], at=2.25)
+    m.schedule_event(markers["cancelled"], at=3.5).cancel()
+    m.schedule_event(markers["b"], at=5.5)
+    m.schedule_event(markers["c"], at=5.5)  # same time: in the order scheduled
+    m.schedule_event(markers["late"], at=40.5)
+    m.run_until(6)
+    assert fired == [("a", 2.25, 2), ("b", 5.5, 5), ("c", 5.5, 5)]
+    assert m.time == 6 and m.steps == 6
+    m.run_until(41)
+    assert fired[-1] == ("late", 40.5, 40)
+
+
 def test_an_observer_of_time_sees_every_week(historical):
     # Unobserved, the week loop writes Mesa's time without the Observable's check; a
     # subscriber (as a page could be) must still be told of each change, in order.
