@@ -47,7 +47,8 @@ class WorkingGroup:
         self.queue: list[Proposal] = []
         self.legitimacy = legitimacy.initial
         self.created_week = -1
-        self.first_meeting_week = -1
+        self.first_meeting_week = -1  # when the first meeting is due
+        self.met_week = -1  # when the first meeting was held
         self.last_meeting = -1
         self.terminated_week = -1
         self.meetings = 0

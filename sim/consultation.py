@@ -56,6 +56,8 @@ def wg_meeting(m: WorkingGroupModel, week: int) -> None:
     """A WG meeting: disclose every pending ROK item, learn, vet new items, review the queue."""
     wg = m.wg
     wg.meetings += 1
+    if wg.met_week < 0:
+        wg.met_week = week
     wg.last_meeting = week
     m.log("wg_meeting", "WG", detail=f"{len(wg.queue)} items on the table")
     learn(m)
@@ -87,12 +89,13 @@ def dg_meeting(m: WorkingGroupModel, week: int) -> None:
 
 def contact(m: WorkingGroupModel, ch: BilateralChannel, week: int) -> None:
     """An ad hoc contact: partial disclosure, learning and review if it reaches State."""
+    # Each contact's log row is written here, not by m.log: the hottest path of a run (a
+    # few hundred contacts). The channel counts them (see WorkingGroupModel.event_counts).
     ch.contacts += 1
     if ch.via_nsc and m.random.random() >= m.nsc_passthrough:  # not reached State
-        m.log("contact", ch.name, detail="not passed on to State")
+        m.events.append((week, "contact", ch.name, 0, "", "", "not passed on to State"))
         nsc_clearance(m, ch)
         return
-    # The hottest path of a run (a few hundred contacts): m.log and learn written out.
     m.events.append((week, "contact", ch.name, 0, "", "", ""))
     m.info_quality += m.info_learning * (1.0 - m.info_quality)
     if m.dprk_pending:

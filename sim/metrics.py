@@ -1,15 +1,17 @@
-"""Outcome metrics: pure functions of a run's proposals, event log and ledgers (§4).
+"""Outcome metrics: pure functions of a run's proposals and ledgers (§4).
 
-Every function here takes plain data (proposals, event tuples, numbers) and returns
+Every function here takes plain data (proposals, counts, weeks, numbers) and returns
 numbers, so each is unit-tested on hand-made cases. :func:`summarize` assembles them into
-the flat row that batches write to ``runs.parquet``.
+the flat row that batches write to ``runs.parquet``. The counts of event kinds and the
+WG's weeks come from the model's ledgers, which agree with its event log row for row
+(tests check it); :func:`event_counts` gives the same counts from a log.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 
@@ -29,17 +31,9 @@ def event_counts(events: Iterable[Event]) -> Counter[str]:
     return Counter(map(_kind, events))
 
 
-def first_week(events: Iterable[Event], kind: str) -> int:
-    """Week of the first event of ``kind`` (-1 if none)."""
-    for e in events:
-        if e[1] == kind:
-            return e[0]
-    return -1
-
-
-def friction(counts: Counter[str]) -> dict[str, float]:
+def friction(counts: Mapping[str, int]) -> dict[str, float]:
     """FI = surprises (US side, entrapment) + public disputes (ROK side)."""
-    s, d = counts["surprise"], counts["dispute"]
+    s, d = counts.get("surprise", 0), counts.get("dispute", 0)
     return {"surprises": s, "disputes": d, "friction": s + d}
 
 
@@ -171,24 +165,20 @@ class Lifetime:
     censored: bool
 
 
-def lifetime(events: Sequence[Event], n_weeks: int, counts: Counter[str] | None = None) -> Lifetime:
+def lifetime(created_week: int, met_week: int, ended_week: int, n_weeks: int) -> Lifetime:
     """T_term in weeks since the first meeting; censored at the end when the WG survives.
 
-    With the log's ``counts`` (see :func:`event_counts`), kinds absent from the log are not
-    searched for: most runs have no termination, and no-group runs no WG at all.
+    Args:
+        created_week: When the WG was set up (-1 if never).
+        met_week: When it first met (-1 if never).
+        ended_week: When it was terminated (-1 if it survived).
+        n_weeks: The run's length.
     """
-
-    def first(kind: str) -> int:
-        return first_week(events, kind) if counts is None or counts[kind] else -1
-
-    created = first("wg_created")
-    met = first("wg_meeting")
-    ended = first("wg_terminated")
-    if met < 0:
-        return Lifetime(created, met, ended, NAN, ended < 0)
-    if ended < 0:
-        return Lifetime(created, met, ended, float(n_weeks - met + 1), True)
-    return Lifetime(created, met, ended, float(ended - met), False)
+    if met_week < 0:
+        return Lifetime(created_week, met_week, ended_week, NAN, ended_week < 0)
+    if ended_week < 0:
+        return Lifetime(created_week, met_week, ended_week, float(n_weeks - met_week + 1), True)
+    return Lifetime(created_week, met_week, ended_week, float(ended_week - met_week), False)
 
 
 _COUNTED = tuple(
@@ -213,9 +203,13 @@ _COUNTED = tuple(
 
 def summarize(
     proposals: Sequence[Proposal],
-    events: Sequence[Event],
+    counts: Mapping[str, int],
     *,
     n_weeks: int,
+    wg_created_week: int,
+    wg_met_week: int,
+    wg_ended_week: int,
+    last_denunciation_week: int,
     un_threshold: float,
     gray_threshold: float,
     gap_sum: float,
@@ -225,23 +219,41 @@ def summarize(
     dpi_final: float,
     legitimacy_final: float,
 ) -> dict[str, float]:
-    """All outcome metrics of one run, as a flat mapping of name to number."""
-    counts = event_counts(events)
+    """All outcome metrics of one run, as a flat mapping of name to number.
+
+    Args:
+        proposals: Every proposal of the run in its final state.
+        counts: Rows of each event kind in the log (kinds absent count 0).
+        n_weeks: The weeks run.
+        wg_created_week: When the WG was set up (-1 if never).
+        wg_met_week: When it first met (-1 if never).
+        wg_ended_week: When it was terminated (-1 if it survived).
+        last_denunciation_week: The latest DPRK denunciation (-1 if none). The DPRK
+            denounces only a WG that exists, so no denunciation comes after its end and
+            the latest one decides WS_term.
+        un_threshold: sigma_UN.
+        gray_threshold: sigma_gray.
+        gap_sum: Sum over weeks of |x_ROK,E - x_US,E|.
+        gap0: The first week's gap.
+        loss_denunciation: Legitimacy lost to denunciations.
+        loss_total: All legitimacy lost.
+        dpi_final: DPI at the end.
+        legitimacy_final: WG legitimacy at the end.
+    """
     out: dict[str, float] = {}
     out.update(friction(counts))
     out["friction_per_year"] = per_year(out["friction"], n_weeks)
     for kind, name in _COUNTED:
-        out[name] = counts[kind]
+        out[name] = counts.get(kind, 0)
     out.update(pipeline(proposals))
     out.update(exemptions(proposals))
     out.update(unilateral_moves(proposals, un_threshold, gray_threshold))
     out["dpi_final"] = dpi_final
     out["ws_gap"] = wedge_gap(gap_sum, n_weeks, gap0)
     out["ws_legitimacy"] = wedge_legitimacy_share(loss_denunciation, loss_total)
-    life = lifetime(events, n_weeks, counts)
-    ended = life.terminated_week >= 0  # else no denunciation weeks are needed
-    den_weeks = [e[0] for e in events if e[1] == "denunciation"] if ended else []
-    out["ws_termination"] = wedge_termination(den_weeks, life.terminated_week)
+    den_weeks = [last_denunciation_week] if last_denunciation_week >= 0 else []
+    out["ws_termination"] = wedge_termination(den_weeks, wg_ended_week)
+    life = lifetime(wg_created_week, wg_met_week, wg_ended_week, n_weeks)
     out["wg_created_week"] = life.created_week
     out["wg_first_meeting_week"] = life.first_meeting_week
     out["wg_terminated_week"] = life.terminated_week

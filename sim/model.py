@@ -10,6 +10,7 @@ from __future__ import annotations
 import heapq
 import logging
 import math
+from collections import defaultdict
 from collections.abc import Callable
 from operator import index
 
@@ -100,6 +101,8 @@ class WorkingGroupModel(mesa.Model):
         self.week = 0
         self.n_weeks = scenario.calendar.n_weeks
         self.events: list[tuple[int, str, str, int, str, str, str]] = []
+        # Rows of each kind written by log(); contacts are counted on their channels.
+        self.logged: defaultdict[str, int] = defaultdict(int)
         self.series: list[tuple[float, ...]] = []
         self._build_state(scenario)
         self._build_agents(scenario)
@@ -139,6 +142,7 @@ class WorkingGroupModel(mesa.Model):
             ("surprises", "disputes", "implemented", "denunciations", "challenges", "criticisms"),
             0,
         )
+        self.last_denunciation_week = -1
         self.loss_denunciation = 0.0
         self.loss_total = 0.0
         self.gap_sum = 0.0
@@ -194,11 +198,25 @@ class WorkingGroupModel(mesa.Model):
     # --- helpers used by agents and shocks ---------------------------------------------
 
     def log(self, kind: str, actor: str, p: Proposal | None = None, detail: str = "") -> None:
-        """Append one row to the event log (see docs/events.md for the kinds)."""
+        """Append one row to the event log (see docs/events.md for the kinds) and count it."""
+        self.logged[kind] += 1
         if p is None:
             self.events.append((self.week, kind, actor, 0, "", "", detail))
         else:
             self.events.append((self.week, kind, actor, p.id, p.type, ROUTE_NAMES[p.route], detail))
+
+    def event_counts(self) -> dict[str, int]:
+        """Rows of each kind in the event log, from the counts kept as it was written.
+
+        The same as counting the log itself (tests check it) without reading its rows:
+        every row but a contact's is written by :meth:`log`, and each contact is counted
+        on its channel (see ``consultation.contact``).
+        """
+        counts = dict(self.logged)
+        contacts = sum(ch.contacts for ch in self.channels)
+        if contacts:
+            counts["contact"] = contacts
+        return counts
 
     def actor(self, name: str) -> Actor:
         """The agent named ``state``, ``mofa``, ``mou``, ``blue_house`` or ``dprk``."""

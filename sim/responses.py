@@ -57,6 +57,7 @@ def dprk_phase(m: WorkingGroupModel, week: int) -> None:
         _answer_offers(m, dprk, week)
     if m.wg.active and dprk.denounces(visibility(m, week)):
         m.counts["denunciations"] += 1
+        m.last_denunciation_week = week
         m.wk_den += 1
         m.log("denunciation", "DPRK", detail="denounces the working group")
     dprk.progress(m.state.position[Q])

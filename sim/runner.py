@@ -114,10 +114,15 @@ def build(scenario: Scenario, seed: int, *, series: bool = True) -> WorkingGroup
 def extract(model: WorkingGroupModel, variant: str = "") -> RunResult:
     """Collect a finished (or partly run) model's outputs (the last stage of :func:`run`)."""
     s = model.params
+    wg = model.wg
     metrics = summarize(
         model.proposals,
-        model.events,
+        model.event_counts(),
         n_weeks=model.steps,
+        wg_created_week=wg.created_week,
+        wg_met_week=wg.met_week,
+        wg_ended_week=wg.terminated_week,
+        last_denunciation_week=model.last_denunciation_week,
         un_threshold=s.proposals.un_threshold,
         gray_threshold=s.proposals.gray_threshold,
         gap_sum=model.gap_sum,
@@ -125,7 +130,7 @@ def extract(model: WorkingGroupModel, variant: str = "") -> RunResult:
         loss_denunciation=model.loss_denunciation,
         loss_total=model.loss_total,
         dpi_final=model.dprk.dpi,
-        legitimacy_final=model.wg.legitimacy,
+        legitimacy_final=wg.legitimacy,
     )
     return RunResult(
         s.name,

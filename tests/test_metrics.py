@@ -1,4 +1,4 @@
-"""Every outcome metric on hand-made proposals and event logs (MECHANISMS §4)."""
+"""Every outcome metric on hand-made proposals, event logs and ledgers (MECHANISMS §4)."""
 
 from __future__ import annotations
 
@@ -25,21 +25,18 @@ def ev(week, kind):
     return (week, kind, "actor", 0, "", "", "")
 
 
-def test_event_counts_and_first_week():
+def test_event_counts():
     events = [ev(1, "surprise"), ev(2, "dispute"), ev(3, "dispute"), ev(3, "contact")]
     counts = mx.event_counts(events)
     assert counts == {"surprise": 1, "dispute": 2, "contact": 1}
     assert counts["nothing"] == 0
-    assert mx.first_week(events, "dispute") == 2
-    assert mx.first_week(events, "contact") == 3
-    assert mx.first_week(events, "nothing") == -1
-    assert mx.first_week([], "surprise") == -1
+    assert mx.event_counts([]) == {}
 
 
 def test_friction_and_per_year():
     counts = mx.event_counts([ev(1, "surprise"), ev(2, "dispute"), ev(3, "dispute")])
     assert mx.friction(counts) == {"surprises": 1, "disputes": 2, "friction": 3}
-    assert mx.friction(mx.event_counts([])) == {"surprises": 0, "disputes": 0, "friction": 0}
+    assert mx.friction({}) == {"surprises": 0, "disputes": 0, "friction": 0}
     assert mx.per_year(3, 104) == pytest.approx(1.5)
     assert mx.per_year(5, 52) == pytest.approx(5.0)
     assert math.isnan(mx.per_year(3, 0))
@@ -138,19 +135,15 @@ def test_wedge_termination_within_52_weeks_of_a_denunciation():
 
 
 def test_lifetime_and_censoring():
-    events = [ev(20, "wg_created"), ev(23, "wg_meeting"), ev(30, "wg_meeting")]
-    ended = mx.lifetime([*events, ev(150, "wg_terminated")], 186)
-    assert ended == mx.Lifetime(20, 23, 150, 127.0, False)
-    alive = mx.lifetime(events, 186)
-    assert alive == mx.Lifetime(20, 23, -1, 164.0, True)
-    never = mx.lifetime([], 186)
+    assert mx.lifetime(20, 23, 150, 186) == mx.Lifetime(20, 23, 150, 127.0, False)
+    assert mx.lifetime(20, 23, -1, 186) == mx.Lifetime(20, 23, -1, 164.0, True)
+    never = mx.lifetime(-1, -1, -1, 186)
     assert (never.created_week, never.first_meeting_week, never.terminated_week) == (-1, -1, -1)
     assert math.isnan(never.lifetime_weeks) and never.censored
-    unmet = mx.lifetime([ev(180, "wg_created")], 186)
-    assert unmet.created_week == 180 and math.isnan(unmet.lifetime_weeks)
-    for log in ([*events, ev(150, "wg_terminated")], events, [], [ev(180, "wg_created")]):
-        # given the log's counts, the same answers (absent kinds are not searched for)
-        assert mx.lifetime(log, 186, mx.event_counts(log)) == mx.lifetime(log, 186)
+    unmet = mx.lifetime(180, -1, -1, 186)
+    assert unmet.created_week == 180 and math.isnan(unmet.lifetime_weeks) and unmet.censored
+    ended_unmet = mx.lifetime(20, -1, 22, 186)  # ended before its first meeting
+    assert math.isnan(ended_unmet.lifetime_weeks) and not ended_unmet.censored
 
 
 def test_summarize_assembles_every_metric():
@@ -171,8 +164,12 @@ def test_summarize_assembles_every_metric():
     ]
     out = mx.summarize(
         ps,
-        events,
+        mx.event_counts(events),
         n_weeks=26,
+        wg_created_week=2,
+        wg_met_week=4,
+        wg_ended_week=8,
+        last_denunciation_week=6,
         un_threshold=0.5,
         gray_threshold=0.3,
         gap_sum=13.0,
@@ -202,8 +199,12 @@ def test_summarize_assembles_every_metric():
 def test_summarize_of_an_empty_run():
     out = mx.summarize(
         [],
-        [],
+        {},
         n_weeks=10,
+        wg_created_week=-1,
+        wg_met_week=-1,
+        wg_ended_week=-1,
+        last_denunciation_week=-1,
         un_threshold=0.5,
         gray_threshold=0.3,
         gap_sum=1.0,

@@ -258,6 +258,41 @@ def test_stepping_week_by_week_matches_a_whole_run(historical):
     assert m1.events == m2.events == alone.events and m1.series == m2.series == alone.series
 
 
+def test_the_ledgers_behind_the_metrics_agree_with_the_event_log():
+    # The outcome metrics read the model's ledgers (counts kept as the log is written, the
+    # WG's weeks, the latest denunciation) instead of searching the log; they must say
+    # what the log says, in every variant, including the runs where the WG ends.
+    from sim.metrics import wedge_termination
+
+    seen: Counter[str] = Counter()
+    for stem, variant in ALL_VARIANTS:
+        for seed in range(6):
+            m = WorkingGroupModel(scenario_of(stem, variant), seed)
+            m.run_until(m.n_weeks)
+            kinds = Counter(e[1] for e in m.events)
+            assert m.event_counts() == kinds, (stem, variant, seed)
+
+            def first(kind: str, events=m.events) -> int:
+                return next((e[0] for e in events if e[1] == kind), -1)
+
+            wg = m.wg
+            assert (wg.created_week, wg.met_week, wg.terminated_week) == (
+                first("wg_created"),
+                first("wg_meeting"),
+                first("wg_terminated"),
+            ), (stem, variant, seed)
+            den = [e[0] for e in m.events if e[1] == "denunciation"]
+            assert m.last_denunciation_week == max(den, default=-1)
+            last = [m.last_denunciation_week] if den else []
+            ended = wg.terminated_week
+            assert wedge_termination(last, ended) == wedge_termination(den, ended)
+            seen.update(k for k in ("wg_terminated", "denunciation", "wg_meeting") if kinds[k])
+            seen["nsc"] += any(e[6] == "not passed on to State" for e in m.events)
+            seen["ws_term"] += wedge_termination(den, ended) == 1.0
+    # the cases that matter occurred
+    assert all(seen[k] > 0 for k in ("wg_terminated", "denunciation", "nsc", "ws_term")), seen
+
+
 def test_events_scheduled_by_users_fire_in_order_and_cancelled_ones_do_not(historical):
     # The week loop executes due events from Mesa's event list itself; a cancelled event
     # leaves its time behind in the loop's record of due times, which must not make a
