@@ -137,6 +137,8 @@ def main() -> None:
             "<= 1.00",
             t["series"] <= t["bare"],
         ),
+        # For reference: calibration runs in summary-only mode; the target is the above.
+        ("cost per run / bare Mesa (summary only)", f"{t['summary'] / t['bare']:.2f}", "", None),
         (
             f"parallel efficiency, 2 processes ({2 * reps} runs; rounds {_pct(eff, 'processes')})",
             f"{eff['processes']:.0%}",
