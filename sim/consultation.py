@@ -211,6 +211,5 @@ def check_dispute(m: WorkingGroupModel, p: Proposal, why: str) -> None:
     """ROK-side friction: an overdue or vetoed WG item may become a public dispute."""
     p.dispute_checked = True
     if m.random.random() < m.params.rok.dispute_prob:
-        m.counts["disputes"] += 1
         m.rok_trust = max(0.0, m.rok_trust - m.params.rok.trust_loss_dispute)
         m.log("dispute", "MOU", p, f"public dispute over 'interference': {why}")

@@ -30,9 +30,9 @@ def institutions_phase(m: WorkingGroupModel, week: int) -> None:
     elif (
         wg.phase == WgPhase.ABSENT
         and m.params.working_group.establishment == "endogenous"
-        and m.counts["surprises"] >= m.params.working_group.surprises_to_create
+        and m.logged["surprise"] >= m.params.working_group.surprises_to_create
     ):
-        m.establish(week, f"the US demands a working group after {m.counts['surprises']} surprises")
+        m.establish(week, f"the US demands a working group after {m.logged['surprise']} surprises")
     m.wg_flags_per_week[week] = m.wk_flags
     m.reset_week()
 
@@ -41,7 +41,6 @@ def legitimacy(m: WorkingGroupModel, week: int) -> None:
     """One week of WG legitimacy, with ruling-party criticism below its threshold."""
     wg, lp = m.wg, m.params.legitimacy
     if wg.legitimacy < lp.criticism_threshold and m.random.random() < lp.criticism_prob:
-        m.counts["criticisms"] += 1
         m.wk_ch += 1
         m.log("criticism", "ruling party", detail="calls the WG an obstacle to exchanges")
     wg.legitimacy, den_loss, losses = legitimacy_step(

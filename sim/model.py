@@ -46,6 +46,9 @@ from sim.proposals import (
 )
 from sim.shocks import schedule_shocks
 
+COUNTED_KINDS = ("surprise", "dispute", "implemented", "denunciation", "mou_challenge")
+"""Event kinds whose running counts the rules or the weekly series read (``model.logged``)."""
+
 SERIES_COLUMNS = (
     "week",
     "legitimacy",
@@ -101,8 +104,9 @@ class WorkingGroupModel(mesa.Model):
         self.week = 0
         self.n_weeks = scenario.calendar.n_weeks
         self.events: list[tuple[int, str, str, int, str, str, str]] = []
-        # Rows of each kind written by log(); contacts are counted on their channels.
-        self.logged: defaultdict[str, int] = defaultdict(int)
+        # Rows of each kind written by log(); contacts are counted on their channels. The
+        # kinds the rules and the series read are present from the start (read as plain keys).
+        self.logged: defaultdict[str, int] = defaultdict(int, dict.fromkeys(COUNTED_KINDS, 0))
         self.series: list[tuple[float, ...]] = []
         self._build_state(scenario)
         self._build_agents(scenario)
@@ -138,10 +142,6 @@ class WorkingGroupModel(mesa.Model):
         self.recent_created = WindowCount(self.created_per_week, width)
         self.recent_delivered = WindowCount(self.delivered_per_week, width)
         self.recent_flags = WindowCount(self.wg_flags_per_week, s.dprk.visibility_window_weeks)
-        self.counts = dict.fromkeys(
-            ("surprises", "disputes", "implemented", "denunciations", "challenges", "criticisms"),
-            0,
-        )
         self.last_denunciation_week = -1
         self.loss_denunciation = 0.0
         self.loss_total = 0.0
@@ -212,7 +212,7 @@ class WorkingGroupModel(mesa.Model):
         every row but a contact's is written by :meth:`log`, and each contact is counted
         on its channel (see ``consultation.contact``).
         """
-        counts = dict(self.logged)
+        counts = {kind: n for kind, n in self.logged.items() if n}
         contacts = sum(ch.contacts for ch in self.channels)
         if contacts:
             counts["contact"] = contacts
@@ -443,7 +443,6 @@ class WorkingGroupModel(mesa.Model):
             x_rok=self.rok_position[E],
         )
         if res.challenged:
-            self.counts["challenges"] += 1
             winner = "MOU" if res.mou_prevailed else "MOFA"
             self.log("mou_challenge", "MOU", detail=f"calls to readjust the WG; {winner} prevails")
             if self.wg.active:
@@ -514,7 +513,7 @@ class WorkingGroupModel(mesa.Model):
         self.gap_sum += gap
         if not self.record_series:
             return
-        c = self.counts
+        c = self.logged
         wg = self.wg
         dprk = self.dprk
         # The phase and mode are IntEnums, stored as their plain ints (``index`` is the
@@ -540,11 +539,11 @@ class WorkingGroupModel(mesa.Model):
                 dprk.track_open,
                 len(wg.queue),
                 len(self.in_flight),
-                c["surprises"],
-                c["disputes"],
+                c["surprise"],
+                c["dispute"],
                 c["implemented"],
-                c["denunciations"],
-                c["challenges"],
+                c["denunciation"],
+                c["mou_challenge"],
             )
         )
 

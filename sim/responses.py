@@ -56,7 +56,6 @@ def dprk_phase(m: WorkingGroupModel, week: int) -> None:
     if m.dprk_pending:
         _answer_offers(m, dprk, week)
     if m.wg.active and dprk.denounces(visibility(m, week)):
-        m.counts["denunciations"] += 1
         m.last_denunciation_week = week
         m.wk_den += 1
         m.log("denunciation", "DPRK", detail="denounces the working group")
@@ -101,7 +100,6 @@ def implementation_phase(m: WorkingGroupModel, week: int) -> None:
         for p in m.accepted:
             p.status = Status.IMPLEMENTED
             p.t_done = week
-            m.counts["implemented"] += 1
             m.delivered_per_week[week] += 1
             m.log("implemented", "Blue House" if p.origin == "BH" else "MOU", p)
             if p.a > 0.0 and not p.us_informed and not p.surprised:
@@ -121,7 +119,6 @@ def detect(m: WorkingGroupModel, p: Proposal, week: int) -> None:
         m.blue_house.detection.add(week, 1.0 if detected else 0.0)
     if detected:
         p.surprised = True
-        m.counts["surprises"] += 1
         m.state.surprised()
         m.log("surprise", "State", p, f"the US was not told of '{p.label}'")
 
