@@ -119,6 +119,7 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
                 chunk.scenarios[job.scenario],
                 job.seed,
                 series=chunk.series,
+                events=chunk.events,
                 variant=str(job.keys.get("variant", "")),
             )
         except Exception as exc:

@@ -93,10 +93,12 @@ def contact(m: WorkingGroupModel, ch: BilateralChannel, week: int) -> None:
     # few hundred contacts). The channel counts them (see WorkingGroupModel.event_counts).
     ch.contacts += 1
     if ch.via_nsc and m.random.random() >= m.nsc_passthrough:  # not reached State
-        m.events.append((week, "contact", ch.name, 0, "", "", "not passed on to State"))
+        if m.record_events:
+            m.events.append((week, "contact", ch.name, 0, "", "", "not passed on to State"))
         nsc_clearance(m, ch)
         return
-    m.events.append((week, "contact", ch.name, 0, "", "", ""))
+    if m.record_events:
+        m.events.append((week, "contact", ch.name, 0, "", "", ""))
     m.info_quality += m.info_learning * (1.0 - m.info_quality)
     if m.dprk_pending:
         psi = m.disclosure * (1.0 - abs(m.rok_position[E] - m.state.position[E]))

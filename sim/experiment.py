@@ -262,7 +262,7 @@ def _check_points(
                 break
     if problems:
         raise ExperimentError(str(path), problems)
-    metrics = run(scenarios.variant(spec.treatment), 0, series=False).metrics
+    metrics = run(scenarios.variant(spec.treatment), 0, series=False, events=False).metrics
     unknown = [o.metric for o in spec.outcomes if o.metric not in metrics]
     if unknown:
         raise ExperimentError(

@@ -89,10 +89,19 @@ class WorkingGroupModel(mesa.Model):
     Args:
         scenario: A validated scenario.
         seed: Seed of every random draw (``model.random`` and ``model.rng``).
-        record_series: Record the weekly series (off in calibration's summary mode).
+        record_series: Record the weekly series (off in summary mode).
+        record_events: Write the event log's rows. Off, the rows are only counted: the
+            outcome metrics and the rules read the counts, never the rows.
     """
 
-    def __init__(self, scenario: sc.Scenario, seed: int = 0, *, record_series: bool = True):
+    def __init__(
+        self,
+        scenario: sc.Scenario,
+        seed: int = 0,
+        *,
+        record_series: bool = True,
+        record_events: bool = True,
+    ):
         super().__init__(rng=seed)
         # Weeks are stepped by _advance_time below, not by Mesa's default EventGenerator
         # (as Mesa's own DEVS simulator does); dated events stay on Mesa's event list.
@@ -101,6 +110,7 @@ class WorkingGroupModel(mesa.Model):
         self.params = scenario
         self.seed = seed
         self.record_series = record_series
+        self.record_events = record_events
         self.week = 0
         self.n_weeks = scenario.calendar.n_weeks
         self.events: list[tuple[int, str, str, int, str, str, str]] = []
@@ -198,8 +208,10 @@ class WorkingGroupModel(mesa.Model):
     # --- helpers used by agents and shocks ---------------------------------------------
 
     def log(self, kind: str, actor: str, p: Proposal | None = None, detail: str = "") -> None:
-        """Append one row to the event log (see docs/events.md for the kinds) and count it."""
+        """Count one event and, if the log is kept, append its row (docs/events.md: kinds)."""
         self.logged[kind] += 1
+        if not self.record_events:
+            return
         if p is None:
             self.events.append((self.week, kind, actor, 0, "", "", detail))
         else:

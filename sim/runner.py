@@ -52,7 +52,7 @@ class RunResult:
         seed: The seed.
         start: The calendar's first Monday (for dating weeks).
         metrics: Outcome metrics (see :mod:`sim.metrics`).
-        events: The event log as tuples (see ``EVENT_COLUMNS``).
+        events: The event log as tuples (see ``EVENT_COLUMNS``); empty if not kept.
         series: Weekly series rows (see ``SERIES_COLUMNS``); empty in summary mode.
         proposals: Every proposal of the run in its final state.
     """
@@ -106,9 +106,11 @@ class RunResult:
         return pd.DataFrame(rows)
 
 
-def build(scenario: Scenario, seed: int, *, series: bool = True) -> WorkingGroupModel:
+def build(
+    scenario: Scenario, seed: int, *, series: bool = True, events: bool = True
+) -> WorkingGroupModel:
     """Build a model ready to run (the first stage of :func:`run`)."""
-    return WorkingGroupModel(scenario, seed, record_series=series)
+    return WorkingGroupModel(scenario, seed, record_series=series, record_events=events)
 
 
 def extract(model: WorkingGroupModel, variant: str = "") -> RunResult:
@@ -144,13 +146,22 @@ def extract(model: WorkingGroupModel, variant: str = "") -> RunResult:
     )
 
 
-def run(scenario: Scenario, seed: int = 0, *, series: bool = True, variant: str = "") -> RunResult:
+def run(
+    scenario: Scenario,
+    seed: int = 0,
+    *,
+    series: bool = True,
+    events: bool = True,
+    variant: str = "",
+) -> RunResult:
     """Run ``scenario`` once with ``seed`` over its whole calendar.
 
     Args:
         scenario: A validated scenario.
         seed: The seed of every random draw; the same seed gives the same result.
         series: Whether to record weekly series (summary mode skips them).
+        events: Whether to keep the event log's rows. Without them the run is the same
+            (same draws, metrics and series); only ``RunResult.events`` is empty.
         variant: The variant's name, carried into the result.
 
     Raises:
@@ -165,17 +176,19 @@ def run(scenario: Scenario, seed: int = 0, *, series: bool = True, variant: str 
     if paused:
         gc.disable()
     try:
-        return _run_stages(scenario, seed, series, variant)
+        return _run_stages(scenario, seed, series, events, variant)
     finally:
         if paused:
             gc.enable()
 
 
-def _run_stages(scenario: Scenario, seed: int, series: bool, variant: str) -> RunResult:
+def _run_stages(
+    scenario: Scenario, seed: int, series: bool, events: bool, variant: str
+) -> RunResult:
     """Build, run and extract; the model is released (see ``release``) once extracted."""
     stage = "build"
     try:
-        model = build(scenario, seed, series=series)
+        model = build(scenario, seed, series=series, events=events)
         stage = "run"
         model.run_until(model.n_weeks)
         stage = "extract"

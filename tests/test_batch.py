@@ -145,3 +145,11 @@ def test_events_and_series_carry_their_keys(historical, tmp_path):
     first = series[(series["variant"] == "no-group") & (series["replication"] == 2)]
     assert first["date"].iloc[0] == pd.Timestamp("2018-06-11")
     assert first["seed"].nunique() == 1
+    # without --events the runs skip the log's rows: the other outputs are unchanged
+    lean = tmp_path / "lean"
+    run_compare(historical.path, replications=3, out=lean, workers=1, report=False)
+    assert not (lean / "events.parquet").exists()
+    for kind in ("runs", "series"):
+        pd.testing.assert_frame_equal(
+            pd.read_parquet(lean / f"{kind}.parquet"), pd.read_parquet(out / f"{kind}.parquet")
+        )

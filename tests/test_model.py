@@ -293,6 +293,23 @@ def test_the_ledgers_behind_the_metrics_agree_with_the_event_log():
     assert all(seen[k] > 0 for k in ("wg_terminated", "denunciation", "nsc", "ws_term")), seen
 
 
+def test_a_run_without_the_event_log_is_the_same_run():
+    # Batches without --events skip writing the log's rows; the rules and the metrics read
+    # only the counts, so every other output must be the same, draw for draw.
+    for stem, variant in ALL_VARIANTS:
+        for seed in (0, 5):
+            full = run(scenario_of(stem, variant), seed, variant=variant)
+            lean = run(scenario_of(stem, variant), seed, events=False, variant=variant)
+            assert lean.events == [] and full.events, (stem, variant, seed)
+            assert lean.metrics == full.metrics, (stem, variant, seed)
+            assert lean.series == full.series, (stem, variant, seed)
+            assert lean.proposals_frame().equals(full.proposals_frame()), (stem, variant, seed)
+    m = WorkingGroupModel(scenario_of("historical", "historical"), 2, record_events=False)
+    m.run_until(m.n_weeks)
+    kinds = Counter(e[1] for e in result_of("historical", "historical", 2).events)
+    assert m.events == [] and m.event_counts() == kinds
+
+
 def test_events_scheduled_by_users_fire_in_order_and_cancelled_ones_do_not(historical):
     # The week loop executes due events from Mesa's event list itself; a cancelled event
     # leaves its time behind in the loop's record of due times, which must not make a
