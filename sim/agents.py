@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from collections.abc import Sequence
 from enum import IntEnum
 from typing import TYPE_CHECKING
 
 import mesa
 
 from sim import scenario as sc
-from sim.proposals import Proposal, ProposalFactory, Route, Status, geometric
+from sim.proposals import Proposal, ProposalFactory, Route, Status, geometric, poisson
 
 if TYPE_CHECKING:
     from sim.model import WorkingGroupModel
@@ -136,7 +137,35 @@ class Mofa(RokActor):
     role = "MOFA"
 
 
-class Mou(RokActor):
+class Proposer(RokActor):
+    """A ROK organisation that proposes items: Poisson arrivals of its types (§2.2).
+
+    Args:
+        model: The model.
+        spec: Its scenario entry.
+        factory: Where its proposals come from.
+    """
+
+    origins: tuple[str, ...] = ()
+
+    def __init__(
+        self, model: WorkingGroupModel, spec: sc.RokActor, factory: ProposalFactory
+    ) -> None:
+        super().__init__(model, spec)
+        self.factory = factory
+        self.rnd = factory.rnd
+        self.mix = factory.mixture(self.origins)
+        self.rate = self.mix[0]  # items per week, summed over its types
+
+    def generate(self, week: int, multiplier: float) -> Sequence[Proposal]:
+        """This week's new items: Poisson(rate x multiplier), each of a type by its rate."""
+        n = poisson(self.rnd, self.rate * multiplier)
+        if not n:  # most weeks
+            return ()
+        return self.factory.draw(n, self.mix, week)
+
+
+class Mou(Proposer):
     """Ministry of Unification: proposes exchanges, loses patience, challenges the WG [S003].
 
     Args:
@@ -151,13 +180,8 @@ class Mou(RokActor):
     def __init__(
         self, model: WorkingGroupModel, spec: sc.RokActor, factory: ProposalFactory
     ) -> None:
-        super().__init__(model, spec)
-        self.factory = factory
+        super().__init__(model, spec, factory)
         self.backlog = 0
-
-    def generate(self, week: int, multiplier: float) -> list[Proposal]:
-        """Propose this week's MOU and NGO items."""
-        return self.factory.generate(week, multiplier, self.origins)
 
     def pressure(self, x_rok_e: float, pi_mou: float, backlog_weight: float) -> float:
         """The MOU's urge to challenge: s|x_MOU - x_ROK| pi_MOU + beta_b backlog (§2.5)."""
@@ -167,7 +191,7 @@ class Mou(RokActor):
         )
 
 
-class BlueHouse(RokActor):
+class BlueHouse(Proposer):
     """The presidential office: proposes big projects and arbitrates routing (§2.4).
 
     For an item it may consult (through the WG or a channel), act unilaterally or shelve
@@ -195,8 +219,7 @@ class BlueHouse(RokActor):
         un_threshold: float,
         gray_threshold: float,
     ) -> None:
-        super().__init__(model, spec)
-        self.factory = factory
+        super().__init__(model, spec, factory)
         self.surprise_cost = rok.surprise_cost
         self.violation_cost = rok.violation_cost
         self.violation_prob = rok.violation_prob
@@ -214,10 +237,6 @@ class BlueHouse(RokActor):
         # Weighted ROK alliance weight and discount, refreshed by the model (§2.5).
         self.alliance_bar = 0.5
         self.discount = 0.9
-
-    def generate(self, week: int, multiplier: float) -> list[Proposal]:
-        """Propose this week's Blue House items."""
-        return self.factory.generate(week, multiplier, self.origins)
 
     def arbitrate(self, p: Proposal, week: int) -> Route:
         """Consult (bilaterally), act unilaterally or shelve a non-WG item (§2.4)."""

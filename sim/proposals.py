@@ -213,25 +213,16 @@ class ProposalFactory:
         self.next_id += 1
         return p
 
-    def generate(self, week: int, multiplier: float, origins: tuple[str, ...]) -> list[Proposal]:
-        """This week's new proposals from ``origins``: Poisson(rate * multiplier) per type.
+    def mixture(self, origins: tuple[str, ...]) -> tuple[float, list[tuple[str, float]]]:
+        """The summed weekly rate of the types ``origins`` propose, and their cumulative rates.
 
-        Drawn as one Poisson count at the summed rate, each item then taking a type with
-        probability proportional to its rate (the same distribution, fewer draws).
+        Arrivals are drawn as one Poisson count at the summed rate, each item then taking a
+        type with probability proportional to its rate: the same distribution as one
+        Poisson count per type, with fewer draws.
         """
         mix = self._by_origins.get(origins)
-        if mix is None:
-            mix = self._mixture(origins)
-        total, cumulative = mix
-        n = poisson(self.rnd, total * multiplier)
-        if not n:  # most weeks
-            return []
-        out: list[Proposal] = []
-        for _ in range(n):
-            out.append(self.make(pick(cumulative, self.rnd.random() * total), week))
-        return out
-
-    def _mixture(self, origins: tuple[str, ...]) -> tuple[float, list[tuple[str, float]]]:
+        if mix is not None:
+            return mix
         total = 0.0
         cumulative = []
         for code, origin, rate, *_ in self.table:
@@ -240,3 +231,11 @@ class ProposalFactory:
                 cumulative.append((code, total))
         self._by_origins[origins] = (total, cumulative)
         return total, cumulative
+
+    def draw(
+        self, n: int, mixture: tuple[float, list[tuple[str, float]]], week: int
+    ) -> list[Proposal]:
+        """``n`` new items of a :meth:`mixture`'s types, each type in proportion to its rate."""
+        total, cumulative = mixture
+        rnd = self.rnd
+        return [self.make(pick(cumulative, rnd.random() * total), week) for _ in range(n)]
