@@ -12,7 +12,6 @@ import logging
 import math
 from collections import defaultdict
 from collections.abc import Callable
-from operator import index
 
 import mesa
 from mesa.experimental.mesa_signals import ObservableSignals
@@ -538,14 +537,15 @@ class WorkingGroupModel(mesa.Model):
         c = self.logged
         wg = self.wg
         dprk = self.dprk
-        # The phase and mode are IntEnums, stored as their plain ints (``index`` is the
-        # cheapest conversion): a row of plain numbers is untracked by the cyclic garbage
-        # collector, while one holding an enum member would be traversed by it for good.
+        # The phase and mode are IntEnums, stored as their plain int values (``_value_``,
+        # an attribute read, is cheaper than a call): a row of plain numbers is untracked by
+        # the cyclic garbage collector, while one holding an enum member would be traversed
+        # by it for good.
         self.series.append(
             (
                 week,
                 wg.legitimacy if wg.active else math.nan,
-                index(wg.phase),
+                wg.phase._value_,
                 state.trust,
                 self.rok_trust,
                 self.info_quality,
@@ -557,7 +557,7 @@ class WorkingGroupModel(mesa.Model):
                 self.mou.position[E],
                 self.mofa.position[E],
                 state.win_set,
-                index(dprk.mode),
+                dprk.mode._value_,
                 dprk.track_open,
                 len(wg.queue),
                 len(self.in_flight),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sim import consultation
-from sim.agents import Dprk, Q
+from sim.agents import Dprk, DprkMode, Q
 from sim.proposals import TERMINAL, Proposal, Route, Status
 
 if TYPE_CHECKING:
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 _US_REVIEW = Status.US_REVIEW
 _STALLABLE = frozenset({Status.US_REVIEW, Status.DPRK_PENDING})
 _WG = Route.WG
+_COERCE = DprkMode.COERCE
 
 
 def _without_terminal(queue: list[Proposal]) -> list[Proposal]:
@@ -59,7 +60,8 @@ def dprk_phase(m: WorkingGroupModel, week: int) -> None:
         m.last_denunciation_week = week
         m.wk_den += 1
         m.log("denunciation", "DPRK", detail="denounces the working group")
-    dprk.progress(m.state.position[Q])
+    if dprk.track_open or dprk.mode == _COERCE:  # otherwise the DPI stays as it is
+        dprk.progress(m.state.position[Q])
 
 
 def _answer_offers(m: WorkingGroupModel, dprk: Dprk, week: int) -> None:
