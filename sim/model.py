@@ -336,16 +336,6 @@ class WorkingGroupModel(mesa.Model):
         heapq.heappush(self._due, event.time)
         return event
 
-    def schedule_dated(self, function: Callable[[], None], at: float) -> None:
-        """Put a dated event (a shock) on Mesa's event list at ``at``, during the build.
-
-        The same Event as ``schedule_event`` makes, without its checks of the arguments
-        and of the callable, which the build's own events (a later time, a live callable
-        object) pass by construction: about a microsecond an event, 0.5 % of a run.
-        """
-        self._event_list.add_event(Event(at, function))
-        heapq.heappush(self._due, at)
-
     def _advance_time(self, until: float) -> None:
         """Advance to ``until``: dated events on Mesa's event list, then each week's step.
 

@@ -55,7 +55,7 @@ def schedule_shocks(model: WorkingGroupModel, shocks: list[sc.Shock]) -> list[Sc
         if week > n_weeks:
             continue
         s = ScheduledShock(model, shock, week)
-        model.schedule_dated(s, week - 0.5)
+        model.schedule_event(s, at=week - 0.5)
         bound.append(s)
     return bound
 
