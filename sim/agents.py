@@ -154,15 +154,15 @@ class Proposer(RokActor):
         super().__init__(model, spec)
         self.factory = factory
         self.rnd = factory.rnd
-        self.mix = factory.mixture(self.origins)
-        self.rate = self.mix[0]  # items per week, summed over its types
+        # Items per week summed over its types, and the types' cumulative rates.
+        self.rate, self.cumulative = factory.mixture(self.origins)
 
     def generate(self, week: int, multiplier: float) -> Sequence[Proposal]:
         """This week's new items: Poisson(rate x multiplier), each of a type by its rate."""
         n = poisson(self.rnd, self.rate * multiplier)
         if not n:  # most weeks
             return ()
-        return self.factory.draw(n, self.mix, week)
+        return self.factory.draw(n, self.rate, self.cumulative, week)
 
 
 class Mou(Proposer):

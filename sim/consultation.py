@@ -92,13 +92,13 @@ def contact(m: WorkingGroupModel, ch: BilateralChannel, week: int) -> None:
     # Each contact's log row is written here, not by m.log: the hottest path of a run (a
     # few hundred contacts). The channel counts them (see WorkingGroupModel.event_counts).
     ch.contacts += 1
-    if ch.via_nsc and m.random.random() >= m.nsc_passthrough:  # not reached State
-        if m.record_events:
-            m.events.append((week, "contact", ch.name, 0, "", "", "not passed on to State"))
+    reached = not ch.via_nsc or m.random.random() < m.nsc_passthrough  # reached State
+    if m.record_events:
+        detail = "" if reached else "not passed on to State"
+        m.events.append((week, "contact", ch.name, 0, "", "", detail))
+    if not reached:
         nsc_clearance(m, ch)
         return
-    if m.record_events:
-        m.events.append((week, "contact", ch.name, 0, "", "", ""))
     m.info_quality += m.info_learning * (1.0 - m.info_quality)
     if m.dprk_pending:
         psi = m.disclosure * (1.0 - abs(m.rok_position[E] - m.state.position[E]))

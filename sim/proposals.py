@@ -233,9 +233,8 @@ class ProposalFactory:
         return total, cumulative
 
     def draw(
-        self, n: int, mixture: tuple[float, list[tuple[str, float]]], week: int
+        self, n: int, total: float, cumulative: list[tuple[str, float]], week: int
     ) -> list[Proposal]:
         """``n`` new items of a :meth:`mixture`'s types, each type in proportion to its rate."""
-        total, cumulative = mixture
         rnd = self.rnd
         return [self.make(pick(cumulative, rnd.random() * total), week) for _ in range(n)]
