@@ -24,8 +24,8 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 # Solara's JavaScript/CSS from the npm registry into its CDN cache, so the page works offline.
-$(ASSETS): $(STAMP) sim/assets.py
-	@if $(PY) -m sim.assets; then touch $(ASSETS); \
+$(ASSETS): $(STAMP) sim/page/assets.py
+	@if $(PY) -m sim.page.assets; then touch $(ASSETS); \
 	else echo "warning: Solara's web assets are not cached; 'wgsim serve' will need the internet"; fi
 
 # A real browser for the page's tests: Debian's Chromium, installed when we can (root + apt).

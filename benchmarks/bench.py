@@ -28,10 +28,10 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bare_mesa import run_bare  # noqa: E402
 
-from sim import batch  # noqa: E402
-from sim.compare import compare_jobs  # noqa: E402
-from sim.loader import load_file  # noqa: E402
-from sim.runner import run  # noqa: E402
+from sim.runs import batch  # noqa: E402
+from sim.runs.runner import run  # noqa: E402
+from sim.scenario.loader import load_file  # noqa: E402
+from sim.studies.comparison.run import compare_jobs  # noqa: E402
 
 SCENARIO = ROOT / "scenarios" / "historical.yaml"
 
@@ -126,8 +126,8 @@ def peak_memory(replications: int) -> float:
     """Peak RSS (MiB) of a process running a comparison batch of ``replications``."""
     code = (
         "import resource, tempfile, pathlib\n"
-        "from sim import batch\nfrom sim.compare import compare_jobs\n"
-        "from sim.loader import load_file\n"
+        "from sim import batch\nfrom sim.studies.comparison.run import compare_jobs\n"
+        "from sim.scenario.loader import load_file\n"
         f"sf = load_file({str(SCENARIO)!r})\n"
         f"jobs, sc, _ = compare_jobs(sf, {replications}, seed=5)\n"
         "with tempfile.TemporaryDirectory() as t:\n"

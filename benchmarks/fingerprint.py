@@ -16,8 +16,8 @@ import hashlib
 import math
 from pathlib import Path
 
-from sim.loader import load_file
-from sim.runner import RunResult, run
+from sim.runs.runner import RunResult, run
+from sim.scenario.loader import load_file
 
 ROOT = Path(__file__).resolve().parents[1]
 

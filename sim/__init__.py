@@ -15,23 +15,23 @@ from typing import TYPE_CHECKING, Any
 from sim.errors import RunError, ScenarioError, WgsimError
 
 if TYPE_CHECKING:
-    from sim.loader import ScenarioFile, load_file, load_scenario
-    from sim.model import WorkingGroupModel
-    from sim.overrides import apply_overrides
-    from sim.runner import RunResult, run
-    from sim.scenario import Scenario
+    from sim.core.model import WorkingGroupModel
+    from sim.runs.runner import RunResult, run
+    from sim.scenario.loader import ScenarioFile, load_file, load_scenario
+    from sim.scenario.paths import apply_overrides
+    from sim.scenario.schema import Scenario
 
 __version__ = "0.1.0"
 
 _LAZY = {
-    "ScenarioFile": "sim.loader",
-    "load_file": "sim.loader",
-    "load_scenario": "sim.loader",
-    "WorkingGroupModel": "sim.model",
-    "apply_overrides": "sim.overrides",
-    "RunResult": "sim.runner",
-    "run": "sim.runner",
-    "Scenario": "sim.scenario",
+    "ScenarioFile": "sim.scenario.loader",
+    "load_file": "sim.scenario.loader",
+    "load_scenario": "sim.scenario.loader",
+    "WorkingGroupModel": "sim.core.model",
+    "apply_overrides": "sim.scenario.paths",
+    "RunResult": "sim.runs.runner",
+    "run": "sim.runs.runner",
+    "Scenario": "sim.scenario.schema",
 }
 
 

@@ -29,7 +29,7 @@ from rich.table import Table
 from rich.text import Text
 
 from sim.errors import WgsimError
-from sim.loader import file_json_schema, load_file
+from sim.scenario.loader import file_json_schema, load_file
 
 app = typer.Typer(
     name="wgsim",
@@ -103,7 +103,7 @@ def schema() -> None:
 @app.command()
 def parameters() -> None:
     """Print the parameter reference (Markdown) generated from the schema."""
-    from sim.paramdoc import parameters_markdown
+    from sim.scenario.fields import parameters_markdown
 
     sys.stdout.write(parameters_markdown())
 
@@ -125,9 +125,9 @@ def run(
     """Run one scenario variant once: summary table, Parquet outputs and a timeline figure."""
     import pandas as pd
 
-    from sim import plots
-    from sim.runner import run as run_once
-    from sim.store import atomic_write_json, atomic_write_parquet, provenance
+    from sim.analysis import plots
+    from sim.runs.runner import run as run_once
+    from sim.runs.store import atomic_write_json, atomic_write_parquet, provenance
 
     sf = load_file(file)
     name = variant or sf.baseline
@@ -198,7 +198,7 @@ def compare(
     interrupted batch. Writes runs/series(/events)/failures Parquet, manifest.json and
     report.md with figures.
     """
-    from sim.compare import run_compare
+    from sim.studies.comparison.run import run_compare
 
     out = out or Path("results") / f"compare-{file.stem}"
     progress, started, advance = _tracker(out)
@@ -251,7 +251,7 @@ def experiment(
     report gives effects with intervals, Sobol or Morris indices and tornado charts.
     Rerunning the same command resumes an interrupted experiment.
     """
-    from sim.experiment import load_experiment, run_experiment
+    from sim.studies.experiments.run import load_experiment, run_experiment
 
     exp = load_experiment(file, quick=quick)
     out = out or Path("results") / f"experiment-{exp.spec.name}{'-quick' if quick else ''}"
@@ -316,7 +316,7 @@ def calibrate(
     Writes the posterior database and summary, calibrated.yaml (posterior medians and
     90% intervals) and fit_report.md. Rerunning continues from the database.
     """
-    from sim.calibrate import calibrate as run_calibration
+    from sim.studies.calibration.run import calibrate as run_calibration
 
     out = out or Path("results") / ("calibration-quick" if quick else "calibration")
     summary = run_calibration(
@@ -353,9 +353,9 @@ def serve(
     ] = Path("results"),
 ) -> None:
     """Start the interactive page (Mesa SolaraViz) at http://HOST:PORT; Ctrl-C stops it."""
-    from sim.assets import installed_requirements, missing
-    from sim.serve import check_port
-    from sim.serve import serve as run_server
+    from sim.page.assets import installed_requirements, missing
+    from sim.page.serve import check_port
+    from sim.page.serve import serve as run_server
 
     load_file(file)
     check_port(host, port)

@@ -8,6 +8,6 @@ SCENARIOS = ROOT / "scenarios"
 
 @pytest.fixture(scope="session")
 def historical():
-    from sim.loader import load_file
+    from sim.scenario.loader import load_file
 
     return load_file(SCENARIOS / "historical.yaml")

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from sim import load_file, run
-from sim.app_data import (
+from sim.errors import ScenarioError
+from sim.page.data import (
     PAGE_PARAMETERS,
     field_info,
     in_flight,
@@ -17,11 +18,10 @@ from sim.app_data import (
     slider_specs,
     statuses,
 )
-from sim.app_model import PageModel, ReplayRun, stored_runs, today_line
-from sim.app_views import network_figure, pipeline_figure, series_figure
-from sim.errors import ScenarioError
-from sim.overrides import get_value
-from sim.runner import build, events_frame
+from sim.page.model import PageModel, ReplayRun, stored_runs, today_line
+from sim.page.views import network_figure, pipeline_figure, series_figure
+from sim.runs.runner import build, events_frame
+from sim.scenario.paths import get_value
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"

@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from sim import batch
-from sim.compare import compare_jobs, run_compare
+from sim.runs import batch
+from sim.studies.comparison.run import compare_jobs, run_compare
 
 KEYS = ["variant", "replication"]
 

@@ -6,15 +6,15 @@ import pytest
 import yaml
 from conftest import ROOT
 
-from sim.calibrate import (
+from sim.errors import ScenarioError
+from sim.scenario.loader import load_file
+from sim.studies.calibration.run import (
     CalibrationError,
     ScaledDistance,
     effective_sample_size,
     load_spec,
     weighted_quantile,
 )
-from sim.errors import ScenarioError
-from sim.loader import load_file
 
 SPEC = ROOT / "calibration" / "historical.yaml"
 
@@ -60,7 +60,7 @@ def test_spec_paths_are_checked(tmp_path):
 
 
 def test_quick_calibration_end_to_end_and_resume(tmp_path):
-    from sim.calibrate import calibrate
+    from sim.studies.calibration.run import calibrate
 
     out = tmp_path / "cal"
     summary = calibrate(SPEC, out, quick=True, workers=2)
@@ -118,8 +118,8 @@ def test_calibrated_key_errors(tmp_path):
 def test_posterior_draws_feed_comparisons(tmp_path, historical):
     import pandas as pd
 
-    from sim.compare import compare_jobs, run_compare
-    from sim.posterior import PosteriorError, draw_overrides
+    from sim.studies.calibration.posterior import PosteriorError, draw_overrides
+    from sim.studies.comparison.run import compare_jobs, run_compare
 
     post = tmp_path / "posterior.csv"
     pd.DataFrame(
@@ -159,7 +159,7 @@ def test_independent_kernels_keep_weights_even_on_a_flat_posterior():
     import numpy as np
     import pandas as pd
 
-    from sim.calibrate import _transition
+    from sim.studies.calibration.run import _transition
 
     rng = np.random.default_rng(1)
     keys = [f"p{i}" for i in range(12)]
@@ -179,7 +179,7 @@ def test_independent_kernels_keep_weights_even_on_a_flat_posterior():
 
 
 def test_simulation_budget_stops_the_run_and_a_resume_respects_it(tmp_path):
-    from sim.calibrate import calibrate
+    from sim.studies.calibration.run import calibrate
 
     doc = yaml.safe_load(SPEC.read_text())
     doc["scenario"] = str(ROOT / "scenarios" / "historical.yaml")
@@ -200,7 +200,7 @@ def test_simulation_budget_stops_the_run_and_a_resume_respects_it(tmp_path):
 
 
 def test_progress_bar_is_shown_only_when_asked():
-    from sim.calibrate import _sampler
+    from sim.studies.calibration.run import _sampler
 
     assert _sampler(2, None, progress=True).show_progress is True
     assert _sampler(2, None).show_progress is False

@@ -2,9 +2,9 @@
 
 from conftest import ROOT
 
-from sim.loader import load_file
-from sim.paramdoc import parameters_markdown
-from sim.runner import run
+from sim.runs.runner import run
+from sim.scenario.fields import parameters_markdown
+from sim.scenario.loader import load_file
 
 
 def test_parameter_reference_is_up_to_date():

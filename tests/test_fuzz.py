@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.errors import ScenarioError
-from sim.loader import ScenarioFile, load_file
-from sim.overrides import apply_overrides
-from sim.scenario import Scenario
+from sim.scenario.loader import ScenarioFile, load_file
+from sim.scenario.paths import apply_overrides
+from sim.scenario.schema import Scenario
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 

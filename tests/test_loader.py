@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from sim.errors import ScenarioError
-from sim.loader import (
+from sim.scenario.loader import (
     ScenarioFile,
     build_scenario,
     deep_merge,
@@ -15,8 +15,8 @@ from sim.loader import (
     load_file,
     load_scenario,
 )
-from sim.overrides import apply_overrides, get_value, parse_path
-from sim.scenario import Scenario
+from sim.scenario.paths import apply_overrides, get_value, parse_path
+from sim.scenario.schema import Scenario
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.batch import replication_seeds
-from sim.runner import run
+from sim.runs.batch import replication_seeds
+from sim.runs.runner import run
 
 N_SEEDS = 240
 pytestmark = pytest.mark.slow

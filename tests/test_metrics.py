@@ -6,9 +6,9 @@ import math
 
 import pytest
 
-from sim import metrics as mx
-from sim.proposals import Proposal, Route, Status
-from sim.scenario import PROPOSAL_TYPES
+from sim.core.proposals import Proposal, Route, Status
+from sim.runs import metrics as mx
+from sim.scenario.schema import PROPOSAL_TYPES
 
 
 def prop(pid, route, status, **kw):

@@ -15,13 +15,13 @@ import pandas as pd
 import pytest
 from pydantic import BaseModel
 
-from sim.channels import WgPhase
+from sim.core.channels import WgPhase
+from sim.core.model import SERIES_COLUMNS, WorkingGroupModel
+from sim.core.proposals import TERMINAL, Route, Status
 from sim.errors import RunError
-from sim.loader import build_scenario, load_file
-from sim.model import SERIES_COLUMNS, WorkingGroupModel
-from sim.proposals import TERMINAL, Route, Status
-from sim.runner import run
-from sim.scenario import PROPOSAL_TYPES, Scenario
+from sim.runs.runner import run
+from sim.scenario.loader import build_scenario, load_file
+from sim.scenario.schema import PROPOSAL_TYPES, Scenario
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 SCENARIO_FILES = sorted(SCENARIOS.glob("*.yaml"))
@@ -262,7 +262,7 @@ def test_the_ledgers_behind_the_metrics_agree_with_the_event_log():
     # The outcome metrics read the model's ledgers (counts kept as the log is written, the
     # WG's weeks, the latest denunciation) instead of searching the log; they must say
     # what the log says, in every variant, including the runs where the WG ends.
-    from sim.metrics import wedge_termination
+    from sim.runs.metrics import wedge_termination
 
     seen: Counter[str] = Counter()
     for stem, variant in ALL_VARIANTS:

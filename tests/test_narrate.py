@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from sim import load_file, run
-from sim.narrate import Event, item_phrase, kinds_covered, narrate, sentence
+from sim.analysis.narrate import Event, item_phrase, kinds_covered, narrate, sentence
 
 ROOT = Path(__file__).resolve().parents[1]
 

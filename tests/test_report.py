@@ -1,5 +1,5 @@
-from sim.compare import run_compare
-from sim.report import OUTCOMES
+from sim.studies.comparison.report import OUTCOMES
+from sim.studies.comparison.run import run_compare
 
 
 def test_comparison_report_has_tables_and_figures(historical, tmp_path):

@@ -13,20 +13,20 @@ import statistics
 
 import pytest
 
-from sim import scenario as sc
-from sim.agents import Decision, DprkMode, WindowMean, logistic
-from sim.bargaining import (
+from sim.core.agents import Decision, DprkMode, WindowMean, logistic
+from sim.core.channels import DgTalks, WgPhase, WorkingGroup, legitimacy_step
+from sim.core.model import WorkingGroupModel
+from sim.core.phases.bargaining import (
     bargaining_round,
     challenge_probability,
     effective_e,
     effective_position,
     weighted_mean,
 )
-from sim.channels import DgTalks, WgPhase, WorkingGroup, legitimacy_step
-from sim.loader import build_scenario
-from sim.model import WorkingGroupModel
-from sim.proposals import Proposal, Route, Status, geometric, poisson
-from sim.shocks import apply_effect
+from sim.core.proposals import Proposal, Route, Status, geometric, poisson
+from sim.core.shocks import apply_effect
+from sim.scenario import schema as sc
+from sim.scenario.loader import build_scenario
 
 E, S, Q = 1, 0, 2
 

@@ -12,8 +12,8 @@ import annotated_types as at
 import pytest
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from sim import scenario as sc
-from sim.loader import build_scenario, load_file
+from sim.scenario import schema as sc
+from sim.scenario.loader import build_scenario, load_file
 
 
 def _fields(model: type[BaseModel], prefix: str = ""):

@@ -2,7 +2,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.sensitivity import (
+from sim.analysis.stats import bootstrap_ci
+from sim.studies.experiments.report import (
     fill_missing,
     morris_indices,
     paired_effects,
@@ -10,7 +11,6 @@ from sim.sensitivity import (
     sobol_indices,
     tornado,
 )
-from sim.stats import bootstrap_ci
 
 
 def _runs():

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import solara
 
-from sim.assets import Package, installed_requirements, required_packages
-from sim.serve import command
+from sim.page.assets import Package, installed_requirements, required_packages
+from sim.page.serve import command
 
 WGSIM = Path(sys.executable).parent / "wgsim"
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,7 +47,7 @@ def test_required_packages_parse_templates_and_font_path(tmp_path):
 
 def test_serve_command_is_local_and_production():
     cmd = command("127.0.0.1", 8123)
-    assert cmd[1:5] == ["-m", "solara", "run", "sim.app"]
+    assert cmd[1:5] == ["-m", "solara", "run", "sim.page.app"]
     assert {"--production", "--no-check-version", "--no-open"} <= set(cmd)
     assert cmd[cmd.index("--host") + 1] == "127.0.0.1"
 

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from sim.stats import bootstrap_ci, kaplan_meier, paired_difference
+from sim.analysis.stats import bootstrap_ci, kaplan_meier, paired_difference
 
 
 def test_paired_difference_uses_finite_pairs():

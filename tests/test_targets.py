@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from sim import targets as tg
-from sim.model import SERIES_COLUMNS
-from sim.scenario import Calendar
-from sim.targets import EpisodesError, load_episodes
+from sim.core.model import SERIES_COLUMNS
+from sim.scenario.schema import Calendar
+from sim.studies.calibration import targets as tg
+from sim.studies.calibration.targets import EpisodesError, load_episodes
 
 CAL = Calendar()
 AGREED = CAL.week_of(tg.WG_AGREED)

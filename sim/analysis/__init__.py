@@ -1,0 +1,1 @@
+"""Analysis helpers shared by reports and the page: statistics, tables, figures, narration."""

@@ -1,0 +1,1 @@
+"""The model: agents, proposals, channels, shocks and the weekly phases, on Mesa."""

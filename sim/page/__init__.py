@@ -1,0 +1,1 @@
+"""The interactive Mesa (Solara) page and the server that runs it offline."""

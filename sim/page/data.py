@@ -1,0 +1,404 @@
+"""What the page shows, as plain data: pure functions of a run's event log and series.
+
+The page (``sim/page/app.py``) draws these; the tests check them without a browser. A live
+model and a stored run (replay) both become a :class:`RunView` — the event log and the
+weekly series up to the current week — so every panel works the same for both. Nothing
+here changes or re-implements the model: proposal stages are read back from the event
+log (tests check they agree with the model's own statuses), slider bounds from the
+schema's field metadata.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from pydantic import BaseModel
+
+from sim.analysis.narrate import item_phrase, labels
+from sim.core.proposals import TERMINAL, Status
+from sim.errors import ScenarioError
+from sim.scenario.loader import load_file
+from sim.scenario.paths import apply_overrides, get_value, parse_path
+from sim.scenario.schema import Scenario
+
+# --- a run at one week ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RunView:
+    """A run (live or stored) as the page sees it at one week.
+
+    Attributes:
+        label: What the run is (e.g. "working group" or "no group").
+        start: The calendar's first Monday.
+        week: The last week simulated (0 before the first step).
+        n_weeks: Weeks in the whole run.
+        events: The event log up to ``week`` (columns of docs/events.md, with ``date``).
+        series: The weekly series up to ``week`` (``SERIES_COLUMNS`` with ``date``).
+        channels: The ad hoc channels as (name, whether the US end is the NSC).
+    """
+
+    label: str
+    start: dt.date
+    week: int
+    n_weeks: int
+    events: pd.DataFrame
+    series: pd.DataFrame
+    channels: tuple[tuple[str, bool], ...]
+
+    @property
+    def date(self) -> dt.date:
+        """The Monday of the current week (the calendar's start before the first step)."""
+        return self.start + dt.timedelta(days=7 * max(0, self.week - 1))
+
+    @property
+    def finished(self) -> bool:
+        """Whether the run has reached its last week."""
+        return self.week >= self.n_weeks
+
+
+def latest(series: pd.DataFrame, column: str, default: float = float("nan")) -> float:
+    """The last recorded value of ``column`` (``default`` before the first week)."""
+    if series.empty:
+        return default
+    return float(series[column].iloc[-1])
+
+
+# --- the proposal pipeline -----------------------------------------------------------------
+
+IN_FLIGHT = (Status.NEW, Status.US_REVIEW, Status.UN_PENDING, Status.DPRK_PENDING)
+OUTCOMES = tuple(s for s in Status if s in TERMINAL)
+STAGE_NAMES = {
+    Status.NEW: "awaiting routing",
+    Status.US_REVIEW: "US review",
+    Status.UN_PENDING: "UN 1718 review",
+    Status.DPRK_PENDING: "awaiting the DPRK",
+    Status.IMPLEMENTED: "implemented",
+    Status.VETOED: "vetoed",
+    Status.UN_REJECTED: "UN rejected",
+    Status.DPRK_REJECTED: "DPRK rejected",
+    Status.STALLED: "stalled",
+    Status.SHELVED: "shelved",
+}
+
+# Status after an event of each kind (None: the kind does not move the item).
+_STATUS_AFTER = {
+    "created": Status.NEW,
+    "nsc_cleared": Status.DPRK_PENDING,
+    "approved": Status.DPRK_PENDING,  # sanctioned items: un_submitted follows at once
+    "un_submitted": Status.UN_PENDING,
+    "un_approved": Status.DPRK_PENDING,
+    "un_rejected": Status.UN_REJECTED,
+    "vetoed": Status.VETOED,  # a resubmission logs routed next
+    "dprk_accepted": Status.DPRK_PENDING,  # implemented in the same week
+    "dprk_rejected": Status.DPRK_REJECTED,
+    "dprk_ignored": Status.STALLED,
+    "implemented": Status.IMPLEMENTED,
+    "stalled": Status.STALLED,
+}
+
+
+def statuses(events: pd.DataFrame) -> dict[int, Status]:
+    """Each proposal's status after the events in the log (docs/events.md, "Kinds").
+
+    Args:
+        events: An event log (at least ``kind``, ``proposal_id`` and ``route``).
+
+    Returns:
+        Proposal id -> status, for every proposal created in the log.
+    """
+    out: dict[int, Status] = {}
+    rows = events[events["proposal_id"] > 0]
+    for kind, pid, route in zip(rows["kind"], rows["proposal_id"], rows["route"], strict=True):
+        pid = int(pid)
+        if kind == "routed":
+            if out.get(pid) == Status.UN_PENDING:  # a new WG takes up a pending request
+                continue
+            out[pid] = Status.DPRK_PENDING if route == "unilateral" else Status.US_REVIEW
+        elif kind == "shelved":  # giving up after a veto leaves the item vetoed
+            out[pid] = Status.VETOED if out.get(pid) == Status.VETOED else Status.SHELVED
+        elif kind in _STATUS_AFTER:
+            out[pid] = _STATUS_AFTER[kind]
+    return out
+
+
+def pipeline_counts(status: dict[int, Status]) -> dict[str, int]:
+    """Proposals per stage (in flight) and per outcome, in pipeline order."""
+    counts = dict.fromkeys((STAGE_NAMES[s] for s in (*IN_FLIGHT, *OUTCOMES)), 0)
+    for s in status.values():
+        counts[STAGE_NAMES[s]] += 1
+    return counts
+
+
+@dataclass(frozen=True)
+class Item:
+    """A proposal in flight, as listed on the page."""
+
+    id: int
+    name: str
+    stage: str
+    route: str
+    age_weeks: int
+
+
+def in_flight(events: pd.DataFrame, week: int) -> list[Item]:
+    """The proposals still in flight at ``week``, oldest first."""
+    status = statuses(events)
+    names = labels(events)
+    rows = events[events["proposal_id"] > 0]
+    first = rows.groupby("proposal_id")["week"].min().astype(int).to_dict()
+    last = rows.groupby("proposal_id")[["route", "proposal_type"]].last()
+    items = [
+        Item(
+            pid,
+            item_phrase(pid, str(last.at[pid, "proposal_type"]), names.get(pid, "")),
+            STAGE_NAMES[s],
+            str(last.at[pid, "route"]),
+            week - first[pid],
+        )
+        for pid, s in status.items()
+        if s in IN_FLIGHT
+    ]
+    return sorted(items, key=lambda i: (-i.age_weeks, i.id))
+
+
+# --- the actor network ----------------------------------------------------------------------
+
+ACTOR_NODES = ("Blue House", "MOFA", "MOU", "State", "DPRK", "UN 1718")
+"""The agents, as network nodes; the WG and DG talks join as hubs while they exist."""
+
+NETWORK_WINDOW_WEEKS = 13
+"""Contact volume on an edge counts events of the last quarter (13 weeks)."""
+
+
+@dataclass(frozen=True)
+class Edge:
+    """An edge of the actor network.
+
+    Attributes:
+        a: One end.
+        b: The other end.
+        label: What the edge is (a channel's name, "WG" ...).
+        volume: Contacts (meetings, items, answers) in the last ``NETWORK_WINDOW_WEEKS``.
+        trust: Mutual US–ROK trust (mean of both) for alliance channels; None otherwise.
+        nsc: Whether the US end of the channel is the White House NSC.
+    """
+
+    a: str
+    b: str
+    label: str
+    volume: int
+    trust: float | None
+    nsc: bool = False
+
+
+@dataclass(frozen=True)
+class Network:
+    """Nodes and edges of the actor network at one week."""
+
+    nodes: tuple[str, ...]
+    edges: tuple[Edge, ...]
+
+
+def _count(events: pd.DataFrame, kinds: tuple[str, ...], actor: str | None = None) -> int:
+    sel = events["kind"].isin(kinds)
+    if actor is not None:
+        sel &= events["actor"] == actor
+    return int(sel.sum())
+
+
+def network(view: RunView, window: int = NETWORK_WINDOW_WEEKS) -> Network:
+    """The actor network at the view's week.
+
+    Ad hoc channels join the Blue House (NSC channels) or MOFA to State; the WG (while it
+    exists) and DG-level talks (once started) are hubs joined to the ministries and State.
+    Edge volume counts the last ``window`` weeks; alliance edges carry mutual trust.
+    """
+    ev = view.events
+    recent = ev[ev["week"] > view.week - window]
+    trust = (latest(view.series, "trust_us", 0.5) + latest(view.series, "trust_rok", 0.5)) / 2
+    edges = [
+        Edge(
+            "Blue House" if nsc else "MOFA",
+            "State",
+            name,
+            _count(recent, ("contact",), name),
+            trust,
+            nsc,
+        )
+        for name, nsc in view.channels
+    ]
+    nodes = list(ACTOR_NODES)
+    if latest(view.series, "wg_phase", 0.0) == 1.0:
+        nodes.append("WG")
+        meetings = _count(recent, ("wg_meeting",))
+        edges += [Edge("WG", n, "WG", meetings, trust) for n in ("Blue House", "MOFA", "MOU")]
+        edges.append(Edge("WG", "State", "WG", meetings, trust))
+    if _count(ev, ("dg_talks_started",)):
+        nodes.append("DG talks")
+        meetings = _count(recent, ("dg_meeting",))
+        edges += [Edge("DG talks", n, "DG talks", meetings, trust) for n in ("MOFA", "State")]
+    created = recent[recent["kind"] == "created"]
+    mou_items = int(created["actor"].isin(("MOU", "NGO")).sum())
+    answers = _count(recent, ("dprk_accepted", "dprk_rejected", "dprk_ignored"))
+    edges += [
+        Edge("MOU", "Blue House", "MOU/NGO items", mou_items, None),
+        Edge("DPRK", "Blue House", "DPRK answers", answers, None),
+        Edge("State", "UN 1718", "exemption requests", _count(recent, ("un_submitted",)), None),
+    ]
+    return Network(tuple(nodes), tuple(edges))
+
+
+# --- scenarios, controls --------------------------------------------------------------------
+
+PAGE_PARAMETERS = (
+    "working_group.scope",
+    "working_group.max_gap_weeks",
+    "us.win_set",
+    "us.nsc_passthrough",
+    "us.consent_prob",
+    "information.disclosure",
+    "rok.domestic_pressure",
+    "rok.violation_prob",
+    "dprk.denunciation_rate",
+    "dprk.wedge_boost",
+    "legitimacy.denunciation_loss",
+    "un.lag_cosponsored_weeks",
+)
+"""Which schema fields get a slider; labels, units, bounds and defaults come from the
+schema and the starting scenario."""
+
+
+@dataclass(frozen=True)
+class SliderSpec:
+    """A slider generated from a schema field."""
+
+    path: str
+    label: str
+    description: str
+    value: float
+    min: float
+    max: float
+    step: float
+    integer: bool
+
+    def mesa_param(self) -> dict[str, Any]:
+        """The slider as a Mesa ``model_params`` entry."""
+        return {
+            "type": "SliderInt" if self.integer else "SliderFloat",
+            "label": self.label,
+            "value": self.value,
+            "min": self.min,
+            "max": self.max,
+            "step": self.step,
+        }
+
+
+def field_info(path: str) -> Any:
+    """The pydantic ``FieldInfo`` of a scalar scenario field named by a dotted path.
+
+    Raises:
+        ScenarioError: if the path does not name a field of a schema section.
+    """
+    model: type[BaseModel] = Scenario
+    tokens = parse_path(path)
+    for i, tok in enumerate(tokens):
+        if not isinstance(tok, str) or tok not in model.model_fields:
+            raise ScenarioError("page", [f"'{path}': not a field of the scenario schema"])
+        info = model.model_fields[tok]
+        if i == len(tokens) - 1:
+            return info
+        nxt = info.annotation
+        if not (isinstance(nxt, type) and issubclass(nxt, BaseModel)):
+            raise ScenarioError("page", [f"'{path}': '{tok}' is not a section"])
+        model = nxt
+    raise ScenarioError("page", [f"'{path}': empty path"])
+
+
+def _bounds(info: Any) -> tuple[float | None, float | None]:
+    lo = hi = None
+    for m in info.metadata:
+        lo = getattr(m, "ge", lo)
+        hi = getattr(m, "le", hi)
+    return lo, hi
+
+
+def slider_specs(scenario: Scenario, paths: tuple[str, ...] = PAGE_PARAMETERS) -> list[SliderSpec]:
+    """Sliders for ``paths``: bounds, unit and meaning from the schema, values from ``scenario``.
+
+    Raises:
+        ScenarioError: if a path is unknown or its field lacks a lower or upper bound.
+    """
+    specs = []
+    for path in paths:
+        info = field_info(path)
+        lo, hi = _bounds(info)
+        if lo is None or hi is None:
+            raise ScenarioError("page", [f"'{path}': a slider needs both bounds in the schema"])
+        integer = info.annotation is int
+        unit = (info.json_schema_extra or {}).get("unit", "")
+        value = get_value(scenario, path)
+        specs.append(
+            SliderSpec(
+                path=path,
+                label=f"{path} ({unit})" if unit else path,
+                description=info.description or "",
+                value=int(value) if integer else float(value),
+                min=int(lo) if integer else float(lo),
+                max=int(hi) if integer else float(hi),
+                step=1 if integer else (float(hi) - float(lo)) / 200,
+                integer=integer,
+            )
+        )
+    return specs
+
+
+def scenario_choices(folder: Path) -> dict[str, tuple[Path, str]]:
+    """Every ``file / variant`` of the scenario files in ``folder`` (files that load)."""
+    out: dict[str, tuple[Path, str]] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        try:
+            sf = load_file(path)
+        except ScenarioError:
+            continue
+        for variant in sf.variants:
+            out[f"{path.stem} / {variant}"] = (path, variant)
+    return out
+
+
+def build_scenario(
+    file: Path,
+    variant: str | None,
+    *,
+    working_group: bool = True,
+    overrides: dict[str, Any] | None = None,
+) -> Scenario:
+    """The scenario a page run uses: a file's variant, the sliders' values, the WG switch.
+
+    Args:
+        file: Scenario file.
+        variant: Variant name (the baseline when None).
+        working_group: False removes the WG (``establishment: never``); True keeps the
+            variant's own setting or, when the variant has none, takes the baseline
+            variant's scheduled WG (an endogenous one if the baseline has none either).
+        overrides: Field path -> value (from the sliders).
+
+    Raises:
+        ScenarioError: on a bad file, variant, path or value.
+    """
+    sf = load_file(file)
+    scenario = sf.variant(variant)
+    values = dict(overrides or {})
+    if not working_group:
+        values["working_group.establishment"] = "never"
+        values["working_group.agreed_on"] = None
+    elif scenario.working_group.establishment == "never":
+        base = sf.variant(None).working_group
+        scheduled = base.establishment == "scheduled" and base.agreed_on is not None
+        values["working_group.establishment"] = "scheduled" if scheduled else "endogenous"
+        values["working_group.agreed_on"] = base.agreed_on if scheduled else None
+    return apply_overrides(scenario, values)

@@ -1,0 +1,202 @@
+"""One run: a scenario and a seed in, a result out.
+
+:func:`run` is the single entry point that the CLI, batches, calibration, sensitivity
+analysis, the page and the tests all use. It runs in stages (build, run, extract); an
+error in a stage is wrapped in :class:`~sim.errors.RunError` naming the stage, scenario
+and seed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from sim.core.model import EVENT_COLUMNS, SERIES_COLUMNS, WorkingGroupModel
+from sim.core.proposals import ROUTE_NAMES, Proposal
+from sim.errors import RunError
+from sim.runs.metrics import summarize
+from sim.scenario.schema import Scenario
+
+
+def dated(frame: pd.DataFrame, start: dt.date) -> pd.DataFrame:
+    """``frame`` with its ``date`` column (re)made: the Monday that starts each row's week."""
+    frame = frame.drop(columns=["date"], errors="ignore")
+    date = pd.Timestamp(start) + pd.to_timedelta((frame["week"].astype(int) - 1) * 7, unit="D")
+    frame.insert(1, "date", date)
+    return frame
+
+
+def events_frame(rows: list[tuple[Any, ...]], start: dt.date) -> pd.DataFrame:
+    """Event-log tuples as a dated frame: week, date, kind, actor, proposal_id, ..."""
+    return dated(pd.DataFrame(rows, columns=list(EVENT_COLUMNS)), start)
+
+
+def series_frame(rows: list[tuple[float, ...]], start: dt.date) -> pd.DataFrame:
+    """Weekly series rows as a dated frame (an empty frame with the columns if no rows)."""
+    df = pd.DataFrame(rows, columns=list(SERIES_COLUMNS), dtype=float)
+    df["week"] = df["week"].astype(int)
+    return dated(df, start)
+
+
+@dataclass
+class RunResult:
+    """What one run produced.
+
+    Attributes:
+        scenario: The scenario's name.
+        variant: The variant's name ("" when run outside a file).
+        seed: The seed.
+        start: The calendar's first Monday (for dating weeks).
+        metrics: Outcome metrics (see :mod:`sim.runs.metrics`).
+        events: The event log as tuples (see ``EVENT_COLUMNS``); empty if not kept.
+        series: Weekly series rows (see ``SERIES_COLUMNS``); empty in summary mode.
+        proposals: Every proposal of the run in its final state.
+    """
+
+    scenario: str
+    variant: str
+    seed: int
+    start: dt.date
+    metrics: dict[str, float]
+    events: list[tuple[int, str, str, int, str, str, str]] = field(repr=False)
+    series: list[tuple[float, ...]] = field(repr=False)
+    proposals: list[Proposal] = field(repr=False)
+
+    def events_frame(self) -> pd.DataFrame:
+        """The event log: week, date, kind, actor, proposal_id, proposal_type, route, detail."""
+        return events_frame(self.events, self.start)
+
+    def series_frame(self) -> pd.DataFrame:
+        """The weekly series with a date column."""
+        return series_frame(self.series, self.start)
+
+    def proposals_frame(self) -> pd.DataFrame:
+        """One row per proposal with its final state and transition weeks."""
+        rows = [
+            {
+                "id": p.id,
+                "origin": p.origin,
+                "type": p.type,
+                "label": p.label,
+                "sigma": p.sigma,
+                "sigma0": p.sigma0,
+                "a": p.a,
+                "v": p.v,
+                "w": p.w,
+                "route": ROUTE_NAMES[p.route],
+                "status": p.status.name.lower(),
+                "t_created": p.t_created,
+                "t_routed": p.t_routed,
+                "t_us": p.t_us,
+                "t_un_submit": p.t_un_submit,
+                "t_un": p.t_un,
+                "t_dprk": p.t_dprk,
+                "t_done": p.t_done,
+                "n_deferrals": p.n_deferrals,
+                "modified": p.modified,
+                "us_informed": p.us_informed,
+                "exempted": p.exempted,
+            }
+            for p in self.proposals
+        ]
+        return pd.DataFrame(rows)
+
+
+def build(
+    scenario: Scenario, seed: int, *, series: bool = True, events: bool = True
+) -> WorkingGroupModel:
+    """Build a model ready to run (the first stage of :func:`run`)."""
+    return WorkingGroupModel(scenario, seed, record_series=series, record_events=events)
+
+
+def extract(model: WorkingGroupModel, variant: str = "") -> RunResult:
+    """Collect a finished (or partly run) model's outputs (the last stage of :func:`run`)."""
+    s = model.params
+    wg = model.wg
+    metrics = summarize(
+        model.proposals,
+        model.event_counts(),
+        n_weeks=model.steps,
+        wg_created_week=wg.created_week,
+        wg_met_week=wg.met_week,
+        wg_ended_week=wg.terminated_week,
+        last_denunciation_week=model.last_denunciation_week,
+        un_threshold=s.proposals.un_threshold,
+        gray_threshold=s.proposals.gray_threshold,
+        gap_sum=model.gap_sum,
+        gap0=model.gap0,
+        loss_denunciation=model.loss_denunciation,
+        loss_total=model.loss_total,
+        dpi_final=model.dprk.dpi,
+        legitimacy_final=wg.legitimacy,
+    )
+    return RunResult(
+        s.name,
+        variant,
+        model.seed,
+        s.calendar.start,
+        metrics,
+        model.events,
+        model.series,
+        model.proposals,
+    )
+
+
+def run(
+    scenario: Scenario,
+    seed: int = 0,
+    *,
+    series: bool = True,
+    events: bool = True,
+    variant: str = "",
+) -> RunResult:
+    """Run ``scenario`` once with ``seed`` over its whole calendar.
+
+    Args:
+        scenario: A validated scenario.
+        seed: The seed of every random draw; the same seed gives the same result.
+        series: Whether to record weekly series (summary mode skips them).
+        events: Whether to keep the event log's rows. Without them the run is the same
+            (same draws, metrics and series); only ``RunResult.events`` is empty.
+        variant: The variant's name, carried into the result.
+
+    Raises:
+        RunError: if a stage fails; the message names the stage, scenario and seed.
+    """
+    # The cyclic garbage collector is paused for the run. A run allocates a few thousand
+    # small objects that live until its end (proposals, log rows, the agents' reference
+    # cycles with the model); collecting them over and over while they are alive frees
+    # nothing. At the end the model is released (its cycles broken), so it is freed at
+    # once and leaves no garbage for the collector: nothing is deferred to later code.
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        return _run_stages(scenario, seed, series, events, variant)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _run_stages(
+    scenario: Scenario, seed: int, series: bool, events: bool, variant: str
+) -> RunResult:
+    """Build, run and extract; the model is released (see ``release``) once extracted."""
+    stage = "build"
+    try:
+        model = build(scenario, seed, series=series, events=events)
+        stage = "run"
+        model.run_until(model.n_weeks)
+        stage = "extract"
+        result = extract(model, variant)
+        model.release()
+        return result
+    except Exception as exc:  # wrapped with context; batches record it and go on
+        raise RunError(
+            f"{stage} failed for scenario '{scenario.name}' variant '{variant}' seed {seed}: "
+            f"{type(exc).__name__}: {exc}"
+        ) from exc

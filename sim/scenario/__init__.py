@@ -1,0 +1,1 @@
+"""Scenarios: the parameter schema, YAML files and their variants, field paths and overrides."""

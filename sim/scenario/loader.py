@@ -1,0 +1,373 @@
+"""Reading scenario files: YAML, inheritance, named variants, and helpful errors.
+
+A scenario file has up to three top-level keys::
+
+    extends: historical.yaml      # optional: start from another file's base scenario
+    scenario: {...}               # the base: any subset of the schema's fields
+    variants:                     # optional: named overrides of the base, in order
+      historical: {description: "...", overrides: {}}
+      no-group: {description: "...", overrides: {working_group: {establishment: never}}}
+
+Values are merged onto the schema's defaults, so a file states only what differs;
+mappings merge key by key, lists (channels, shocks) are replaced whole. The first variant
+is the baseline of comparisons. Every problem is reported as a :class:`ScenarioError`
+naming the file, the field path, the offending value and what is allowed.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import itertools
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, get_args
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from sim.errors import ScenarioError
+from sim.scenario.paths import parse_path
+from sim.scenario.schema import Scenario
+
+TOP_LEVEL_KEYS = ("extends", "scenario", "calibrated", "variants")
+VARIANT_KEYS = ("description", "overrides")
+BASE_VARIANT = "base"
+
+
+@dataclass(frozen=True)
+class ScenarioFile:
+    """A loaded scenario file: its validated variants, in order, and its provenance."""
+
+    path: str
+    text: str
+    variants: dict[str, Scenario]
+    descriptions: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def baseline(self) -> str:
+        """Name of the first (baseline) variant."""
+        return next(iter(self.variants))
+
+    @property
+    def digest(self) -> str:
+        """A short hash of the resolved content of every variant (for resuming batches)."""
+        payload = json.dumps(
+            {k: v.model_dump(mode="json") for k, v in self.variants.items()}, sort_keys=True
+        )
+        return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+    def variant(self, name: str | None) -> Scenario:
+        """The scenario of variant ``name`` (the baseline when None).
+
+        Raises:
+            ScenarioError: if the file has no such variant.
+        """
+        if name is None:
+            return self.variants[self.baseline]
+        if name not in self.variants:
+            raise ScenarioError(
+                self.path,
+                [f"unknown variant '{name}'; available: {', '.join(self.variants)}"],
+            )
+        return self.variants[name]
+
+
+def deep_merge(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    """Return ``base`` updated by ``overrides``: mappings merge recursively, others replace."""
+    out = copy.deepcopy(base)
+    for key, value in overrides.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = deep_merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def load_file(path: str | Path) -> ScenarioFile:
+    """Load and validate a scenario file with all its variants.
+
+    Args:
+        path: The YAML file.
+
+    Raises:
+        ScenarioError: if the file is missing, malformed or invalid in any variant.
+    """
+    path = Path(path)
+    raw = _read_yaml(path)
+    base, text = _resolve_base(path, raw, seen=())
+    variants_raw = raw.get("variants") or {BASE_VARIANT: {}}
+    if not isinstance(variants_raw, dict) or not variants_raw:
+        raise ScenarioError(
+            str(path), [f"variants: expected a mapping of name -> variant, got {variants_raw!r}"]
+        )
+    variants: dict[str, Scenario] = {}
+    descriptions: dict[str, str] = {}
+    problems: list[str] = []
+    for name, spec in variants_raw.items():
+        overrides, desc, errs = _variant_spec(str(name), spec)
+        problems += errs
+        if errs:
+            continue
+        try:
+            variants[str(name)] = build_scenario(deep_merge(base, overrides))
+        except ValidationError as exc:
+            prefix = "" if "variants" not in raw else f"variant '{name}': "
+            problems += [prefix + p for p in format_validation(exc)]
+        descriptions[str(name)] = desc
+    if problems:
+        raise ScenarioError(str(path), problems)
+    return ScenarioFile(str(path), text, variants, descriptions)
+
+
+def load_scenario(path: str | Path, variant: str | None = None) -> Scenario:
+    """Load one variant of a scenario file (the baseline when ``variant`` is None)."""
+    return load_file(path).variant(variant)
+
+
+def build_scenario(data: dict[str, Any]) -> Scenario:
+    """Validate ``data`` merged onto the schema's defaults (raises ValidationError)."""
+    defaults = Scenario().model_dump(mode="python")
+    return Scenario.model_validate(deep_merge(defaults, data))
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        raise ScenarioError(str(path), ["file not found"])
+    if not path.is_file():
+        raise ScenarioError(str(path), ["not a file"])
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ScenarioError(str(path), [f"malformed YAML at {where}{problem}"]) from None
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(str(path), [f"not UTF-8 text ({exc.reason})"]) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ScenarioError(
+            str(path), [f"top level: expected a mapping with keys {TOP_LEVEL_KEYS}, got {data!r}"]
+        )
+    unknown = [k for k in data if k not in TOP_LEVEL_KEYS]
+    if unknown:
+        raise ScenarioError(
+            str(path),
+            [f"unknown top-level key '{k}'; allowed: {', '.join(TOP_LEVEL_KEYS)}" for k in unknown],
+        )
+    return data
+
+
+def _resolve_base(
+    path: Path, raw: dict[str, Any], seen: tuple[Path, ...]
+) -> tuple[dict[str, Any], str]:
+    """The base scenario mapping of ``raw``: its ``extends`` chain, own values, calibration."""
+    text = path.read_text(encoding="utf-8")
+    scenario = raw.get("scenario") or {}
+    if not isinstance(scenario, dict):
+        raise ScenarioError(str(path), [f"scenario: expected a mapping, got {scenario!r}"])
+    base: dict[str, Any] = {}
+    parent = raw.get("extends")
+    if parent is not None:
+        if not isinstance(parent, str):
+            raise ScenarioError(str(path), [f"extends: expected a file name, got {parent!r}"])
+        parent_path = (path.parent / parent).resolve()
+        if parent_path in seen or parent_path == path.resolve():
+            raise ScenarioError(str(path), [f"extends: '{parent}' leads to a cycle"])
+        try:
+            base, parent_text = _resolve_base(
+                parent_path, _read_yaml(parent_path), (*seen, path.resolve())
+            )
+        except ScenarioError as exc:
+            problems = [f"extends {exc.source}: {p}" for p in exc.problems]
+            raise ScenarioError(str(path), problems) from None
+        text = parent_text + "\n---\n" + text
+    base = deep_merge(base, scenario)
+    calibrated = raw.get("calibrated")
+    if calibrated is not None:
+        base, cal_text = _apply_calibrated(path, calibrated, base)
+        text += "\n---\n" + cal_text
+    return base, text
+
+
+def _apply_calibrated(path: Path, name: Any, base: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """Set every calibrated parameter's posterior median (``calibrated: FILE``)."""
+    if not isinstance(name, str):
+        raise ScenarioError(str(path), [f"calibrated: expected a file name, got {name!r}"])
+    cal_path = path.parent / name
+    if not cal_path.is_file():
+        raise ScenarioError(str(path), [f"calibrated: file not found: {cal_path}"])
+    cal_text = cal_path.read_text(encoding="utf-8")
+    try:
+        doc = yaml.safe_load(cal_text)
+        params = doc["parameters"]
+        values = {p: spec["median"] for p, spec in params.items()}
+    except (yaml.YAMLError, KeyError, TypeError, AttributeError) as exc:
+        raise ScenarioError(
+            str(path), [f"calibrated: {cal_path} is not a calibration result ({exc})"]
+        ) from None
+    out = copy.deepcopy(base)
+    for p, value in values.items():
+        try:
+            _set_partial(out, parse_path(p), value)
+        except (KeyError, IndexError, TypeError):
+            raise ScenarioError(
+                str(path), [f"calibrated: {cal_path}: cannot set '{p}' in this scenario"]
+            ) from None
+    return out, cal_text
+
+
+def _set_partial(data: dict[str, Any], tokens: list[str | int], value: Any) -> None:
+    """Set ``value`` at ``tokens`` in a partial scenario mapping, creating mappings."""
+    node: Any = data
+    for tok, nxt in itertools.pairwise(tokens):
+        if isinstance(tok, int):
+            node = node[tok]
+        else:
+            node = node.setdefault(tok, [] if isinstance(nxt, int) else {})
+    node[tokens[-1]] = value
+
+
+def _variant_spec(name: str, spec: Any) -> tuple[dict[str, Any], str, list[str]]:
+    if spec is None:
+        return {}, "", []
+    if not isinstance(spec, dict):
+        return {}, "", [f"variants.{name}: expected a mapping with keys {VARIANT_KEYS}"]
+    unknown = [k for k in spec if k not in VARIANT_KEYS]
+    if unknown:
+        return (
+            {},
+            "",
+            [
+                f"variants.{name}: unknown key '{k}'; allowed: {', '.join(VARIANT_KEYS)}"
+                for k in unknown
+            ],
+        )
+    overrides = spec.get("overrides") or {}
+    if not isinstance(overrides, dict):
+        return {}, "", [f"variants.{name}.overrides: expected a mapping, got {overrides!r}"]
+    return overrides, str(spec.get("description") or ""), []
+
+
+def format_validation(exc: ValidationError) -> list[str]:
+    """One line per pydantic error: field path, offending value and what is allowed."""
+    lines = []
+    for err in exc.errors(include_url=False):
+        loc = err["loc"]
+        where = _path(loc) or "scenario"
+        if err["type"] == "extra_forbidden":
+            allowed = _allowed_fields(loc[:-1])
+            lines.append(
+                f"{where}: unknown field (value {err['input']!r}); allowed fields here: {allowed}"
+            )
+            continue
+        msg = err["msg"]
+        if msg.startswith("Value error, "):
+            msg = msg[len("Value error, ") :]
+        value = err.get("input")
+        shown = "" if isinstance(value, dict) else f" (got {value!r})"
+        lines.append(f"{where}: {msg}{shown}")
+    return lines
+
+
+def _path(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for i, part in enumerate(loc):
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif _is_tag(loc, i):
+            continue  # pydantic inserts the effect's discriminator tag; it is not a field
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _is_tag(loc: tuple[Any, ...], i: int) -> bool:
+    """Whether ``loc[i]`` is a discriminator tag (it follows ``effects[<n>]``)."""
+    return (
+        i >= 2
+        and loc[i] in _EFFECT_TAGS
+        and isinstance(loc[i - 1], int)
+        and loc[i - 2] == "effects"
+    )
+
+
+def _allowed_fields(loc: tuple[Any, ...]) -> str:
+    """Names of the fields allowed at ``loc`` in the Scenario model."""
+    model: Any = Scenario
+    for i, part in enumerate(loc):
+        if isinstance(part, int):
+            continue
+        if _is_tag(loc, i) and isinstance(model, dict):
+            model = _EFFECT_TAGS[part]
+            continue
+        fields = getattr(model, "model_fields", None)
+        if fields is None or part not in fields:
+            return "?"
+        model = _inner_model(fields[part].annotation)
+    fields = getattr(model, "model_fields", None)
+    return ", ".join(fields) if fields else "?"
+
+
+def _inner_model(annotation: Any) -> Any:
+    """The BaseModel inside an annotation like ``Model``, ``list[Model]`` or ``Model | None``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    models = [m for a in get_args(annotation) if (m := _inner_model(a)) is not None]
+    if len(models) == 1:
+        return models[0]
+    if models:
+        return _EFFECT_TAGS  # the discriminated union of shock effects
+    return None
+
+
+def _effect_tags() -> dict[str, type[BaseModel]]:
+    from sim.scenario import schema as sc
+
+    classes: list[type[BaseModel]] = [
+        sc.TrackEffect,
+        sc.SummitEffect,
+        sc.ProposalsEffect,
+        sc.WinSetEffect,
+        sc.BorderEffect,
+        sc.DomesticPressureEffect,
+        sc.ActorEffect,
+        sc.LeadershipWindowEffect,
+        sc.ProvocationEffect,
+    ]
+    return {get_args(c.model_fields["kind"].annotation)[0]: c for c in classes}
+
+
+_EFFECT_TAGS = _effect_tags()
+
+
+def file_json_schema() -> dict[str, Any]:
+    """JSON Schema of a scenario file, for editors' completion and checking."""
+    scenario = Scenario.model_json_schema()
+    defs = scenario.pop("$defs", {})
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "wgsim scenario file",
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "extends": {"type": "string", "description": "Another scenario file to start from."},
+            "scenario": scenario,
+            "variants": {
+                "type": "object",
+                "description": "Named overrides of the base scenario; the first is the baseline.",
+                "additionalProperties": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "properties": {
+                        "description": {"type": "string"},
+                        "overrides": {"type": "object"},
+                    },
+                },
+            },
+        },
+        "$defs": defs,
+    }

@@ -1,0 +1,94 @@
+"""Setting scenario fields by path: the common language of sweeps, calibration and sliders.
+
+A path names one field of a :class:`~sim.scenario.schema.Scenario` with dots and list indexes,
+for example ``us.win_set``, ``actors.mou.position[1]``, ``channels[2].contacts_per_week``
+or ``shocks[4].effects[2].scale``. :func:`apply_overrides` returns a new, re-validated
+scenario; a bad path or value raises :class:`~sim.errors.ScenarioError` naming both.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import ValidationError
+
+from sim.errors import ScenarioError
+from sim.scenario.schema import Scenario
+
+_TOKEN = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
+
+
+def parse_path(path: str) -> list[str | int]:
+    """Split ``a.b[2].c`` into ``["a", "b", 2, "c"]``.
+
+    Raises:
+        ScenarioError: if the path is not of that form.
+    """
+    tokens: list[str | int] = []
+    for part in path.split("."):
+        if not part:
+            raise ScenarioError("override", [f"'{path}': empty path component"])
+        matches = list(_TOKEN.finditer(part))
+        if (
+            not matches
+            or "".join(m.group(0) for m in matches) != part
+            or matches[0].group(2)
+            or any(m.group(1) for m in matches[1:])  # a name may not follow an index: a[1]b
+        ):
+            raise ScenarioError("override", [f"'{path}': malformed path component '{part}'"])
+        for m in matches:
+            tokens.append(m.group(1) if m.group(1) else int(m.group(2)))
+    return tokens
+
+
+def get_value(scenario: Scenario, path: str) -> Any:
+    """The current value at ``path``."""
+    node: Any = scenario.model_dump(mode="python")
+    for tok in parse_path(path):
+        node = _child(node, tok, path)
+    return node
+
+
+def _child(node: Any, tok: str | int, path: str) -> Any:
+    if isinstance(tok, int):
+        if not isinstance(node, (list, tuple)) or not 0 <= tok < len(node):
+            raise ScenarioError("override", [f"'{path}': index [{tok}] out of range"])
+        return node[tok]
+    if not isinstance(node, dict) or tok not in node:
+        allowed = ", ".join(node) if isinstance(node, dict) else "none"
+        raise ScenarioError("override", [f"'{path}': no field '{tok}'; allowed here: {allowed}"])
+    return node[tok]
+
+
+def apply_overrides(scenario: Scenario, values: Mapping[str, Any]) -> Scenario:
+    """A copy of ``scenario`` with each path in ``values`` set, validated again.
+
+    Args:
+        scenario: The starting scenario.
+        values: Mapping of field path to new value.
+
+    Raises:
+        ScenarioError: on an unknown path or a value the schema rejects.
+    """
+    if not values:
+        return scenario
+    data: Any = scenario.model_dump(mode="python")
+    for path, value in values.items():
+        tokens = parse_path(path)
+        node = data
+        for tok in tokens[:-1]:
+            child = _child(node, tok, path)
+            if isinstance(child, tuple):  # vectors are tuples in the dump; make them settable
+                child = list(child)
+                node[tok] = child
+            node = child
+        _child(node, tokens[-1], path)  # the leaf must exist
+        node[tokens[-1]] = value
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        from sim.scenario.loader import format_validation
+
+        raise ScenarioError("override", format_validation(exc)) from None

@@ -1,0 +1,1 @@
+"""Studies built from batches: comparisons, experiments and calibration."""

@@ -1,0 +1,1 @@
+"""Calibration: documented episodes as targets, ABC-SMC fits and their reports."""

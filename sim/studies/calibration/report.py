@@ -1,0 +1,273 @@
+"""The calibration fit report: targets against the posterior predictive, marginals, pairs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from sim.analysis.plots import save_figure
+from sim.analysis.tables import markdown_table
+
+TIMELINE_RUNS = 20
+"""Simulated runs drawn in the fit report's timelines figure."""
+
+if TYPE_CHECKING:
+    from sim.studies.calibration.run import CalibrationSpec, Simulator
+    from sim.studies.calibration.targets import Episodes
+
+
+def predictive(
+    spec: CalibrationSpec, simulator: Simulator, df: pd.DataFrame, draws: int, seed: int
+) -> pd.DataFrame:
+    """Per-run target statistics for particles drawn by posterior weight (one seed each)."""
+    from sim.studies.calibration.run import Simulator
+
+    one = Simulator(simulator.scenario, simulator.episodes, simulator.params, 1)
+    rows = []
+    for i, values in enumerate(_drawn_particles(spec, df, draws, seed)):
+        rows.append(one({k: v + 1e-12 * i for k, v in values.items()}))
+    return pd.DataFrame(rows)
+
+
+def _drawn_particles(
+    spec: CalibrationSpec, df: pd.DataFrame, n: int, seed: int
+) -> list[dict[str, float]]:
+    """``n`` particles' parameter values (by pyabc key), drawn by posterior weight."""
+    w = df["weight"].to_numpy()
+    idx = np.random.default_rng(seed).choice(len(df), size=n, p=w / w.sum())
+    return [{p.key: float(df[p.key].iloc[j]) for p in spec.parameters} for j in idx]
+
+
+def hit_rates(pred: pd.DataFrame, episodes: Episodes) -> pd.DataFrame:
+    """Each target: documented value, tolerance, predictive mean and hit rate."""
+    rows = []
+    for t in episodes.fitted:
+        x = pred[t.id].to_numpy()
+        rows.append(
+            {
+                "target": t.id,
+                "statistic": t.statistic,
+                "documented": t.value,
+                "tolerance": t.tolerance,
+                "predictive mean": float(np.mean(x)),
+                "hit rate": float(np.mean(np.abs(x - t.value) <= t.tolerance)),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _targets_figure(pred: pd.DataFrame, episodes: Episodes, path: Path) -> Path:
+    n = len(episodes.fitted)
+    cols = 3
+    fig, axes = plt.subplots(-(-n // cols), cols, figsize=(12, 3 * -(-n // cols)))
+    for ax, t in zip(axes.flat, episodes.fitted, strict=False):
+        ax.hist(pred[t.id], bins=20, color="tab:blue", alpha=0.7)
+        ax.axvline(t.value, color="black", lw=2)
+        ax.axvspan(t.value - t.tolerance, t.value + t.tolerance, color="grey", alpha=0.2)
+        ax.set_title(f"{t.id}: {t.statistic}", fontsize=8)
+    for ax in list(axes.flat)[n:]:
+        ax.axis("off")
+    fig.suptitle("Posterior predictive per target (line: documented; band: tolerance)")
+    return save_figure(fig, path, dpi=100)
+
+
+def _marginals_figure(df: pd.DataFrame, spec: CalibrationSpec, path: Path) -> Path:
+    n = len(spec.parameters)
+    cols = 3
+    fig, axes = plt.subplots(-(-n // cols), cols, figsize=(12, 2.8 * -(-n // cols)))
+    for ax, p in zip(axes.flat, spec.parameters, strict=False):
+        ax.hist(df[p.key], bins=20, weights=df["weight"], color="tab:green", alpha=0.7)
+        ax.set_xlim(p.low, p.high)
+        ax.set_title(p.path, fontsize=8)
+    for ax in list(axes.flat)[n:]:
+        ax.axis("off")
+    fig.suptitle("Posterior marginals (x-axis: the prior's range)")
+    return save_figure(fig, path, dpi=100)
+
+
+def _pairs_figure(df: pd.DataFrame, spec: CalibrationSpec, path: Path) -> Path:
+    params = spec.parameters[:5]
+    k = len(params)
+    fig, axes = plt.subplots(k, k, figsize=(2.2 * k, 2.2 * k), squeeze=False)
+    size = 60 * df["weight"] / df["weight"].max()
+    for i, pi in enumerate(params):
+        for j, pj in enumerate(params):
+            ax = axes[i][j]
+            if i == j:
+                ax.hist(df[pi.key], bins=15, weights=df["weight"], color="tab:green")
+            else:
+                ax.scatter(df[pj.key], df[pi.key], s=size, alpha=0.4)
+            if i == k - 1:
+                ax.set_xlabel(pj.path.rsplit(".", 1)[-1], fontsize=7)
+            if j == 0:
+                ax.set_ylabel(pi.path.rsplit(".", 1)[-1], fontsize=7)
+            ax.tick_params(labelsize=6)
+    fig.suptitle("Posterior pairs (first five parameters; dot size: weight)")
+    return save_figure(fig, path, dpi=100)
+
+
+TIMELINE_MARKS = (
+    ("surprise", "US surprised", "tab:red", "o"),
+    ("wg_meeting", "WG meeting", "tab:blue", "|"),
+    ("un_approved", "UN exemption (WG item)", "tab:green", "o"),
+    ("mou_challenge", "MOU challenge", "tab:brown", "^"),
+    ("wg_terminated", "WG terminated", "black", "X"),
+)
+"""Event kinds drawn per simulated run in the timelines figure: kind, label, colour, marker."""
+
+
+def simulated_timelines(
+    spec: CalibrationSpec, simulator: Simulator, df: pd.DataFrame, runs: int, seed: int
+) -> list[pd.DataFrame]:
+    """Event logs of ``runs`` runs, each from a particle drawn by posterior weight."""
+    from sim.runs.runner import run
+
+    logs = []
+    for i, values in enumerate(_drawn_particles(spec, df, runs, seed + 1)):
+        scenario = simulator.scenario_for(values)
+        logs.append(run(scenario, seed + 1000 + i, series=False).events_frame())
+    return logs
+
+
+def _timelines_figure(logs: list[pd.DataFrame], path: Path) -> Path:
+    """Documented episodes (top row) above one row of key events per simulated run."""
+    from sim.analysis.plots import DOCUMENTED
+
+    fig, ax = plt.subplots(figsize=(12, 0.32 * len(logs) + 2.2))
+    top = len(logs)
+    for day, label in DOCUMENTED:
+        x = float(mdates.date2num(pd.Timestamp(day)))
+        ax.axvline(x, color="grey", lw=0.7, ls="--", zorder=1)
+        ax.annotate(
+            label, (x, top), xytext=(2, 4), textcoords="offset points", rotation=25, fontsize=7
+        )
+        ax.scatter([x], [top], marker="D", s=30, color="black", zorder=3)
+    for row, log in enumerate(logs):
+        for kind, label, colour, marker in TIMELINE_MARKS:
+            sel = log[log["kind"] == kind]
+            if kind == "un_approved":
+                sel = sel[sel["route"] == "wg"]
+            ax.scatter(
+                sel["date"],
+                [row] * len(sel),
+                s=18,
+                color=colour,
+                marker=marker,
+                label=label if row == 0 else None,
+                zorder=2,
+            )
+    ax.set_yticks([*range(len(logs)), top])
+    ax.set_yticklabels([f"run {i + 1}" for i in range(len(logs))] + ["documented"], fontsize=7)
+    ax.set_ylim(-1, top + 3)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.05), fontsize=7, ncol=len(TIMELINE_MARKS))
+    ax.set_title("Documented episodes beside simulated runs (particles drawn by posterior weight)")
+    return save_figure(fig, path, dpi=100)
+
+
+def write_fit_report(
+    out: Path,
+    spec: CalibrationSpec,
+    simulator: Simulator,
+    episodes: Episodes,
+    df: pd.DataFrame,
+    table: pd.DataFrame,
+    summary: dict[str, Any],
+    pops: pd.DataFrame,
+    draws: int,
+) -> Path:
+    """Write ``fit_report.md`` and its figures (``draws`` posterior-predictive runs)."""
+    from sim.analysis import plots
+    from sim.runs.runner import run
+
+    pred = predictive(spec, simulator, df, draws, spec.seed)
+    pred.to_csv(out / "predictive.csv", index=False)
+    hits = hit_rates(pred, episodes)
+    figs = [
+        _targets_figure(pred, episodes, out / "targets.png"),
+        _marginals_figure(df, spec, out / "marginals.png"),
+        _pairs_figure(df, spec, out / "pairs.png"),
+    ]
+    medians = {row["path"]: row["median"] for _, row in table.iterrows()}
+    scenario = simulator.scenario_for({p.key: medians[p.path] for p in spec.parameters})
+    res = run(scenario, spec.seed)
+    figs.append(
+        plots.timeline(
+            res.events_frame(),
+            res.series_frame(),
+            scenario,
+            out / "timeline_calibrated.png",
+            "calibrated historical scenario (posterior medians): simulated vs documented",
+        )
+    )
+    figs.append(
+        _timelines_figure(
+            simulated_timelines(spec, simulator, df, TIMELINE_RUNS, spec.seed),
+            out / "timelines_predictive.png",
+        )
+    )
+    misses = hits[hits["hit rate"] < 0.5]
+    lines = [
+        "# Calibration fit report",
+        "",
+        f"ABC-SMC (pyabc) with population {summary['population_size']}, "
+        f"{summary['generations']} generations, {summary['seeds_per_particle']} seeds per "
+        f"particle: {summary['simulations']} particles simulated ({summary['runs']} runs), "
+        f"acceptance rate {summary['acceptance_rate']:.1%}, final epsilon "
+        f"{summary['final_epsilon']:.3g}, effective sample size of the final population "
+        f"{summary['effective_sample_size']:.0f} of {summary['population_size']}, sampling "
+        f"wall time {summary['wall_seconds']:.0f} s (all generations).",
+        "",
+        "## Targets against the posterior predictive",
+        "",
+        f"{len(pred)} runs, each from a particle drawn by posterior weight. A hit is a run "
+        "whose statistic lies within the tolerance of the documented value.",
+        "",
+        markdown_table(hits),
+        "",
+        "![targets](targets.png)",
+        "",
+    ]
+    if len(misses):
+        lines += ["**Not reproduced in most runs:**", ""]
+        for _, r in misses.iterrows():
+            why = spec.mechanisms.get(
+                r["target"], "no note on the mechanism in the spec (`mechanisms:`)."
+            )
+            lines.append(f"- {r['target']} ({r['statistic']}, hit rate {r['hit rate']:.0%}): {why}")
+        lines += ["", "docs/calibration.md discusses every target in more detail.", ""]
+    lines += [
+        "## Posterior",
+        "",
+        markdown_table(table),
+        "",
+        "![marginals](marginals.png)",
+        "",
+        "![pairs](pairs.png)",
+        "",
+        "## Documented timeline beside simulated timelines",
+        "",
+        f"{TIMELINE_RUNS} runs, each from a particle drawn by posterior weight, with their "
+        "key events under the documented episodes:",
+        "",
+        "![timelines](timelines_predictive.png)",
+        "",
+        "One run of the calibrated historical scenario (posterior medians), all event kinds "
+        "and the weekly series:",
+        "",
+        "![timeline](timeline_calibrated.png)",
+        "",
+        "## Epsilon schedule and effective sample size per generation",
+        "",
+        markdown_table(pops[["t", "epsilon", "samples", "ess"]].astype(float)),
+    ]
+    path = out / "fit_report.md"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path

@@ -1,0 +1,1 @@
+"""Comparisons of a scenario file's variants under common random numbers."""

@@ -1,0 +1,164 @@
+"""Comparisons: every variant of a scenario file over N common-random-number replications.
+
+``wgsim compare`` builds one :class:`~sim.runs.batch.Job` per variant and replication (the same
+seed for every variant of a replication), runs them through :mod:`sim.runs.batch`, merges the
+results and writes the comparison report.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sim.errors import WgsimError
+from sim.runs import batch
+from sim.runs.store import provenance
+from sim.scenario.loader import ScenarioFile, load_file
+from sim.scenario.schema import Scenario
+
+
+class OutputConflict(WgsimError):
+    """The output folder holds results of another scenario or seed."""
+
+
+@dataclass
+class CompareResult:
+    """Where a comparison wrote its results and how it went."""
+
+    out: Path
+    outcome: batch.BatchOutcome
+    report: Path | None
+    seconds: float
+
+
+def compare_jobs(
+    sf: ScenarioFile, replications: int, seed: int, posterior: Path | None = None
+) -> tuple[list[batch.Job], dict[str, Scenario], list[int]]:
+    """Jobs for every variant x replication, with shared replication seeds.
+
+    With a posterior, replication r of every variant uses the r-th parameter draw.
+    """
+    seeds = batch.replication_seeds(seed, replications)
+    if posterior is None:
+        scenarios = {f"{sf.digest}:{v}": s for v, s in sf.variants.items()}
+        jobs = [
+            batch.Job(
+                {"scenario": scenario.name, "variant": v, "replication": rep},
+                f"{sf.digest}:{v}",
+                s,
+            )
+            for rep, s in enumerate(seeds)
+            for v, scenario in sf.variants.items()
+        ]
+        return jobs, scenarios, seeds
+    from sim.scenario.paths import apply_overrides
+    from sim.studies.calibration.posterior import draw_overrides, load_posterior, posterior_digest
+
+    draws = draw_overrides(load_posterior(posterior), sf.variant(None), replications, seed)
+    tag = f"{sf.digest}:{posterior_digest(posterior)}"
+    scenarios = {}
+    jobs = []
+    for rep, (s, values) in enumerate(zip(seeds, draws, strict=True)):
+        for v, scenario in sf.variants.items():
+            name = f"{tag}:{v}:{rep}"
+            scenarios[name] = apply_overrides(scenario, values)
+            jobs.append(
+                batch.Job({"scenario": scenario.name, "variant": v, "replication": rep}, name, s)
+            )
+    return jobs, scenarios, seeds
+
+
+def _check_folder(out: Path, sf: ScenarioFile, seed: int, posterior: str | None) -> None:
+    manifest = out / "manifest.json"
+    if not manifest.exists():
+        return
+    old = json.loads(manifest.read_text())
+    now = (sf.digest, seed, posterior)
+    before = (old.get("scenario_digest"), old.get("seed"), old.get("posterior_digest"))
+    if before != now:
+        raise OutputConflict(
+            f"{out} holds results of (scenario digest, seed, posterior) {before}, not {now}; "
+            "choose another --out"
+        )
+
+
+def run_compare(
+    path: str | Path,
+    *,
+    replications: int,
+    out: Path,
+    workers: int = 2,
+    dask: str | None = None,
+    events: bool = False,
+    seed: int = 0,
+    report: bool = True,
+    posterior: Path | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+    on_start: Callable[[int, int], None] | None = None,
+) -> CompareResult:
+    """Run (or resume) a comparison and write its results and report.
+
+    Args:
+        path: Scenario file.
+        replications: Replications per variant.
+        out: Output folder.
+        workers: Worker processes.
+        dask: Dask scheduler address or ``"local"``.
+        events: Also store every run's event log.
+        seed: Root seed of the replication seeds.
+        report: Write the comparison report.
+        on_progress: Progress callback (runs done in a chunk, failures in it).
+        on_start: Called with (jobs in total, jobs already done) before running.
+        posterior: A calibration posterior (posterior.csv): each replication draws its
+            parameters from it.
+    """
+    sf = load_file(path)
+    post_digest = None
+    if posterior is not None:
+        from sim.studies.calibration.posterior import load_posterior, posterior_digest
+
+        load_posterior(posterior)
+        post_digest = posterior_digest(posterior)
+    _check_folder(out, sf, seed, post_digest)
+    jobs, scenarios, seeds = compare_jobs(sf, replications, seed, posterior)
+    manifest = {
+        "kind": "compare",
+        "scenario_file": str(path),
+        "scenario_digest": sf.digest,
+        "scenario_text": sf.text,
+        "variants": list(sf.variants),
+        "baseline": sf.baseline,
+        "replications": replications,
+        "seed": seed,
+        "seeds": seeds,
+        "posterior": str(posterior) if posterior else None,
+        "posterior_digest": post_digest,
+        "executor": "dask" if dask else ("processes" if workers > 1 else "serial"),
+        "dask_address": dask,
+        "workers": workers,
+        "events": events,
+        **provenance(),
+    }
+    t0 = time.perf_counter()
+    outcome, counts = batch.run_with_manifest(
+        jobs,
+        scenarios,
+        out,
+        manifest,
+        workers=workers,
+        dask=dask,
+        series=True,
+        events=events,
+        on_progress=on_progress,
+        on_start=on_start,
+    )
+    seconds = time.perf_counter() - t0
+    report_path = None
+    if report and counts["runs"]:
+        from sim.studies.comparison.report import write_compare_report
+
+        report_path = write_compare_report(out, sf)
+    return CompareResult(out, outcome, report_path, seconds)

@@ -1,0 +1,1 @@
+"""Experiments: sweeps and global sensitivity analyses over scenario fields."""
