@@ -255,7 +255,7 @@ def test_legitimacy_step_hand_computed():
 
 
 def _wg(**kw) -> WorkingGroup:
-    return WorkingGroup(sc.WorkingGroup(**kw), sc.Legitimacy())
+    return WorkingGroup(sc.WorkingGroupParams(**kw), sc.Legitimacy())
 
 
 def test_ad_hoc_meetings_when_the_queue_fills_or_the_gap_grows():

@@ -94,9 +94,9 @@ SECTIONS = [
     sc.Us,
     sc.Information,
     sc.Successor,
-    sc.WorkingGroup,
+    sc.WorkingGroupParams,
     sc.Un,
-    sc.Dprk,
+    sc.DprkParams,
     sc.Legitimacy,
     sc.Scenario,
 ]

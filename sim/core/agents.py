@@ -117,7 +117,7 @@ class RokActor(Actor):
         spec: Its scenario entry.
     """
 
-    def __init__(self, model: WorkingGroupModel, spec: sc.RokActor) -> None:
+    def __init__(self, model: WorkingGroupModel, spec: sc.RokActorParams) -> None:
         super().__init__(model)
         self.position = list(spec.position)
         self.salience = list(spec.salience)
@@ -149,7 +149,7 @@ class Proposer(RokActor):
     origins: tuple[str, ...] = ()
 
     def __init__(
-        self, model: WorkingGroupModel, spec: sc.RokActor, factory: ProposalFactory
+        self, model: WorkingGroupModel, spec: sc.RokActorParams, factory: ProposalFactory
     ) -> None:
         super().__init__(model, spec)
         self.factory = factory
@@ -178,7 +178,7 @@ class Mou(Proposer):
     origins = ("MOU", "NGO")
 
     def __init__(
-        self, model: WorkingGroupModel, spec: sc.RokActor, factory: ProposalFactory
+        self, model: WorkingGroupModel, spec: sc.RokActorParams, factory: ProposalFactory
     ) -> None:
         super().__init__(model, spec, factory)
         self.backlog = 0
@@ -213,7 +213,7 @@ class BlueHouse(Proposer):
     def __init__(
         self,
         model: WorkingGroupModel,
-        spec: sc.RokActor,
+        spec: sc.RokActorParams,
         factory: ProposalFactory,
         rok: sc.Rok,
         un_threshold: float,
@@ -368,7 +368,7 @@ class Dprk(Actor):
 
     role = "DPRK"
 
-    def __init__(self, model: WorkingGroupModel, spec: sc.DprkActor, dprk: sc.Dprk) -> None:
+    def __init__(self, model: WorkingGroupModel, spec: sc.DprkActor, dprk: sc.DprkParams) -> None:
         super().__init__(model)
         self.position = list(spec.position)
         self.p = dprk

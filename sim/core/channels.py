@@ -32,7 +32,7 @@ class WorkingGroup:
         legitimacy: The scenario's ``legitimacy`` section.
     """
 
-    def __init__(self, spec: sc.WorkingGroup, legitimacy: sc.Legitimacy) -> None:
+    def __init__(self, spec: sc.WorkingGroupParams, legitimacy: sc.Legitimacy) -> None:
         self.spec = spec
         self.lp = legitimacy
         self.phase = WgPhase.ABSENT

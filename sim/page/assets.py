@@ -1,4 +1,4 @@
-"""Solara's web assets cached for offline use (``python -m sim.page.assets``; run by ``make setup``).
+"""Solara's web assets cached for offline use (``python -m sim.page.assets``, ``make setup``).
 
 Solara serves its JavaScript and CSS through a proxy that fetches them from a public CDN
 on first use and keeps a copy in ``solara.server.settings.assets.proxy_cache_dir``

@@ -112,7 +112,7 @@ class Calendar(Section):
         return self.start + dt.timedelta(days=7 * (week - 1))
 
 
-class RokActor(Section):
+class RokActorParams(Section):
     """A South Korean actor in the KTAB-lite bargaining (Blue House, MOFA or MOU)."""
 
     position: Vec3 = Field(
@@ -171,8 +171,8 @@ class Actors(Section):
     """Initial positions, saliences and clout (expert-coded ordinal priors, MECHANISMS §2.1)."""
 
     state: UsActor = Field(default_factory=UsActor)
-    mofa: RokActor = Field(
-        default=RokActor(
+    mofa: RokActorParams = Field(
+        default=RokActorParams(
             position=(0.6, 0.5, 0.4),
             salience=(0.6, 0.5, 0.5),
             clout=0.30,
@@ -180,8 +180,8 @@ class Actors(Section):
             patience_weeks=12.0,
         )
     )
-    mou: RokActor = Field(
-        default=RokActor(
+    mou: RokActorParams = Field(
+        default=RokActorParams(
             position=(0.3, 0.9, 0.7),
             salience=(0.3, 0.9, 0.4),
             clout=0.20,
@@ -189,8 +189,8 @@ class Actors(Section):
             patience_weeks=6.0,
         )
     )
-    blue_house: RokActor = Field(
-        default=RokActor(
+    blue_house: RokActorParams = Field(
+        default=RokActorParams(
             position=(0.45, 0.8, 0.7),
             salience=(0.5, 0.9, 0.8),
             clout=0.50,
@@ -660,7 +660,7 @@ class Successor(Section):
     )
 
 
-class WorkingGroup(Section):
+class WorkingGroupParams(Section):
     """The US–ROK working group (MECHANISMS §2.4, §2.7)."""
 
     establishment: Literal["scheduled", "endogenous", "never"] = Field(
@@ -745,7 +745,7 @@ class WorkingGroup(Section):
     successor: Successor = Field(default_factory=Successor)
 
     @model_validator(mode="after")
-    def _establishment(self) -> WorkingGroup:
+    def _establishment(self) -> WorkingGroupParams:
         if self.establishment == "scheduled" and self.agreed_on is None:
             raise ValueError("establishment 'scheduled' needs agreed_on (a date)")
         if self.establishment != "scheduled" and self.agreed_on is not None:
@@ -793,7 +793,7 @@ class Un(Section):
     )
 
 
-class Dprk(Section):
+class DprkParams(Section):
     """North Korea's responses, frustration, denunciations and denuclearization (§2.6)."""
 
     accept_intercept: float = param(
@@ -1297,9 +1297,9 @@ class Scenario(Section):
     us: Us = Field(default_factory=Us)
     information: Information = Field(default_factory=Information)
     channels: list[Channel] = Field(default_factory=list)
-    working_group: WorkingGroup = Field(default_factory=WorkingGroup)
+    working_group: WorkingGroupParams = Field(default_factory=WorkingGroupParams)
     un: Un = Field(default_factory=Un)
-    dprk: Dprk = Field(default_factory=Dprk)
+    dprk: DprkParams = Field(default_factory=DprkParams)
     legitimacy: Legitimacy = Field(default_factory=Legitimacy)
     shocks: list[Shock] = Field(default_factory=list)
 
