@@ -13,19 +13,15 @@ import statistics
 
 import pytest
 
-from sim.core.agents import Decision, DprkMode, WindowMean, logistic
+from sim import scenario as sc
+from sim.core.agents import Decision, DprkMode, logistic
 from sim.core.channels import DgTalks, WgPhase, WorkingGroup, legitimacy_step
+from sim.core.government import effective_position, weighted_mean
+from sim.core.ledgers import WindowMean
 from sim.core.model import WorkingGroupModel
-from sim.core.phases.bargaining import (
-    bargaining_round,
-    challenge_probability,
-    effective_e,
-    effective_position,
-    weighted_mean,
-)
+from sim.core.phases.bargaining import bargaining_round, challenge_probability
 from sim.core.proposals import Proposal, Route, Status, geometric, poisson
 from sim.core.shocks import apply_effect
-from sim.scenario import schema as sc
 from sim.scenario.loader import build_scenario
 
 E, S, Q = 1, 0, 2
@@ -47,7 +43,7 @@ class Scripted:
 
 
 def small_model(seed: int = 0, **sections) -> WorkingGroupModel:
-    return WorkingGroupModel(build_scenario(sections), seed)
+    return WorkingGroupModel(build_scenario(sections), rng=seed)
 
 
 def proposal(**kw) -> Proposal:
@@ -121,7 +117,7 @@ def test_geometric_hand_computed_draws():
 
 def test_effective_position_hand_computed():
     m = small_model()
-    pos, wts = effective_position(m.rok)
+    pos, wts = effective_position(m.government.actors)
     # Defaults: BH c=.5 s=(.5,.9,.8) x=(.45,.8,.7); MOFA .3 (.6,.5,.5) (.6,.5,.4);
     # MOU .2 (.3,.9,.4) (.3,.9,.7).
     w_e = [0.5 * 0.9, 0.3 * 0.5, 0.2 * 0.9]
@@ -129,11 +125,11 @@ def test_effective_position_hand_computed():
     assert pos[E] == pytest.approx((0.45 * 0.8 + 0.15 * 0.5 + 0.18 * 0.9) / 0.78)
     w_s = [0.25, 0.18, 0.06]
     assert pos[S] == pytest.approx((0.25 * 0.45 + 0.18 * 0.6 + 0.06 * 0.3) / sum(w_s))
-    assert weighted_mean([1.0, 0.0, 0.0], m.rok) == pytest.approx(0.45 / 0.78)
-    for a in m.rok:
+    assert weighted_mean([1.0, 0.0, 0.0], m.government.actors) == pytest.approx(0.45 / 0.78)
+    for a in m.government.actors:
         a.clout = 0.0
-    assert effective_position(m.rok)[0] == [0.5, 0.5, 0.5]
-    assert weighted_mean([1.0, 2.0, 3.0], m.rok) == pytest.approx(2.0)
+    assert effective_position(m.government.actors)[0] == [0.5, 0.5, 0.5]
+    assert weighted_mean([1.0, 2.0, 3.0], m.government.actors) == pytest.approx(2.0)
 
 
 def test_the_engagement_position_alone_is_the_full_computation_s_exactly():
@@ -142,21 +138,26 @@ def test_the_engagement_position_alone_is_the_full_computation_s_exactly():
     m = small_model()
     rnd = random.Random(4)
     for _ in range(200):
-        for a in m.rok:
+        for a in m.government.actors:
             a.clout = rnd.choice([0.0, rnd.random()])
             a.salience = [rnd.random() for _ in range(3)]
             a.position = [rnd.random() for _ in range(3)]
-        assert effective_e(m.rok) == effective_position(m.rok)[0][E]
+        m.government.refresh_e()
+        assert m.government.position[E] == effective_position(m.government.actors)[0][E]
 
 
 def test_a_bargaining_week_refreshes_the_rok_position_as_a_full_refresh_would():
     m = small_model()
     for week in range(4, 200, 4):
         m.mou.backlog = week % 7
-        m._bargain(week)
-        cached = (list(m.rok_position), list(m.rok_weights), m.blue_house.alliance_bar)
-        m.refresh_rok()
-        assert cached == (m.rok_position, m.rok_weights, m.blue_house.alliance_bar)
+        m.bargaining.run(week)
+        cached = (
+            list(m.government.position),
+            list(m.government.weights),
+            m.blue_house.alliance_bar,
+        )
+        m.government.refresh()
+        assert cached == (m.government.position, m.government.weights, m.blue_house.alliance_bar)
 
 
 def test_challenge_probability_and_pressure():
@@ -171,8 +172,8 @@ def test_challenge_probability_and_pressure():
 
 def test_bargaining_without_a_challenge_drifts_toward_the_effective_position():
     m = small_model()
-    x0 = [a.position[E] for a in m.rok]
-    x_rok = effective_position(m.rok)[0][E]
+    x0 = [a.position[E] for a in m.government.actors]
+    x_rok = effective_position(m.government.actors)[0][E]
     res = bargaining_round(
         m.blue_house,
         m.mofa,
@@ -183,7 +184,7 @@ def test_bargaining_without_a_challenge_drifts_toward_the_effective_position():
         rnd=Scripted(0.0),
     )
     assert not res.challenged and not res.mou_prevailed
-    for a, x in zip(m.rok, x0, strict=True):
+    for a, x in zip(m.government.actors, x0, strict=True):
         rate = 0.1 * (1 - a.salience[E])
         expected = x - rate if x > x_rok else x + rate
         if abs(x - x_rok) <= rate:
@@ -194,8 +195,8 @@ def test_bargaining_without_a_challenge_drifts_toward_the_effective_position():
 @pytest.mark.parametrize("mou_wins", [True, False])
 def test_bargaining_challenge_moves_toward_the_winner(mou_wins):
     m = small_model()
-    bh0, mofa0, mou0 = (a.position[E] for a in m.rok)
-    x_rok = effective_position(m.rok)[0][E]
+    bh0, mofa0, mou0 = (a.position[E] for a in m.government.actors)
+    x_rok = effective_position(m.government.actors)[0][E]
     pi = challenge_probability(m.mou, m.mofa)
     rnd = Scripted(pi - 0.01 if mou_wins else pi + 0.01)
     res = bargaining_round(
@@ -215,7 +216,7 @@ def test_bargaining_challenge_moves_toward_the_winner(mou_wins):
 
 def test_bargaining_threshold_is_strict():
     m = small_model()
-    x_rok = effective_position(m.rok)[0][E]
+    x_rok = effective_position(m.government.actors)[0][E]
     pressure = m.mou.pressure(x_rok, challenge_probability(m.mou, m.mofa), 0.0)
     kwargs = dict(step=0.1, backlog_weight=0.0, rnd=Scripted(0.0))
     assert not bargaining_round(
@@ -341,10 +342,10 @@ def test_the_cached_rok_weights_are_the_bargaining_weighted_means_exactly():
     m = small_model()
     for zero_salience in (False, True):  # the second case takes weighted_mean's fallback
         if zero_salience:
-            for a in m.rok:
+            for a in m.government.actors:
                 a.salience[1] = 0.0
-            m.refresh_rok()
-        rok = m.rok
+            m.government.refresh()
+        rok = m.government.actors
         assert m.blue_house.alliance_bar == weighted_mean([a.alliance_weight for a in rok], rok)
         patience = weighted_mean([a.patience_weeks for a in rok], rok)
         assert m.blue_house.discount == 1.0 - 1.0 / patience
@@ -431,7 +432,7 @@ def test_surprise_lowers_trust_and_raises_sanctions_salience():
 def test_us_drifts_toward_the_rok():
     m = small_model(us={"drift": 0.1})
     x0 = list(m.state.position)
-    pos, wts = effective_position(m.rok)
+    pos, wts = effective_position(m.government.actors)
     m.state.drift(pos)
     for d in range(3):
         pi = wts[d] / (wts[d] + 1.0 * m.state.salience[d])
@@ -444,18 +445,18 @@ def test_the_us_pull_follows_every_change_of_the_weights_behind_it():
     # drift() uses the pull that aim() computed; it must equal eps pi_ROK for the current
     # weights and US salience after surprises, bargaining and actor shocks alike.
     def fresh(m: WorkingGroupModel) -> list[float]:
-        st, wts = m.state, effective_position(m.rok)[1]
+        st, wts = m.state, effective_position(m.government.actors)[1]
         out = []
         for d in range(3):
             total = wts[d] + st.clout * st.salience[d]
-            out.append(st.drift_rate * wts[d] / total if total > 0.0 else 0.0)
+            out.append(st.params.drift * wts[d] / total if total > 0.0 else 0.0)
         return out
 
     m = small_model(us={"drift": 0.1})
     assert m.state.pull == fresh(m)
     m.state.surprised()
     assert m.state.pull == fresh(m)
-    m._bargain(4)
+    m.bargaining.run(4)
     assert m.state.pull == fresh(m)
     for actor, attribute, dim, value in (
         ("state", "salience", "E", 0.1),
@@ -466,11 +467,11 @@ def test_the_us_pull_follows_every_change_of_the_weights_behind_it():
         effect = sc.ActorEffect(
             kind="actor", actor=actor, attribute=attribute, dimension=dim, value=value
         )
-        apply_effect(m, effect, 10, "test")
+        apply_effect(m.shock_targets, effect, 10, "test")
         assert m.state.pull == fresh(m)
-    for rok in m.rok:  # no weight on any dimension: no pull, and no division by zero
+    for rok in m.government.actors:  # no weight on any dimension: no pull, and no division by zero
         rok.clout = 0.0
-    m.refresh_rok()
+    m.government.refresh()
     assert m.state.pull == [0.0, 0.0, 0.0]
 
 
@@ -485,9 +486,8 @@ def test_dprk_mode_follows_the_track_and_provocations():
     d.track_open, d.track_until = True, 5
     d.update_mode(4)
     assert d.mode == DprkMode.ENGAGE
-    d.update_mode(5)  # the reopened track lapses
+    assert d.update_mode(5)  # the reopened track lapses (the DPRK phase logs it)
     assert not d.track_open and d.mode == DprkMode.WEDGE
-    assert m.events[-1][1] == "track_closed"
     d.frustration = 0.8
     d.provoke(6)
     assert d.mode == DprkMode.COERCE and d.frustration == pytest.approx(0.4)
@@ -640,16 +640,20 @@ def kinds(m: WorkingGroupModel) -> list[str]:
 
 def test_track_effect_opens_closes_and_lapses():
     m = small_model()
-    apply_effect(m, sc.TrackEffect(kind="track", open=True, close_after_weeks=3), 5, "t")
+    apply_effect(
+        m.shock_targets, sc.TrackEffect(kind="track", open=True, close_after_weeks=3), 5, "t"
+    )
     assert m.dprk.track_open and kinds(m)[-1] == "track_opened"
     m.dprk.update_mode(7)
     assert m.dprk.track_open and m.dprk.mode == DprkMode.ENGAGE
-    m.dprk.update_mode(8)
+    m.event_log.week = 8
+    m.dprk_moves.run(8)  # the DPRK's phase: the track lapses, and the log says so
     assert not m.dprk.track_open
-    apply_effect(m, sc.TrackEffect(kind="track", open=True), 9, "t")
+    assert m.events[-1][:3] == (8, "track_closed", "DPRK")
+    apply_effect(m.shock_targets, sc.TrackEffect(kind="track", open=True), 9, "t")
     m.dprk.update_mode(200)
     assert m.dprk.track_open  # no lapse without close_after_weeks
-    apply_effect(m, sc.TrackEffect(kind="track", open=False), 10, "closed")
+    apply_effect(m.shock_targets, sc.TrackEffect(kind="track", open=False), 10, "closed")
     assert not m.dprk.track_open and m.events[-1][1:] == (
         "track_closed",
         "DPRK",
@@ -662,14 +666,14 @@ def test_track_effect_opens_closes_and_lapses():
 
 def test_summit_effect_surges_and_deals_only_on_a_small_gap():
     m = small_model(dprk={"deal_tolerance": 1.0})
-    apply_effect(m, sc.SummitEffect(kind="summit", deal_possible=True), 5, "s")
-    assert m.surge_until == 5 + 8 - 1
+    apply_effect(m.shock_targets, sc.SummitEffect(kind="summit", deal_possible=True), 5, "s")
+    assert m.generation.surge_until == 5 + 8 - 1
     assert m.dprk.dpi == pytest.approx(0.2) and kinds(m)[-1] == "summit_deal"
     m = small_model(dprk={"deal_tolerance": 1.0})
-    apply_effect(m, sc.SummitEffect(kind="summit", deal_possible=False), 5, "s")
+    apply_effect(m.shock_targets, sc.SummitEffect(kind="summit", deal_possible=False), 5, "s")
     assert m.dprk.dpi == 0.0 and "summit_deal" not in kinds(m)
     m = small_model(dprk={"deal_tolerance": 0.5})  # US Q .1 vs DPRK .9: gap .8
-    apply_effect(m, sc.SummitEffect(kind="summit", deal_possible=True), 5, "s")
+    apply_effect(m.shock_targets, sc.SummitEffect(kind="summit", deal_possible=True), 5, "s")
     assert m.dprk.dpi == 0.0
 
 
@@ -679,7 +683,7 @@ def test_proposals_effect_creates_named_items():
         sc.NewProposal(type="INFRA", label="railway", sanction_load=0.7, value_rok=0.9),
         sc.NewProposal(type="ECON", label="Kaesong", origin="DPRK"),
     ]
-    apply_effect(m, sc.ProposalsEffect(kind="proposals", items=items), 5, "p")
+    apply_effect(m.shock_targets, sc.ProposalsEffect(kind="proposals", items=items), 5, "p")
     rail, kaesong = m.proposals[-2:]
     assert (rail.label, rail.type, rail.origin, rail.sigma, rail.v) == (
         "railway",
@@ -697,22 +701,28 @@ def test_proposals_effect_creates_named_items():
 
 def test_win_set_border_and_pressure_effects():
     m = small_model()
-    apply_effect(m, sc.WinSetEffect(kind="win_set", scale=0.75), 5, "h")
+    apply_effect(m.shock_targets, sc.WinSetEffect(kind="win_set", scale=0.75), 5, "h")
     assert m.state.win_set == pytest.approx(0.45)
-    apply_effect(m, sc.BorderEffect(kind="border", closed=True), 5, "b")
+    apply_effect(m.shock_targets, sc.BorderEffect(kind="border", closed=True), 5, "b")
     assert m.dprk.border_closed
-    apply_effect(m, sc.BorderEffect(kind="border", closed=False), 6, "b")
+    apply_effect(m.shock_targets, sc.BorderEffect(kind="border", closed=False), 6, "b")
     assert not m.dprk.border_closed
-    apply_effect(m, sc.DomesticPressureEffect(kind="domestic_pressure", delta=0.2), 5, "d")
-    assert m.pressure == pytest.approx(0.5)
-    apply_effect(m, sc.DomesticPressureEffect(kind="domestic_pressure", delta=-2.0), 5, "d")
-    assert m.pressure == 0.0
+    apply_effect(
+        m.shock_targets, sc.DomesticPressureEffect(kind="domestic_pressure", delta=0.2), 5, "d"
+    )
+    assert m.government.pressure == pytest.approx(0.5)
+    apply_effect(
+        m.shock_targets, sc.DomesticPressureEffect(kind="domestic_pressure", delta=-2.0), 5, "d"
+    )
+    assert m.government.pressure == 0.0
 
 
 def test_us_consent_effect_sets_consent_without_a_window():
     m = small_model()
     before = len(m.events)
-    apply_effect(m, sc.UsConsentEffect(kind="us_consent", value=0.8), 5, "review done")
+    apply_effect(
+        m.shock_targets, sc.UsConsentEffect(kind="us_consent", value=0.8), 5, "review done"
+    )
     assert m.state.consent == pytest.approx(0.8)
     assert [e[1] for e in m.events[before:]] == ["us_consent_changed"]
     assert "review done" in m.events[-1][6]
@@ -722,7 +732,7 @@ def test_actor_effects_set_each_attribute():
     m = small_model()
 
     def actor(**kw):
-        apply_effect(m, sc.ActorEffect(kind="actor", **kw), 5, "a")
+        apply_effect(m.shock_targets, sc.ActorEffect(kind="actor", **kw), 5, "a")
 
     actor(actor="mou", attribute="clout", value=0.35)
     actor(actor="mou", attribute="position", dimension="E", value=0.95)
@@ -751,7 +761,7 @@ def test_actor_effects_reach_the_rok_effective_position_at_once():
             },
         ],
     }
-    m = WorkingGroupModel(build_scenario({"shocks": [shock]}), 0)
+    m = WorkingGroupModel(build_scenario({"shocks": [shock]}), rng=0)
     m.run_until(3)
     x_rok = [row[9] for row in m.series]
     # (5 * .9 * 0 + .3 * .5 * .5 + .2 * .9 * .9) / (4.5 + .15 + .18)
@@ -762,11 +772,13 @@ def test_actor_effects_reach_the_rok_effective_position_at_once():
 
 def test_leadership_window_effect():
     m = small_model()
-    apply_effect(m, sc.LeadershipWindowEffect(kind="leadership_window"), 5, "w")
+    apply_effect(m.shock_targets, sc.LeadershipWindowEffect(kind="leadership_window"), 5, "w")
     assert m.state.consent == 0.1 and kinds(m)[-1] == "window_opened"
     assert not m.wg.in_window(5)  # no active WG: nothing to review
     m.wg.establish(5)
-    apply_effect(m, sc.LeadershipWindowEffect(kind="leadership_window", us_consent=0.8), 6, "w")
+    apply_effect(
+        m.shock_targets, sc.LeadershipWindowEffect(kind="leadership_window", us_consent=0.8), 6, "w"
+    )
     assert m.state.consent == 0.8
     assert m.wg.in_window(6) and m.wg.in_window(11) and not m.wg.in_window(12)
 
@@ -775,7 +787,7 @@ def test_provocation_effect():
     m = small_model()
     m.wg.establish(1)
     m.dprk.frustration = 0.6
-    apply_effect(m, sc.ProvocationEffect(kind="provocation"), 6, "x")
+    apply_effect(m.shock_targets, sc.ProvocationEffect(kind="provocation"), 6, "x")
     assert m.dprk.mode == DprkMode.COERCE and m.dprk.frustration == pytest.approx(0.3)
     assert kinds(m)[-2:] == ["provocation", "window_opened"]
     assert m.wg.in_window(9) and not m.wg.in_window(10)  # provocation_window_weeks = 4
@@ -800,7 +812,7 @@ def test_with_full_scope_every_item_goes_to_the_group():
                 "rok": {"violation_prob": 0.0},
             }
         ),
-        3,
+        rng=3,
     )
     m.run_until(60)
     routes = first_routes(m)
@@ -815,7 +827,7 @@ def test_without_the_group_sanctioned_items_go_to_a_channel():
                 "rok": {"violation_prob": 0.0},
             }
         ),
-        3,
+        rng=3,
     )
     m.run_until(60)
     routes = first_routes(m)

@@ -4,27 +4,28 @@ South Korea is three organisations (Allison's bureaucratic politics): the Minist
 Unification (MOU) and the Blue House propose inter-Korean items, the Ministry of Foreign
 Affairs (MOFA) is the WG's "control tower" [S001]. The US State Department reviews
 items, the DPRK answers offers and denounces the WG, and the UN 1718 Committee decides
-exemption requests. Each agent receives what it needs in its constructor; the weekly
-schedule in :mod:`sim.core.model` calls their stages in order.
+exemption requests (docs/model.md, entities).
+
+Each agent is given its scenario entry (its initial state) and the section of rules it
+follows; it keeps the section as ``params`` and reads every rule parameter from there.
+What changes during a run (positions, trust, the US win-set, consent) is the agent's own
+state, initialised from them.
 """
 
 from __future__ import annotations
 
 import math
-from collections import deque
 from collections.abc import Sequence
 from enum import IntEnum
-from typing import TYPE_CHECKING
 
 import mesa
 
+from sim.core.ledgers import WindowMean
 from sim.core.proposals import Proposal, ProposalFactory, Route, Status, geometric, poisson
-from sim.scenario import schema as sc
-
-if TYPE_CHECKING:
-    from sim.core.model import WorkingGroupModel
+from sim.scenario import DprkActor, DprkParams, Proposals, Rok, RokActorParams, Un, Us, UsActor
 
 S, E, Q = 0, 1, 2
+"""Indices of the issue dimensions: sanctions strictness, engagement pace, sequencing."""
 
 
 def logistic(z: float) -> float:
@@ -35,78 +36,10 @@ def logistic(z: float) -> float:
     return ez / (1.0 + ez)
 
 
-class WindowMean:
-    """Mean of the observations of the last ``window`` weeks, shrunk toward a prior.
-
-    The Blue House judges consultation by recent experience (MECHANISMS §2.4): the
-    estimate is ``(sum + prior*weight) / (n + weight)`` over the window.
-    """
-
-    __slots__ = ("_obs", "_sum", "prior", "weight", "window")
-
-    def __init__(self, window: int, prior: float, weight: float) -> None:
-        self.window = window
-        self.prior = prior
-        self.weight = weight
-        self._obs: deque[tuple[int, float]] = deque()
-        self._sum = 0.0
-
-    def add(self, week: int, value: float) -> None:
-        """Record an observation made in ``week``."""
-        self._obs.append((week, value))
-        self._sum += value
-
-    def estimate(self, week: int) -> float:
-        """The shrunk mean of the observations made after ``week - window``."""
-        obs = self._obs
-        while obs and obs[0][0] <= week - self.window:
-            self._sum -= obs.popleft()[1]
-        n = len(obs)
-        if n + self.weight <= 0.0:
-            return self.prior
-        return (self._sum + self.prior * self.weight) / (n + self.weight)
-
-
-class WindowCount:
-    """Sum of the integer weekly counts ``counts[max(0, hi - width):hi]``, kept running.
-
-    Read once a week with ``hi`` one more than last time, the sum is updated by the count
-    entering the window and the one leaving it instead of being summed again; any other
-    call sums the slice afresh. Integer sums are exact in any order, so both give the same
-    value, provided a week's count no longer changes once it has entered the window
-    (true of the model's per-week ledgers: a week's count is final by the time it is read).
-    """
-
-    __slots__ = ("counts", "hi", "total", "width")
-
-    def __init__(self, counts: list[int], width: int) -> None:
-        self.counts = counts
-        self.width = width
-        self.hi = 0  # the sum of the empty slice counts[0:0]
-        self.total = 0
-
-    def upto(self, hi: int) -> int:
-        """The sum of ``counts[max(0, hi - width):hi]``."""
-        if hi == self.hi + 1:
-            counts = self.counts
-            total = self.total + counts[hi - 1]
-            out = hi - 1 - self.width
-            if out >= 0:
-                total -= counts[out]
-        else:
-            total = sum(self.counts[max(0, hi - self.width) : hi])
-        self.total = total
-        self.hi = hi
-        return total
-
-
 class Actor(mesa.Agent):
-    """Base of every actor: a named Mesa agent."""
+    """Base of every actor: a Mesa agent with a display name (``role``)."""
 
     role = "actor"
-
-    def __init__(self, model: WorkingGroupModel) -> None:
-        super().__init__(model)
 
 
 class RokActor(Actor):
@@ -117,7 +50,7 @@ class RokActor(Actor):
         spec: Its scenario entry.
     """
 
-    def __init__(self, model: WorkingGroupModel, spec: sc.RokActorParams) -> None:
+    def __init__(self, model: mesa.Model, spec: RokActorParams) -> None:
         super().__init__(model)
         self.position = list(spec.position)
         self.salience = list(spec.salience)
@@ -148,18 +81,15 @@ class Proposer(RokActor):
 
     origins: tuple[str, ...] = ()
 
-    def __init__(
-        self, model: WorkingGroupModel, spec: sc.RokActorParams, factory: ProposalFactory
-    ) -> None:
+    def __init__(self, model: mesa.Model, spec: RokActorParams, factory: ProposalFactory) -> None:
         super().__init__(model, spec)
         self.factory = factory
-        self.rnd = factory.rnd
         # Items per week summed over its types, and the types' cumulative rates.
         self.rate, self.cumulative = factory.mixture(self.origins)
 
     def generate(self, week: int, multiplier: float) -> Sequence[Proposal]:
         """This week's new items: Poisson(rate x multiplier), each of a type by its rate."""
-        n = poisson(self.rnd, self.rate * multiplier)
+        n = poisson(self.random, self.rate * multiplier)
         if not n:  # most weeks
             return ()
         return self.factory.draw(n, self.rate, self.cumulative, week)
@@ -177,9 +107,7 @@ class Mou(Proposer):
     role = "MOU"
     origins = ("MOU", "NGO")
 
-    def __init__(
-        self, model: WorkingGroupModel, spec: sc.RokActorParams, factory: ProposalFactory
-    ) -> None:
+    def __init__(self, model: mesa.Model, spec: RokActorParams, factory: ProposalFactory) -> None:
         super().__init__(model, spec, factory)
         self.backlog = 0
 
@@ -202,9 +130,8 @@ class BlueHouse(Proposer):
         model: The model.
         spec: Its scenario entry.
         factory: Where its proposals come from.
-        rok: The scenario's ``rok`` section (costs, estimate window and prior).
-        un_threshold: sigma_UN.
-        gray_threshold: sigma_gray.
+        params: The scenario's ``rok`` section (costs, estimate window and prior).
+        proposals: The scenario's ``proposals`` section (the grey-zone threshold).
     """
 
     role = "Blue House"
@@ -212,39 +139,32 @@ class BlueHouse(Proposer):
 
     def __init__(
         self,
-        model: WorkingGroupModel,
-        spec: sc.RokActorParams,
+        model: mesa.Model,
+        spec: RokActorParams,
         factory: ProposalFactory,
-        rok: sc.Rok,
-        un_threshold: float,
-        gray_threshold: float,
+        params: Rok,
+        proposals: Proposals,
     ) -> None:
         super().__init__(model, spec, factory)
-        self.surprise_cost = rok.surprise_cost
-        self.violation_cost = rok.violation_cost
-        self.violation_prob = rok.violation_prob
-        self.un_threshold = un_threshold
-        self.gray_threshold = gray_threshold
-        window, prior, weight = (
-            rok.estimate_window_weeks,
-            rok.estimate_prior,
-            rok.estimate_prior_weight,
-        )
-        self.approval = WindowMean(window, prior, weight)
-        self.dprk_accept = WindowMean(window, prior, weight)
-        self.detection = WindowMean(window, prior, weight)
-        self.lag = WindowMean(window, rok.prior_lag_weeks, weight)
-        # Weighted ROK alliance weight and discount, refreshed by the model (§2.5).
+        self.params = params
+        self.proposals = proposals
+        window, weight = params.estimate_window_weeks, params.estimate_prior_weight
+        self.approval = WindowMean(window, params.estimate_prior, weight)
+        self.dprk_accept = WindowMean(window, params.estimate_prior, weight)
+        self.detection = WindowMean(window, params.estimate_prior, weight)
+        self.lag = WindowMean(window, params.prior_lag_weeks, weight)
+        # The ROK's weighted alliance weight and discount, set by the government (§2.5).
         self.alliance_bar = 0.5
         self.discount = 0.9
 
     def arbitrate(self, p: Proposal, week: int) -> Route:
         """Consult (bilaterally), act unilaterally or shelve a non-WG item (§2.4)."""
+        r = self.params
         v = p.v
         u_consult = v * self.approval.estimate(week) * self.discount ** self.lag.estimate(week)
-        cost = p.a * self.detection.estimate(week) * self.surprise_cost
-        if p.sigma >= self.gray_threshold:
-            cost += self.violation_cost
+        cost = p.a * self.detection.estimate(week) * r.surprise_cost
+        if p.sigma >= self.proposals.gray_threshold:
+            cost += r.violation_cost
         u_unilat = v * self.dprk_accept.estimate(week) - self.alliance_bar * cost
         if u_consult >= u_unilat and u_consult > 0.0:
             return Route.BILATERAL
@@ -279,74 +199,69 @@ class StateDepartment(Actor):
     Args:
         model: The model.
         spec: Its scenario entry (position, salience, clout).
-        us: The scenario's ``us`` section.
+        params: The scenario's ``us`` section.
     """
 
     role = "State"
 
-    def __init__(self, model: WorkingGroupModel, spec: sc.UsActor, us: sc.Us) -> None:
+    def __init__(self, model: mesa.Model, spec: UsActor, params: Us) -> None:
         super().__init__(model)
+        self.params = params
         self.position = list(spec.position)
         self.salience = list(spec.salience)
         self.clout = spec.clout
-        self.win_set = us.win_set
-        self.veto_slope = us.veto_slope
-        self.trust_slope = us.trust_slope
-        self.bias = us.perception_bias
-        self.noise = us.perception_noise
-        self.drift_rate = us.drift
-        self.trust0 = us.initial_trust
-        self.trust = us.initial_trust
-        self.trust_loss = us.trust_loss_surprise
-        self.salience_gain = us.salience_gain_surprise
-        self.trust_recovery = us.trust_recovery
-        self.consent = us.consent_prob
+        self.win_set = params.win_set
+        self.trust = params.initial_trust
+        self.consent = params.consent_prob
         # The ROK's weights behind its position, and the drift's pull per dimension that
-        # follows from them (see aim); the model sets both when the ROK's actors change.
+        # follows from them (see aim); the government sets both when the ROK's actors change.
         self.rok_weights = [0.0, 0.0, 0.0]
         self.pull = [0.0, 0.0, 0.0]
 
     def review(self, p: Proposal, decision_prob: float, quality: float) -> Decision:
         """Decide on ``p`` given information quality ``quality`` (perceived load, §2.4)."""
-        rnd = self.model.random
+        us = self.params
+        rnd = self.random
         if rnd.random() >= decision_prob:
             return Decision.DEFER
-        noise = self.noise * (1.0 - quality)
-        perceived = p.sigma + self.bias * (1.0 - self.trust)
+        noise = us.perception_noise * (1.0 - quality)
+        perceived = p.sigma + us.perception_bias * (1.0 - self.trust)
         if noise > 0.0:
             perceived += rnd.gauss(0.0, noise)
-        z = self.veto_slope * (self.win_set - perceived) + self.trust_slope * (self.trust - 0.5)
+        z = us.veto_slope * (self.win_set - perceived) + us.trust_slope * (self.trust - 0.5)
         return Decision.APPROVE if rnd.random() < logistic(z) else Decision.VETO
 
     def aim(self, rok_weights: list[float]) -> None:
         """Set the pull toward the ROK per dimension: eps pi_ROK = eps w / (w + c_US s_US).
 
         pi_ROK changes only when the ROK's weights or the US's own salience or clout
-        change, so it is computed then (here, on every such change) rather than at each
-        of the few hundred consultations of a run.
+        change, so it is computed then rather than at each consultation.
         """
         self.rok_weights = rok_weights
-        clout, salience, rate = self.clout, self.salience, self.drift_rate
+        rate = self.params.drift
         pull = []
         for d in range(3):
             w = rok_weights[d]
-            total = w + clout * salience[d]
+            total = w + self.clout * self.salience[d]
             pull.append(rate * w / total if total > 0.0 else 0.0)
         self.pull = pull
 
     def drift(self, rok_position: list[float]) -> None:
         """Move toward the ROK after a consultation (BDM compromise): x += eps pi (x_ROK - x)."""
-        # Written out per dimension (0, 1, 2 are S, E, Q): called a few hundred times a run.
-        position, pull = self.position, self.pull
-        position[0] += pull[0] * (rok_position[0] - position[0])
-        position[1] += pull[1] * (rok_position[1] - position[1])
-        position[2] += pull[2] * (rok_position[2] - position[2])
+        for d in range(3):
+            self.position[d] += self.pull[d] * (rok_position[d] - self.position[d])
 
     def surprised(self) -> None:
         """An undisclosed alliance-sensitive ROK move: trust falls, sanctions gain salience."""
-        self.trust = max(0.0, self.trust - self.trust_loss)
-        self.salience[S] = min(1.0, self.salience[S] + self.salience_gain)
+        us = self.params
+        self.trust = max(0.0, self.trust - us.trust_loss_surprise)
+        self.salience[S] = min(1.0, self.salience[S] + us.salience_gain_surprise)
         self.aim(self.rok_weights)
+
+    def recover_trust(self) -> None:
+        """Trust returns toward its initial level at the recovery rate."""
+        us = self.params
+        self.trust += us.trust_recovery * (us.initial_trust - self.trust)
 
 
 class DprkMode(IntEnum):
@@ -363,38 +278,42 @@ class Dprk(Actor):
     Args:
         model: The model.
         spec: Its scenario entry (positions).
-        dprk: The scenario's ``dprk`` section.
+        params: The scenario's ``dprk`` section.
     """
 
     role = "DPRK"
 
-    def __init__(self, model: WorkingGroupModel, spec: sc.DprkActor, dprk: sc.DprkParams) -> None:
+    def __init__(self, model: mesa.Model, spec: DprkActor, params: DprkParams) -> None:
         super().__init__(model)
+        self.params = params
         self.position = list(spec.position)
-        self.p = dprk
         self.track_open = False
         self.track_until = -1
         self.border_closed = False
         self.mode = DprkMode.WEDGE
         self.coerce_week = -1
         self.frustration = 0.0
-        self.trust_us = dprk.initial_trust_us
+        self.trust_us = params.initial_trust_us
         self.dpi = 0.0
 
-    def update_mode(self, week: int) -> None:
-        """Engage while the US–DPRK track is open, wedge otherwise; coerce in a provocation week."""
-        if self.track_open and 0 < self.track_until <= week:
+    def update_mode(self, week: int) -> bool:
+        """Engage while the US–DPRK track is open, wedge otherwise; coerce in a provocation week.
+
+        Returns whether a reopened track lapsed this week (and so closed).
+        """
+        lapsed = self.track_open and 0 < self.track_until <= week
+        if lapsed:
             self.track_open = False
-            self.model.log("track_closed", "DPRK", detail="the reopened track lapses")
         if self.coerce_week == week:
             self.mode = DprkMode.COERCE
         else:
             self.mode = DprkMode.ENGAGE if self.track_open else DprkMode.WEDGE
+        return lapsed
 
     def respond(self, p: Proposal) -> int:
         """Answer a pending offer: 1 accept, -1 reject, 0 ignore for good, 2 not yet."""
-        rnd = self.model.random
-        d = self.p
+        rnd = self.random
+        d = self.params
         if rnd.random() >= d.respond_prob:
             return 2
         small = p.w < d.min_value
@@ -415,21 +334,21 @@ class Dprk(Actor):
 
     def denounces(self, visibility: float) -> bool:
         """Whether the DPRK denounces the WG: P = 1 - exp(-lambda V (1+F)(1+omega wedge))."""
-        rate = self.p.denunciation_rate * visibility * (1.0 + self.frustration)
+        rate = self.params.denunciation_rate * visibility * (1.0 + self.frustration)
         if self.mode == DprkMode.WEDGE:
-            rate *= 1.0 + self.p.wedge_boost
-        return self.model.random.random() < 1.0 - math.exp(-rate)
+            rate *= 1.0 + self.params.wedge_boost
+        return self.random.random() < 1.0 - math.exp(-rate)
 
     def update_frustration(self, pledged: int, delivered: int) -> None:
         """F <- (1 - rho) F + rho * (undelivered share of recent pledges)."""
         gap = (pledged - delivered) / pledged if pledged > 0 else 0.0
-        gap = 0.0 if gap < 0.0 else gap
-        rho = self.p.frustration_rate
+        gap = max(gap, 0.0)
+        rho = self.params.frustration_rate
         self.frustration = (1.0 - rho) * self.frustration + rho * gap
 
     def progress(self, us_q: float) -> None:
         """Denuclearization progress: grows with the track open and a small sequencing gap."""
-        d = self.p
+        d = self.params
         dpi = self.dpi
         if self.track_open:
             fit = 1.0 - abs(us_q - self.position[Q]) / d.sequencing_tolerance
@@ -437,7 +356,7 @@ class Dprk(Actor):
                 dpi += d.dpi_rate * fit * self.trust_us * (1.0 - dpi)
         if self.mode == DprkMode.COERCE:
             dpi -= d.dpi_provocation_loss
-        self.dpi = 0.0 if dpi < 0.0 else 1.0 if dpi > 1.0 else dpi
+        self.dpi = min(max(dpi, 0.0), 1.0)
 
     def provoke(self, week: int) -> None:
         """A major provocation: coercion this week, frustration halved."""
@@ -451,20 +370,25 @@ class Un1718Committee(Actor):
 
     Args:
         model: The model.
-        un: The scenario's ``un`` section.
+        params: The scenario's ``un`` section.
     """
 
     role = "UN 1718"
 
-    def __init__(self, model: WorkingGroupModel, un: sc.Un) -> None:
+    def __init__(self, model: mesa.Model, params: Un) -> None:
         super().__init__(model)
-        self.p = un
+        self.params = params
         self.due: dict[int, list[Proposal]] = {}
+
+    def _lag(self, cosponsored: bool) -> int:
+        """Weeks to a decision: 1 + Geom(1/l), l the mean lag of the request's kind."""
+        un = self.params
+        mean = un.lag_cosponsored_weeks if cosponsored else un.lag_standard_weeks
+        return 1 + geometric(self.random, 1.0 / mean)
 
     def submit(self, p: Proposal, week: int, cosponsored: bool) -> None:
         """Queue an exemption request; the decision comes 1 + Geom(1/l) weeks later."""
-        lag_mean = self.p.lag_cosponsored_weeks if cosponsored else self.p.lag_standard_weeks
-        lag = 1 + geometric(self.model.random, 1.0 / lag_mean)
+        lag = self._lag(cosponsored)
         p.status = Status.UN_PENDING
         p.t_un_submit = week
         p.un_cosponsored = cosponsored
@@ -485,8 +409,7 @@ class Un1718Committee(Actor):
                     keep.append(p)
                     continue
                 p.un_cosponsored = True
-                lag = 1 + geometric(self.model.random, 1.0 / self.p.lag_cosponsored_weeks)
-                moved.setdefault(min(due, week + lag), []).append(p)
+                moved.setdefault(min(due, week + self._lag(True)), []).append(p)
                 taken.append(p)
             self.due[due] = keep
         for due, items in moved.items():
@@ -498,9 +421,9 @@ class Un1718Committee(Actor):
         items = self.due.pop(week, None)
         if not items:
             return []
-        rnd = self.model.random
+        un = self.params
         out = []
         for p in items:
-            prob = self.p.approval_cosponsored if p.un_cosponsored else self.p.approval_standard
-            out.append((p, rnd.random() < prob))
+            prob = un.approval_cosponsored if p.un_cosponsored else un.approval_standard
+            out.append((p, self.random.random() < prob))
         return out

@@ -13,7 +13,7 @@ from __future__ import annotations
 from enum import IntEnum
 
 from sim.core.proposals import Proposal
-from sim.scenario import schema as sc
+from sim.scenario import Channel, Legitimacy, Successor, WorkingGroupParams
 
 
 class WgPhase(IntEnum):
@@ -32,7 +32,7 @@ class WorkingGroup:
         legitimacy: The scenario's ``legitimacy`` section.
     """
 
-    def __init__(self, spec: sc.WorkingGroupParams, legitimacy: sc.Legitimacy) -> None:
+    def __init__(self, spec: WorkingGroupParams, legitimacy: Legitimacy) -> None:
         self.spec = spec
         self.lp = legitimacy
         self.phase = WgPhase.ABSENT
@@ -106,7 +106,7 @@ class DgTalks:
         spec: The WG's ``successor`` section.
     """
 
-    def __init__(self, spec: sc.Successor) -> None:
+    def __init__(self, spec: Successor) -> None:
         self.enabled = spec.enabled
         self.interval = spec.interval_weeks
         self.cosponsor = spec.cosponsor
@@ -135,7 +135,7 @@ class BilateralChannel:
 
     __slots__ = ("contacts", "name", "rate", "via_nsc")
 
-    def __init__(self, spec: sc.Channel) -> None:
+    def __init__(self, spec: Channel) -> None:
         self.name = spec.name
         self.rate = spec.contacts_per_week
         self.via_nsc = spec.via_nsc
@@ -143,7 +143,7 @@ class BilateralChannel:
 
 
 def legitimacy_step(
-    lp: sc.Legitimacy,
+    lp: Legitimacy,
     level: float,
     *,
     approved_value: float,

@@ -9,7 +9,6 @@ and seed.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -109,14 +108,15 @@ class RunResult:
 def build(
     scenario: Scenario, seed: int, *, series: bool = True, events: bool = True
 ) -> WorkingGroupModel:
-    """Build a model ready to run (the first stage of :func:`run`)."""
-    return WorkingGroupModel(scenario, seed, record_series=series, record_events=events)
+    """Build a model ready to run (the first stage of :func:`run`), without a DataCollector."""
+    return WorkingGroupModel(scenario, rng=seed, series=series, events=events, collect=False)
 
 
 def extract(model: WorkingGroupModel, variant: str = "") -> RunResult:
     """Collect a finished (or partly run) model's outputs (the last stage of :func:`run`)."""
     s = model.params
     wg = model.wg
+    ledgers = model.ledgers
     metrics = summarize(
         model.proposals,
         model.event_counts(),
@@ -124,13 +124,13 @@ def extract(model: WorkingGroupModel, variant: str = "") -> RunResult:
         wg_created_week=wg.created_week,
         wg_met_week=wg.met_week,
         wg_ended_week=wg.terminated_week,
-        last_denunciation_week=model.last_denunciation_week,
+        last_denunciation_week=ledgers.last_denunciation_week,
         un_threshold=s.proposals.un_threshold,
         gray_threshold=s.proposals.gray_threshold,
-        gap_sum=model.gap_sum,
-        gap0=model.gap0,
-        loss_denunciation=model.loss_denunciation,
-        loss_total=model.loss_total,
+        gap_sum=ledgers.gap_sum,
+        gap0=ledgers.gap0,
+        loss_denunciation=ledgers.loss_denunciation,
+        loss_total=ledgers.loss_total,
         dpi_final=model.dprk.dpi,
         legitimacy_final=wg.legitimacy,
     )
@@ -167,34 +167,20 @@ def run(
     Raises:
         RunError: if a stage fails; the message names the stage, scenario and seed.
     """
-    # The cyclic garbage collector is paused for the run. A run allocates a few thousand
-    # small objects that live until its end (proposals, log rows, the agents' reference
-    # cycles with the model); collecting them over and over while they are alive frees
-    # nothing. At the end the model is released (its cycles broken), so it is freed at
-    # once and leaves no garbage for the collector: nothing is deferred to later code.
-    paused = gc.isenabled()
-    if paused:
-        gc.disable()
-    try:
-        return _run_stages(scenario, seed, series, events, variant)
-    finally:
-        if paused:
-            gc.enable()
+    return _run_stages(scenario, seed, series, events, variant)
 
 
 def _run_stages(
     scenario: Scenario, seed: int, series: bool, events: bool, variant: str
 ) -> RunResult:
-    """Build, run and extract; the model is released (see ``release``) once extracted."""
+    """Build, run and extract."""
     stage = "build"
     try:
         model = build(scenario, seed, series=series, events=events)
         stage = "run"
         model.run_until(model.n_weeks)
         stage = "extract"
-        result = extract(model, variant)
-        model.release()
-        return result
+        return extract(model, variant)
     except Exception as exc:  # wrapped with context; batches record it and go on
         raise RunError(
             f"{stage} failed for scenario '{scenario.name}' variant '{variant}' seed {seed}: "

@@ -1,59 +1,21 @@
-"""ROK internal bargaining, KTAB-lite (Bueno de Mesquita; Allison; MECHANISMS §2.5).
+"""Phase 3 of the week: ROK internal bargaining, KTAB-lite (Bueno de Mesquita; Allison; §2.5).
 
-The ROK's effective position is the clout x salience weighted mean of the Blue House,
-MOFA and MOU. Every few weeks the MOU may challenge on engagement pace; the challenge is
-public (it costs the WG legitimacy) and either moves the Blue House toward the MOU or
-toward MOFA. Without a challenge every actor drifts toward the effective position.
+Every few weeks the MOU may challenge on engagement pace; the challenge is public (it
+costs the WG legitimacy) and either moves the Blue House toward the MOU or toward MOFA.
+Without a challenge every actor drifts toward the ROK's effective position.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
 from typing import NamedTuple
 
 from sim.core.agents import E, Mofa, Mou, RokActor
-
-
-def _blend(actors: Sequence[RokActor], d: int) -> tuple[float, float]:
-    """The ROK's position on dimension ``d`` and the total weight sum(c*s) behind it."""
-    pos = wts = 0.0
-    for a in actors:
-        w = a.clout * a.salience[d]
-        pos += w * a.position[d]
-        wts += w
-    return (pos / wts if wts > 0.0 else 0.5), wts
-
-
-def effective_position(actors: Sequence[RokActor]) -> tuple[list[float], list[float]]:
-    """The ROK's position per dimension and the total weight sum(c*s) behind it."""
-    blends = [_blend(actors, d) for d in range(3)]
-    return [x for x, _ in blends], [w for _, w in blends]
-
-
-def effective_e(actors: Sequence[RokActor]) -> float:
-    """The ROK's position on engagement pace alone: ``effective_position(actors)[0][E]``.
-
-    Bargaining moves only positions on E, and this is all it needs to read or refresh.
-    """
-    return _blend(actors, E)[0]
-
-
-def weighted_mean(
-    values: Sequence[float],
-    actors: Sequence[RokActor],
-    weights: Sequence[float] | None = None,
-) -> float:
-    """Mean of ``values`` weighted by each actor's clout x engagement salience.
-
-    ``weights`` may pass those weights in when the caller already has them.
-    """
-    if weights is None:
-        weights = [a.weight_e for a in actors]
-    total = sum(weights)
-    if total <= 0.0:
-        return sum(values) / len(values)
-    return sum(v * w for v, w in zip(values, weights, strict=True)) / total
+from sim.core.channels import WorkingGroup
+from sim.core.government import RokGovernment, effective_position
+from sim.core.ledgers import WeekTally
+from sim.core.log import EventLog
+from sim.scenario import Rok
 
 
 def challenge_probability(mou: Mou, mofa: Mofa) -> float:
@@ -64,7 +26,7 @@ def challenge_probability(mou: Mou, mofa: Mofa) -> float:
 
 
 class RoundResult(NamedTuple):
-    """What one bargaining round did (a named tuple: built in C, a round every few weeks)."""
+    """What one bargaining round did."""
 
     challenged: bool
     mou_prevailed: bool
@@ -88,7 +50,6 @@ def bargaining_round(
     threshold: float,
     backlog_weight: float,
     rnd: random.Random,
-    x_rok: float | None = None,
 ) -> RoundResult:
     """One round on engagement pace (§2.5).
 
@@ -96,11 +57,9 @@ def bargaining_round(
     probability pi_MOU the Blue House moves ``step`` toward the MOU and MOFA concedes
     ``step/2``; otherwise the Blue House moves toward MOFA and the MOU concedes ``step/2``.
     Without a challenge each actor drifts toward x_ROK at rate ``step*(1 - s)``.
-    ``x_rok``, if given, is that position as the caller keeps it (the same value).
     """
     actors = (blue_house, mofa, mou)
-    if x_rok is None:
-        x_rok = effective_e(actors)
+    x_rok = effective_position(actors)[0][E]
     pi_mou = challenge_probability(mou, mofa)
     pressure = mou.pressure(x_rok, pi_mou, backlog_weight)
     if pressure > threshold:
@@ -112,3 +71,54 @@ def bargaining_round(
     for a in actors:
         _move(a, x_rok, step * (1.0 - a.salience[E]))
     return RoundResult(False, False, pressure)
+
+
+class Bargaining:
+    """A bargaining round every ``bargaining_interval_weeks`` weeks.
+
+    Args:
+        government: The ROK government (its three organisations and their blend).
+        wg: The working group (a challenge counts against it while it exists).
+        tally: This week's sums.
+        log: The event log.
+        rnd: The model's generator.
+        params: The scenario's ``rok`` section.
+    """
+
+    def __init__(
+        self,
+        government: RokGovernment,
+        wg: WorkingGroup,
+        tally: WeekTally,
+        log: EventLog,
+        rnd: random.Random,
+        params: Rok,
+    ) -> None:
+        self.government = government
+        self.wg = wg
+        self.tally = tally
+        self.log = log
+        self.rnd = rnd
+        self.params = params
+
+    def run(self, week: int) -> None:
+        """A round if one is due this week; a challenge is logged and counted."""
+        r = self.params
+        if week % r.bargaining_interval_weeks:
+            return
+        g = self.government
+        res = bargaining_round(
+            g.blue_house,
+            g.mofa,
+            g.mou,
+            step=r.bargaining_step,
+            threshold=r.challenge_threshold,
+            backlog_weight=r.backlog_weight,
+            rnd=self.rnd,
+        )
+        if res.challenged:
+            winner = "MOU" if res.mou_prevailed else "MOFA"
+            self.log("mou_challenge", "MOU", detail=f"calls to readjust the WG; {winner} prevails")
+            if self.wg.active:
+                self.tally.challenges += 1
+        g.refresh_e()
