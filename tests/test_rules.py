@@ -13,6 +13,7 @@ import statistics
 
 import pytest
 
+from sim import scenario as sc
 from sim.core.agents import Decision, DprkMode, WindowMean, logistic
 from sim.core.channels import DgTalks, WgPhase, WorkingGroup, legitimacy_step
 from sim.core.model import WorkingGroupModel
@@ -25,7 +26,6 @@ from sim.core.phases.bargaining import (
 )
 from sim.core.proposals import Proposal, Route, Status, geometric, poisson
 from sim.core.shocks import apply_effect
-from sim.scenario import schema as sc
 from sim.scenario.loader import build_scenario
 
 E, S, Q = 1, 0, 2

@@ -12,7 +12,7 @@ import annotated_types as at
 import pytest
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from sim.scenario import schema as sc
+from sim import scenario as sc
 from sim.scenario.loader import build_scenario, load_file
 
 

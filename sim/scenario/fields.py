@@ -1,7 +1,7 @@
 """The parameter reference, generated from the scenario schema (docs/parameters.md).
 
 Every field's path, type, default, bounds, unit, meaning and the reason for its prior come
-from :mod:`sim.scenario.schema`, so the reference cannot drift from the code.
+from the scenario schema (:mod:`sim.scenario.schema`), so the reference cannot drift from the code.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from sim.core.model import SERIES_COLUMNS
 from sim.errors import WgsimError
-from sim.scenario.schema import Calendar
+from sim.scenario.calendar import Calendar
 
 Event = tuple[int, str, str, int, str, str, str]
 Row = tuple[float, ...]
