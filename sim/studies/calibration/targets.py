@@ -244,7 +244,7 @@ def load_episodes(path: str | Path) -> Episodes:
     Raises:
         EpisodesError: naming the file, the field and the value.
     """
-    from sim.scenario.loader import format_validation
+    from sim.scenario.messages import format_validation
 
     path = Path(path)
     if not path.is_file():
