@@ -103,7 +103,7 @@ def schema() -> None:
 @app.command()
 def parameters() -> None:
     """Print the parameter reference (Markdown) generated from the schema."""
-    from sim.scenario.fields import parameters_markdown
+    from sim.scenario.reference import parameters_markdown
 
     sys.stdout.write(parameters_markdown())
 

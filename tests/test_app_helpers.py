@@ -10,7 +10,6 @@ from sim import load_file, run
 from sim.errors import ScenarioError
 from sim.page.data import (
     PAGE_PARAMETERS,
-    field_info,
     in_flight,
     network,
     pipeline_counts,
@@ -21,6 +20,7 @@ from sim.page.data import (
 from sim.page.model import PageModel, ReplayRun, stored_runs, today_line
 from sim.page.views import network_figure, pipeline_figure, series_figure
 from sim.runs.runner import build, events_frame
+from sim.scenario.fields import field_info
 from sim.scenario.paths import get_value
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -3,8 +3,8 @@
 from conftest import ROOT
 
 from sim.runs.runner import run
-from sim.scenario.fields import parameters_markdown
 from sim.scenario.loader import load_file
+from sim.scenario.reference import parameters_markdown
 
 
 def test_parameter_reference_is_up_to_date():

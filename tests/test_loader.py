@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from sim.errors import ScenarioError
+from sim.scenario.fields import parse_path
 from sim.scenario.loader import (
     ScenarioFile,
     build_scenario,
@@ -15,7 +16,7 @@ from sim.scenario.loader import (
     load_file,
     load_scenario,
 )
-from sim.scenario.paths import apply_overrides, get_value, parse_path
+from sim.scenario.paths import apply_overrides, get_value
 from sim.scenario.schema import Scenario
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"

@@ -8,7 +8,7 @@ import pytest
 
 from sim.core.proposals import Proposal, Route, Status
 from sim.runs import metrics as mx
-from sim.scenario.schema import PROPOSAL_TYPES
+from sim.scenario.base import PROPOSAL_TYPES
 
 
 def prop(pid, route, status, **kw):

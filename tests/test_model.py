@@ -19,8 +19,9 @@ from sim.core.model import SERIES_COLUMNS, WorkingGroupModel
 from sim.core.proposals import TERMINAL, Route, Status
 from sim.errors import RunError
 from sim.runs.runner import run
+from sim.scenario.base import PROPOSAL_TYPES
 from sim.scenario.loader import build_scenario, load_file
-from sim.scenario.schema import PROPOSAL_TYPES, Scenario
+from sim.scenario.schema import Scenario
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 SCENARIO_FILES = sorted(SCENARIOS.glob("*.yaml"))

@@ -12,7 +12,8 @@ import annotated_types as at
 import pytest
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from sim.scenario import schema as sc
+from sim import scenario as sc
+from sim.scenario.fields import bounds
 from sim.scenario.loader import build_scenario, load_file
 
 
@@ -76,11 +77,7 @@ def test_defaults_lie_within_their_bounds():
         value = info.default
         if not isinstance(value, (int, float)) or isinstance(value, bool):
             continue
-        for m in info.metadata:
-            if isinstance(m, at.Ge):
-                assert value >= m.ge, path
-            if isinstance(m, at.Le):
-                assert value <= m.le, path
+        assert bounds(info).contains(value), path
 
 
 SECTIONS = [

@@ -7,7 +7,7 @@ import pytest
 from conftest import ROOT
 
 from sim.core.model import SERIES_COLUMNS
-from sim.scenario.schema import Calendar
+from sim.scenario.calendar import Calendar
 from sim.studies.calibration import targets as tg
 from sim.studies.calibration.targets import EpisodesError, load_episodes
 

@@ -22,7 +22,7 @@ TYPE_PHRASES = {
     "MIL": "military confidence-building measure",
     "TOUR": "tourism project",
 }
-"""Plain names of the proposal types (sim.scenario.schema.PROPOSAL_TYPES)."""
+"""Plain names of the proposal types (sim.scenario.base.PROPOSAL_TYPES)."""
 
 ROUTE_PHRASES = {
     "wg": "through the working group",

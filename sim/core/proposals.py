@@ -18,7 +18,7 @@ import random
 from dataclasses import dataclass
 from enum import IntEnum
 
-from sim.scenario.schema import PROPOSAL_TYPES, Proposals
+from sim.scenario import PROPOSAL_TYPES, Proposals
 
 
 class Status(IntEnum):

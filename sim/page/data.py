@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from pydantic import BaseModel
 
 from sim.analysis.narrate import item_phrase, labels
 from sim.core.proposals import TERMINAL, Status
 from sim.errors import ScenarioError
+from sim.scenario import fields
 from sim.scenario.loader import load_file
-from sim.scenario.paths import apply_overrides, get_value, parse_path
+from sim.scenario.paths import apply_overrides, get_value
 from sim.scenario.schema import Scenario
 
 # --- a run at one week ------------------------------------------------------------------
@@ -298,59 +298,36 @@ class SliderSpec:
         }
 
 
-def field_info(path: str) -> Any:
-    """The pydantic ``FieldInfo`` of a scalar scenario field named by a dotted path.
-
-    Raises:
-        ScenarioError: if the path does not name a field of a schema section.
-    """
-    model: type[BaseModel] = Scenario
-    tokens = parse_path(path)
-    for i, tok in enumerate(tokens):
-        if not isinstance(tok, str) or tok not in model.model_fields:
-            raise ScenarioError("page", [f"'{path}': not a field of the scenario schema"])
-        info = model.model_fields[tok]
-        if i == len(tokens) - 1:
-            return info
-        nxt = info.annotation
-        if not (isinstance(nxt, type) and issubclass(nxt, BaseModel)):
-            raise ScenarioError("page", [f"'{path}': '{tok}' is not a section"])
-        model = nxt
-    raise ScenarioError("page", [f"'{path}': empty path"])
-
-
-def _bounds(info: Any) -> tuple[float | None, float | None]:
-    lo = hi = None
-    for m in info.metadata:
-        lo = getattr(m, "ge", lo)
-        hi = getattr(m, "le", hi)
-    return lo, hi
-
-
 def slider_specs(scenario: Scenario, paths: tuple[str, ...] = PAGE_PARAMETERS) -> list[SliderSpec]:
     """Sliders for ``paths``: bounds, unit and meaning from the schema, values from ``scenario``.
+
+    A slider moves in 200 steps (integer fields: steps of 1) between the field's bounds;
+    an exclusive bound (``gt``/``lt``) is nudged one step inside, so every position of the
+    slider is a value the schema accepts.
 
     Raises:
         ScenarioError: if a path is unknown or its field lacks a lower or upper bound.
     """
     specs = []
     for path in paths:
-        info = field_info(path)
-        lo, hi = _bounds(info)
-        if lo is None or hi is None:
+        info = fields.field_info(path, scenario)
+        b = fields.bounds(info)
+        if b.lo is None or b.hi is None:
             raise ScenarioError("page", [f"'{path}': a slider needs both bounds in the schema"])
         integer = info.annotation is int
-        unit = (info.json_schema_extra or {}).get("unit", "")
+        lo, hi = (int(b.lo), int(b.hi)) if integer else (float(b.lo), float(b.hi))
+        step = 1 if integer else (hi - lo) / 200
+        unit = fields.unit(info)
         value = get_value(scenario, path)
         specs.append(
             SliderSpec(
                 path=path,
                 label=f"{path} ({unit})" if unit else path,
-                description=info.description or "",
+                description=fields.description(info),
                 value=int(value) if integer else float(value),
-                min=int(lo) if integer else float(lo),
-                max=int(hi) if integer else float(hi),
-                step=1 if integer else (float(hi) - float(lo)) / 200,
+                min=lo if b.lo_inclusive else lo + step,
+                max=hi if b.hi_inclusive else hi - step,
+                step=step,
                 integer=integer,
             )
         )

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 
 from sim.core.proposals import TERMINAL, Proposal, Route, Status
-from sim.scenario.schema import PROPOSAL_TYPES
+from sim.scenario.base import PROPOSAL_TYPES
 
 DAYS_PER_WEEK = 7
 NAN = math.nan

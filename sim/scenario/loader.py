@@ -22,13 +22,14 @@ import itertools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from sim.errors import ScenarioError
-from sim.scenario.paths import parse_path
+from sim.scenario.fields import parse_path
+from sim.scenario.messages import format_validation
 from sim.scenario.schema import Scenario
 
 TOP_LEVEL_KEYS = ("extends", "scenario", "calibrated", "variants")
@@ -250,98 +251,6 @@ def _variant_spec(name: str, spec: Any) -> tuple[dict[str, Any], str, list[str]]
     if not isinstance(overrides, dict):
         return {}, "", [f"variants.{name}.overrides: expected a mapping, got {overrides!r}"]
     return overrides, str(spec.get("description") or ""), []
-
-
-def format_validation(exc: ValidationError) -> list[str]:
-    """One line per pydantic error: field path, offending value and what is allowed."""
-    lines = []
-    for err in exc.errors(include_url=False):
-        loc = err["loc"]
-        where = _path(loc) or "scenario"
-        if err["type"] == "extra_forbidden":
-            allowed = _allowed_fields(loc[:-1])
-            lines.append(
-                f"{where}: unknown field (value {err['input']!r}); allowed fields here: {allowed}"
-            )
-            continue
-        msg = err["msg"]
-        if msg.startswith("Value error, "):
-            msg = msg[len("Value error, ") :]
-        value = err.get("input")
-        shown = "" if isinstance(value, dict) else f" (got {value!r})"
-        lines.append(f"{where}: {msg}{shown}")
-    return lines
-
-
-def _path(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for i, part in enumerate(loc):
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif _is_tag(loc, i):
-            continue  # pydantic inserts the effect's discriminator tag; it is not a field
-        else:
-            out += f".{part}" if out else str(part)
-    return out
-
-
-def _is_tag(loc: tuple[Any, ...], i: int) -> bool:
-    """Whether ``loc[i]`` is a discriminator tag (it follows ``effects[<n>]``)."""
-    return (
-        i >= 2
-        and loc[i] in _EFFECT_TAGS
-        and isinstance(loc[i - 1], int)
-        and loc[i - 2] == "effects"
-    )
-
-
-def _allowed_fields(loc: tuple[Any, ...]) -> str:
-    """Names of the fields allowed at ``loc`` in the Scenario model."""
-    model: Any = Scenario
-    for i, part in enumerate(loc):
-        if isinstance(part, int):
-            continue
-        if _is_tag(loc, i) and isinstance(model, dict):
-            model = _EFFECT_TAGS[part]
-            continue
-        fields = getattr(model, "model_fields", None)
-        if fields is None or part not in fields:
-            return "?"
-        model = _inner_model(fields[part].annotation)
-    fields = getattr(model, "model_fields", None)
-    return ", ".join(fields) if fields else "?"
-
-
-def _inner_model(annotation: Any) -> Any:
-    """The BaseModel inside an annotation like ``Model``, ``list[Model]`` or ``Model | None``."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    models = [m for a in get_args(annotation) if (m := _inner_model(a)) is not None]
-    if len(models) == 1:
-        return models[0]
-    if models:
-        return _EFFECT_TAGS  # the discriminated union of shock effects
-    return None
-
-
-def _effect_tags() -> dict[str, type[BaseModel]]:
-    from sim.scenario import schema as sc
-
-    classes: list[type[BaseModel]] = [
-        sc.TrackEffect,
-        sc.SummitEffect,
-        sc.ProposalsEffect,
-        sc.WinSetEffect,
-        sc.BorderEffect,
-        sc.DomesticPressureEffect,
-        sc.ActorEffect,
-        sc.LeadershipWindowEffect,
-        sc.ProvocationEffect,
-    ]
-    return {get_args(c.model_fields["kind"].annotation)[0]: c for c in classes}
-
-
-_EFFECT_TAGS = _effect_tags()
 
 
 def file_json_schema() -> dict[str, Any]:

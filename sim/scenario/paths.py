@@ -2,45 +2,22 @@
 
 A path names one field of a :class:`~sim.scenario.schema.Scenario` with dots and list indexes,
 for example ``us.win_set``, ``actors.mou.position[1]``, ``channels[2].contacts_per_week``
-or ``shocks[4].effects[2].scale``. :func:`apply_overrides` returns a new, re-validated
+or ``shocks[4].effects[2].scale`` (the syntax is :func:`sim.scenario.fields.parse_path`'s).
+:func:`apply_overrides` returns a new, re-validated
 scenario; a bad path or value raises :class:`~sim.errors.ScenarioError` naming both.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from pydantic import ValidationError
 
 from sim.errors import ScenarioError
+from sim.scenario.fields import parse_path
+from sim.scenario.messages import format_validation
 from sim.scenario.schema import Scenario
-
-_TOKEN = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
-
-
-def parse_path(path: str) -> list[str | int]:
-    """Split ``a.b[2].c`` into ``["a", "b", 2, "c"]``.
-
-    Raises:
-        ScenarioError: if the path is not of that form.
-    """
-    tokens: list[str | int] = []
-    for part in path.split("."):
-        if not part:
-            raise ScenarioError("override", [f"'{path}': empty path component"])
-        matches = list(_TOKEN.finditer(part))
-        if (
-            not matches
-            or "".join(m.group(0) for m in matches) != part
-            or matches[0].group(2)
-            or any(m.group(1) for m in matches[1:])  # a name may not follow an index: a[1]b
-        ):
-            raise ScenarioError("override", [f"'{path}': malformed path component '{part}'"])
-        for m in matches:
-            tokens.append(m.group(1) if m.group(1) else int(m.group(2)))
-    return tokens
 
 
 def get_value(scenario: Scenario, path: str) -> Any:
@@ -89,6 +66,4 @@ def apply_overrides(scenario: Scenario, values: Mapping[str, Any]) -> Scenario:
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        from sim.scenario.loader import format_validation
-
         raise ScenarioError("override", format_validation(exc)) from None

@@ -24,7 +24,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from sim.errors import WgsimError
 from sim.runs.runner import run
-from sim.scenario.loader import format_validation, load_file
+from sim.scenario.loader import load_file
+from sim.scenario.messages import format_validation
 from sim.scenario.paths import apply_overrides, get_value
 from sim.scenario.schema import Scenario
 from sim.studies.calibration.targets import Episodes, load_episodes, statistics_of

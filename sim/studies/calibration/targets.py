@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from sim.core.model import SERIES_COLUMNS
 from sim.errors import WgsimError
-from sim.scenario.schema import Calendar
+from sim.scenario.calendar import Calendar
 
 Event = tuple[int, str, str, int, str, str, str]
 Row = tuple[float, ...]
@@ -244,7 +244,7 @@ def load_episodes(path: str | Path) -> Episodes:
     Raises:
         EpisodesError: naming the file, the field and the value.
     """
-    from sim.scenario.loader import format_validation
+    from sim.scenario.messages import format_validation
 
     path = Path(path)
     if not path.is_file():

@@ -21,7 +21,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from sim.errors import ScenarioError, WgsimError
-from sim.scenario.loader import ScenarioFile, format_validation, load_file
+from sim.scenario.loader import ScenarioFile, load_file
+from sim.scenario.messages import format_validation
 from sim.scenario.paths import apply_overrides
 
 

@@ -1,0 +1,212 @@
+"""North Korea's section of the scenario.
+
+:class:`DprkParams`: acceptance of proposals, frustration and coercion, denunciations and
+the WG's visibility, and denuclearization progress.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from sim.scenario.base import Section, param
+
+
+class DprkParams(Section):
+    """North Korea's responses, frustration, denunciations and denuclearization (§2.6)."""
+
+    accept_intercept: float = param(
+        -1.0, -10.0, 10.0, "logit", "a0: acceptance intercept.", "judgement"
+    )
+    accept_value: float = param(
+        3.0, 0.0, 20.0, "logit/value", "a1: weight on value w.", "judgement"
+    )
+    accept_engage: float = param(1.0, 0.0, 10.0, "logit", "a2: bonus in engage mode.", "judgement")
+    accept_wedge_penalty: float = param(
+        2.0,
+        0.0,
+        10.0,
+        "logit",
+        "a3: penalty for small items in wedge mode.",
+        "judgement (T4)",
+    )
+    accept_modified_penalty: float = param(
+        1.0,
+        0.0,
+        10.0,
+        "logit",
+        "a4: penalty for items modified after a US veto.",
+        "judgement",
+    )
+    min_value: float = param(
+        0.5,
+        0.0,
+        1.0,
+        "value",
+        "w_min: items below this are 'small' in wedge mode.",
+        "Kim wanted big projects without preconditions [S004]",
+    )
+    border_penalty: float = param(
+        0.85,
+        0.0,
+        1.0,
+        "fraction",
+        "b_cov: acceptance lost while the border is closed.",
+        "MECHANISMS §5 range .7-.95",
+    )
+    respond_prob: float = param(
+        0.5,
+        0.0,
+        1.0,
+        "probability/week",
+        "Chance the DPRK answers a pending item in a week.",
+        "judgement",
+    )
+    ignore_small_prob: float = param(
+        0.5,
+        0.0,
+        1.0,
+        "probability",
+        "In wedge mode, chance a small item is ignored for good.",
+        "judgement",
+    )
+    frustration_rate: float = param(
+        0.05,
+        0.0,
+        1.0,
+        "1/week",
+        "rho_F: speed of the frustration average.",
+        "MECHANISMS §5 .02-.2",
+    )
+    frustration_threshold: float = param(
+        0.7,
+        0.0,
+        1.0,
+        "frustration",
+        "theta_F: above this the DPRK coerces (endogenous mode).",
+        "MECHANISMS §5 range .5-.9",
+    )
+    frustration_window_weeks: int = param(
+        12,
+        1,
+        104,
+        "weeks",
+        "Pledges and deliveries are compared over this window.",
+        "MECHANISMS §2.6",
+    )
+    endogenous_provocation: bool = Field(
+        default=False,
+        description="If true, provocations come from frustration; if false only scheduled "
+        "shocks provoke (historical mode).",
+    )
+    provocation_window_weeks: int = param(
+        4,
+        0,
+        26,
+        "weeks",
+        "A major provocation opens a WG review window this long.",
+        "MECHANISMS §2.7",
+    )
+    denunciation_rate: float = param(
+        0.1,
+        0.0,
+        10.0,
+        "1/week",
+        "lambda_den: denunciation hazard per unit visibility.",
+        "judgement; pinned by T3, T9",
+    )
+    wedge_boost: float = param(
+        0.5,
+        0.0,
+        10.0,
+        "factor",
+        "omega: extra denunciation hazard in wedge mode (Crawford 2011).",
+        "judgement",
+    )
+    visibility_launch: float = param(
+        3.0,
+        0.0,
+        5.0,
+        "visibility",
+        "V_WG during the launch weeks.",
+        "MECHANISMS §2.6",
+    )
+    visibility_launch_weeks: int = param(
+        4,
+        0,
+        26,
+        "weeks",
+        "How long the launch visibility lasts.",
+        "MECHANISMS §2.6",
+    )
+    visibility_base: float = param(
+        0.2,
+        0.0,
+        5.0,
+        "visibility",
+        "V_WG after launch, with no recent vetoes or deferrals.",
+        "MECHANISMS §2.6",
+    )
+    visibility_per_item: float = param(
+        0.2,
+        0.0,
+        5.0,
+        "visibility/item",
+        "V_WG added per WG veto or deferral in the window.",
+        "MECHANISMS §2.6",
+    )
+    visibility_window_weeks: int = param(
+        8,
+        1,
+        52,
+        "weeks",
+        "Window for counting vetoes and deferrals.",
+        "MECHANISMS §2.6",
+    )
+    initial_trust_us: float = param(
+        0.5,
+        0.0,
+        1.0,
+        "trust units",
+        "tau_DPRK,US in the denuclearization rule.",
+        "judgement",
+    )
+    dpi_rate: float = param(
+        0.02,
+        0.0,
+        1.0,
+        "1/week",
+        "kappa_D: denuclearization progress rate with the track open.",
+        "judgement; weakly identified",
+    )
+    dpi_provocation_loss: float = param(
+        0.05,
+        0.0,
+        1.0,
+        "index",
+        "kappa_r: progress lost in a week of coercion.",
+        "judgement",
+    )
+    sequencing_tolerance: float = param(
+        0.8,
+        0.01,
+        1.0,
+        "position units",
+        "w_Q: a sequencing gap below this allows progress/a deal.",
+        "judgement",
+    )
+    deal_tolerance: float = param(
+        0.2,
+        0.0,
+        1.0,
+        "position units",
+        "A summit yields a deal only if the US-DPRK sequencing gap is below this.",
+        "judgement: Hanoi ended without a deal on sequencing",
+    )
+    deal_gain: float = param(
+        0.2,
+        0.0,
+        1.0,
+        "index",
+        "Progress added by a summit deal.",
+        "judgement",
+    )

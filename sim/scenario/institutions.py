@@ -1,0 +1,348 @@
+"""The channels and institutions between the allies and the UN.
+
+:class:`Information` (quality and disclosure), :class:`Channel` (an ad hoc channel),
+:class:`WorkingGroupParams` with its :class:`Successor` (DG-level talks), :class:`Un`
+(the 1718 Committee's exemptions) and :class:`Legitimacy` (the WG's legitimacy and end).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from sim.scenario.base import Section, param
+
+
+class Information(Section):
+    """Information quality and disclosure (Crawford–Sobel; Keohane)."""
+
+    initial_quality: float = param(
+        0.3,
+        0.0,
+        1.0,
+        "quality",
+        "q: US information on ROK plans at the start.",
+        "judgement",
+    )
+    learning: float = param(
+        0.15,
+        0.0,
+        1.0,
+        "fraction",
+        "eta_q: share of the gap to full information closed per contact.",
+        "MECHANISMS §5 range .2-.8",
+    )
+    decay: float = param(
+        0.1,
+        0.0,
+        1.0,
+        "1/week",
+        "delta_q: weekly decay of information quality.",
+        "MECHANISMS §5 range .02-.2",
+    )
+    disclosure: float = param(
+        0.6,
+        0.0,
+        1.0,
+        "probability",
+        "psi_0: disclosure chance per item and contact at zero gap.",
+        "MECHANISMS §5 range .3-1",
+    )
+
+
+class Channel(Section):
+    """An ad hoc bilateral channel between ROK and US officials [S001]."""
+
+    name: str = Field(min_length=1, description="Who talks, e.g. 'Kang-Pompeo'.")
+    contacts_per_week: float = Field(
+        ge=0.0,
+        le=5.0,
+        description="lambda_c: Poisson rate of contacts (1/week).",
+        json_schema_extra={
+            "unit": "1/week",
+            "prior": "set per type or channel in scenario files; T5/T6 pin them",
+        },
+    )
+    via_nsc: bool = Field(
+        description="True if the US end is the NSC, so disclosures reach State only with "
+        "probability us.nsc_passthrough."
+    )
+
+
+class Successor(Section):
+    """Director-general-level talks that follow a terminated WG [S002]."""
+
+    enabled: bool = Field(default=True, description="Whether DG-level talks follow termination.")
+    interval_weeks: int = param(
+        4,
+        1,
+        26,
+        "weeks",
+        "DG-level talks meet every this many weeks.",
+        "MECHANISMS §2.4",
+    )
+    cosponsor: bool = Field(
+        default=True, description="Whether the US co-sponsors UN requests raised in DG talks."
+    )
+
+
+class WorkingGroupParams(Section):
+    """The US–ROK working group (MECHANISMS §2.4, §2.7)."""
+
+    establishment: Literal["scheduled", "endogenous", "never"] = Field(
+        default="scheduled",
+        description="scheduled: agreed on agreed_on; endogenous: the US demands it after "
+        "surprises_to_create surprises; never: ad hoc channels only.",
+    )
+    agreed_on: dt.date | None = Field(
+        default=dt.date(2018, 10, 30),
+        description="Date the allies agree to set it up [S000, S001].",
+    )
+    first_meeting_lag_weeks: int = param(
+        3,
+        0,
+        26,
+        "weeks",
+        "l_create: weeks from agreement to the first meeting.",
+        "launched 'next month' [S001]; T2 says 2-5 weeks",
+    )
+    cadence: Literal["ad_hoc", "regular"] = Field(
+        default="ad_hoc",
+        description="ad_hoc: meet when the queue fills or the gap grows; regular: every "
+        "regular_interval_weeks [S004].",
+    )
+    regular_interval_weeks: int = param(
+        4,
+        1,
+        26,
+        "weeks",
+        "k_WG: meeting interval with a regular cadence.",
+        "MECHANISMS §5 range 1-8",
+    )
+    queue_trigger: int = param(
+        3,
+        1,
+        50,
+        "items",
+        "n_q: an ad hoc meeting is called when this many items wait.",
+        "MECHANISMS §5 range 1-5",
+    )
+    max_gap_weeks: int = param(
+        8,
+        1,
+        52,
+        "weeks",
+        "G_max: an ad hoc meeting is called at the latest after this gap.",
+        "MECHANISMS §5 range 4-15",
+    )
+    scope: float = param(
+        0.5,
+        0.0,
+        1.0,
+        "probability",
+        "s_WG: chance a non-sanctioned item is routed to the WG.",
+        "MECHANISMS §5 range .2-.9",
+    )
+    vetting_strength: float = param(
+        0.2,
+        0.0,
+        1.0,
+        "fraction",
+        "mu: joint vetting cuts an item's sanctions load by this share.",
+        "MECHANISMS §5 range 0-.5",
+    )
+    vetting_value_loss: float = param(
+        0.15,
+        0.0,
+        1.0,
+        "fraction",
+        "mu_w: joint vetting cuts the item's value to the DPRK by this.",
+        "MECHANISMS §5 range 0-.5",
+    )
+    surprises_to_create: int = param(
+        2,
+        1,
+        10,
+        "surprises",
+        "n_create: with endogenous establishment, surprises before the US demands a WG.",
+        "MECHANISMS §5 range 1-3",
+    )
+    can_terminate: bool = Field(default=True, description="Whether the WG may be terminated.")
+    successor: Successor = Field(default_factory=Successor)
+
+    @model_validator(mode="after")
+    def _establishment(self) -> WorkingGroupParams:
+        if self.establishment == "scheduled" and self.agreed_on is None:
+            raise ValueError("establishment 'scheduled' needs agreed_on (a date)")
+        if self.establishment != "scheduled" and self.agreed_on is not None:
+            raise ValueError(
+                f"agreed_on ({self.agreed_on}) is only used with establishment 'scheduled', "
+                f"not '{self.establishment}'; set agreed_on: null"
+            )
+        return self
+
+
+class Un(Section):
+    """The UN 1718 Committee's exemption decisions."""
+
+    lag_cosponsored_weeks: float = param(
+        3.0,
+        1.0,
+        12.0,
+        "weeks",
+        "l_co: mean decision lag when the US co-sponsors via the WG.",
+        "MECHANISMS §5 range 1-12; railway exemption within weeks [S004]",
+    )
+    lag_standard_weeks: float = param(
+        10.0,
+        2.0,
+        30.0,
+        "weeks",
+        "l_std: mean decision lag otherwise.",
+        "MECHANISMS §5 range 2-30",
+    )
+    approval_cosponsored: float = param(
+        0.9,
+        0.0,
+        1.0,
+        "probability",
+        "p_co: approval chance when co-sponsored.",
+        "MECHANISMS §5 range .6-1",
+    )
+    approval_standard: float = param(
+        0.6,
+        0.0,
+        1.0,
+        "probability",
+        "p_std: approval chance otherwise.",
+        "MECHANISMS §5 range .4-.9",
+    )
+
+
+class Legitimacy(Section):
+    """The WG's legitimacy and termination (Eilstrup-Sangiovanni; MECHANISMS §2.7)."""
+
+    initial: float = param(0.7, 0.0, 1.0, "legitimacy", "L_0.", "MECHANISMS §5 range .5-.9")
+    approval_gain: float = param(
+        0.02,
+        0.0,
+        1.0,
+        "legitimacy/value",
+        "eta_a: gain per unit value approved via the WG.",
+        "judgement",
+    )
+    overdue_loss: float = param(
+        0.001,
+        0.0,
+        0.2,
+        "legitimacy/item-week",
+        "eta_d: loss per overdue WG item per week.",
+        "judgement",
+    )
+    veto_loss: float = param(
+        0.02,
+        0.0,
+        0.5,
+        "legitimacy/veto",
+        "eta_v: loss per veto attributed to the WG.",
+        "judgement",
+    )
+    denunciation_loss: float = param(
+        0.02,
+        0.0,
+        0.5,
+        "legitimacy",
+        "eta_n: loss per DPRK denunciation, times (1 + D).",
+        "judgement (T9)",
+    )
+    challenge_loss: float = param(
+        0.05,
+        0.0,
+        0.5,
+        "legitimacy",
+        "eta_c: loss per MOU challenge or ruling-party criticism.",
+        "judgement (T9)",
+    )
+    reversion: float = param(
+        0.01,
+        0.0,
+        0.5,
+        "1/week",
+        "eta_r: weekly reversion toward L_0.",
+        "judgement",
+    )
+    criticism_threshold: float = param(
+        0.4,
+        0.0,
+        1.0,
+        "legitimacy",
+        "theta_crit: below this the ruling party criticises the WG.",
+        "Lee Nak-yeon's criticism [S002]",
+    )
+    criticism_prob: float = param(
+        0.05,
+        0.0,
+        1.0,
+        "probability/week",
+        "Weekly chance of ruling-party criticism below theta_crit.",
+        "judgement",
+    )
+    termination_threshold: float = param(
+        0.35,
+        0.0,
+        1.0,
+        "legitimacy",
+        "theta_L: at a window the WG may end below this.",
+        "MECHANISMS §5 range .2-.5",
+    )
+    reform_threshold: float = param(
+        0.5,
+        0.0,
+        1.0,
+        "legitimacy",
+        "theta_reform: at a window, below this (above theta_L) it is reformed.",
+        "judgement",
+    )
+    hazard: float = param(
+        0.02,
+        0.0,
+        1.0,
+        "1/week per legitimacy",
+        "kappa_h: termination hazard between windows.",
+        "judgement",
+    )
+    reform_boost: float = param(
+        0.05,
+        0.0,
+        0.5,
+        "legitimacy",
+        "Legitimacy restored by a reform.",
+        "judgement",
+    )
+    reform_scope_factor: float = param(
+        0.7,
+        0.0,
+        1.0,
+        "factor",
+        "A reform multiplies the WG's scope by this (MOU's demand [S003]).",
+        "judgement",
+    )
+    window_weeks: int = param(
+        6,
+        1,
+        26,
+        "weeks",
+        "A leadership-change window stays open this long.",
+        "judgement",
+    )
+
+    @model_validator(mode="after")
+    def _thresholds(self) -> Legitimacy:
+        if self.termination_threshold > self.reform_threshold:
+            raise ValueError(
+                f"termination_threshold ({self.termination_threshold}) must not exceed "
+                f"reform_threshold ({self.reform_threshold})"
+            )
+        return self

@@ -1,0 +1,150 @@
+"""How proposals arise and what they carry.
+
+:class:`ProposalType` (one type's rate, sanctions load, sensitivity, values and origin),
+:class:`ProposalTypes` (one entry per type in PROPOSAL_TYPES) and :class:`Proposals`
+(value spread, sanctions thresholds, summit surge, stalling and modification).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from sim.scenario.base import Section, Unit, param
+
+
+class ProposalType(Section):
+    """How proposals of one type arise and what they carry."""
+
+    rate_per_week: float = Field(
+        ge=0.0,
+        le=5.0,
+        description="Poisson arrival rate lambda (1/week).",
+        json_schema_extra={
+            "unit": "1/week",
+            "prior": "set per type or channel in scenario files; T5/T6 pin them",
+        },
+    )
+    sanction_load: Unit = Field(
+        description="Sanctions load sigma; >= the UN threshold needs an exemption.",
+        json_schema_extra={"unit": "sanctions load", "prior": "MECHANISMS §2.2"},
+    )
+    alliance_sensitivity: Unit = Field(
+        description="Alliance sensitivity a: surprise weight.",
+        json_schema_extra={"unit": "weight 0-1", "prior": "MECHANISMS §2.1-2.2 (expert coding)"},
+    )
+    value_rok: Unit = Field(
+        description="Mean value v to the Blue House.",
+        json_schema_extra={"unit": "value units", "prior": "judgement"},
+    )
+    value_dprk: Unit = Field(
+        description="Mean value w to the DPRK.",
+        json_schema_extra={"unit": "value units", "prior": "judgement"},
+    )
+    origin: Literal["MOU", "BH", "NGO"] = Field(description="Who generates items of this type.")
+
+
+def _ptype(rate: float, sigma: float, a: float, v: float, w: float, origin: str) -> ProposalType:
+    return ProposalType(
+        rate_per_week=rate,
+        sanction_load=sigma,
+        alliance_sensitivity=a,
+        value_rok=v,
+        value_dprk=w,
+        origin=origin,
+    )
+
+
+class ProposalTypes(Section):
+    """One entry per proposal type (sanction loads and sensitivities: MECHANISMS §2.2)."""
+
+    HUM: ProposalType = _ptype(0.10, 0.55, 0.1, 0.4, 0.3, "NGO")
+    EXCH: ProposalType = _ptype(0.10, 0.20, 0.1, 0.4, 0.3, "MOU")
+    INFRA: ProposalType = _ptype(0.03, 0.70, 0.1, 0.8, 0.7, "BH")
+    ECON: ProposalType = _ptype(0.03, 0.90, 0.6, 0.8, 0.9, "BH")
+    MIL: ProposalType = _ptype(0.02, 0.00, 0.8, 0.7, 0.5, "BH")
+    TOUR: ProposalType = _ptype(0.03, 0.30, 0.3, 0.5, 0.6, "MOU")
+
+    def get(self, code: str) -> ProposalType:
+        """The entry for type ``code`` (one of PROPOSAL_TYPES)."""
+        return getattr(self, code)
+
+
+class Proposals(Section):
+    """Proposal generation and thresholds."""
+
+    types: ProposalTypes = Field(default_factory=ProposalTypes)
+    value_spread: float = param(
+        0.5,
+        0.0,
+        1.0,
+        "fraction",
+        "Values are drawn uniformly within mean*(1 +/- spread).",
+        "judgement: items of one type differ widely in value",
+    )
+    un_threshold: float = param(
+        0.5,
+        0.0,
+        1.0,
+        "sanctions load",
+        "sigma_UN: items at or above need a UN 1718 exemption.",
+        "MECHANISMS §2.2",
+    )
+    gray_threshold: float = param(
+        0.3,
+        0.0,
+        1.0,
+        "sanctions load",
+        "sigma_gray: unilateral items at or above are grey-zone.",
+        "judgement: between the exchange and tourism loads",
+    )
+    summit_multiplier: float = param(
+        2.0,
+        1.0,
+        4.0,
+        "factor",
+        "m_sum: proposal rates are multiplied by this after a summit.",
+        "MECHANISMS §5 range 1-4; summits spurred new inter-Korean projects [S001]",
+    )
+    summit_surge_weeks: int = param(
+        8,
+        0,
+        52,
+        "weeks",
+        "How long the post-summit surge lasts.",
+        "MECHANISMS §2.2",
+    )
+    stall_weeks: int = param(
+        26,
+        2,
+        156,
+        "weeks",
+        "An item pending this long without resolution is stalled.",
+        "judgement: half a year without movement",
+    )
+    modify_sanction_cut: float = param(
+        0.3,
+        0.0,
+        1.0,
+        "fraction",
+        "A vetoed item the Blue House modifies loses this share of sigma.",
+        "judgement",
+    )
+    modify_value_loss: float = param(
+        0.2,
+        0.0,
+        1.0,
+        "fraction",
+        "... and this share of its value to the ROK.",
+        "judgement",
+    )
+
+    @model_validator(mode="after")
+    def _thresholds(self) -> Proposals:
+        if self.gray_threshold > self.un_threshold:
+            raise ValueError(
+                f"gray_threshold ({self.gray_threshold}) must not exceed un_threshold "
+                f"({self.un_threshold})"
+            )
+        return self
