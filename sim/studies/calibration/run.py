@@ -269,7 +269,7 @@ def _sampler(workers: int, dask: str | None, progress: bool = False) -> Any:
     if dask is None:
         sampler = pyabc.sampler.MulticoreEvalParallelSampler(n_procs=workers)
     else:
-        from sim.runs.batch import dask_client
+        from sim.runs.executors import dask_client
 
         client, _cluster = dask_client(dask, workers)
         sampler = pyabc.sampler.DaskDistributedSampler(dask_client=client)

@@ -284,10 +284,10 @@ def experiment_digest(exp: Experiment) -> str:
 
 def experiment_jobs(exp: Experiment) -> tuple[list[Any], dict[str, Any], list[int]]:
     """Jobs for every point x (treatment, control) x replication, seeds shared (CRN)."""
-    from sim.runs import batch
+    from sim.runs.jobs import Job, replication_seeds
 
     spec = exp.spec
-    seeds = batch.replication_seeds(spec.seed, spec.replications)
+    seeds = replication_seeds(spec.seed, spec.replications)
     digest = experiment_digest(exp)
     scenarios: dict[str, Any] = {}
     jobs = []
@@ -296,7 +296,7 @@ def experiment_jobs(exp: Experiment) -> tuple[list[Any], dict[str, Any], list[in
             name = f"{digest}:{pt.index}:{variant}"
             scenarios[name] = apply_overrides(exp.scenarios.variant(variant), pt.values)
             jobs += [
-                batch.Job({"point": pt.index, "variant": variant, "replication": r}, name, s)
+                Job({"point": pt.index, "variant": variant, "replication": r}, name, s)
                 for r, s in enumerate(seeds)
             ]
     return jobs, scenarios, seeds
@@ -318,7 +318,7 @@ def run_experiment(
     """
     import pandas as pd
 
-    from sim.runs import batch
+    from sim.runs.engine import run_with_manifest
     from sim.runs.store import provenance
     from sim.studies.experiments.report import write_report
 
@@ -337,7 +337,7 @@ def run_experiment(
         "executor": "dask" if dask else ("processes" if workers > 1 else "serial"),
         **provenance(),
     }
-    outcome, counts = batch.run_with_manifest(
+    outcome, counts = run_with_manifest(
         jobs,
         scenarios,
         out,
