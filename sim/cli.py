@@ -251,7 +251,8 @@ def experiment(
     report gives effects with intervals, Sobol or Morris indices and tornado charts.
     Rerunning the same command resumes an interrupted experiment.
     """
-    from sim.studies.experiments.run import load_experiment, run_experiment
+    from sim.studies.experiments.run import run_experiment
+    from sim.studies.experiments.spec import load_experiment
 
     exp = load_experiment(file, quick=quick)
     out = out or Path("results") / f"experiment-{exp.spec.name}{'-quick' if quick else ''}"
