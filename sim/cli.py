@@ -31,6 +31,11 @@ from rich.text import Text
 from sim.errors import WgsimError
 from sim.scenario.loader import file_json_schema, load_file
 
+# Each command imports the heavy modules it needs (the runner and Mesa, the studies with
+# pandas, matplotlib, SALib or pyabc, the page) inside its function, so that `wgsim --help`
+# and the light commands stay fast. Like every import of the package, these only go down
+# the layers: cli imports studies, page, analysis, runs and scenario, and nothing imports cli.
+
 app = typer.Typer(
     name="wgsim",
     help="Agent-based simulation of US–ROK policy coordination, with or without a working group.",
