@@ -1,11 +1,13 @@
 """Calibration by approximate Bayesian computation (ABC-SMC, pyabc).
 
-A calibration spec (``calibration/historical.yaml``) names the scenario, the episodes
-file, the free parameters (field paths with uniform prior ranges and the target each is
-pinned by), and the ABC budget. Each particle runs the scenario with several seeds; its
-summary statistics are the targets' statistics averaged over those seeds; the distance
-scales each target's error by its tolerance. The pyabc database makes a run resumable:
-the same command continues from the last finished generation.
+A calibration spec (``calibration/historical.yaml``, :mod:`sim.studies.calibration.spec`)
+names the scenario, the episodes file, the free parameters (field paths with uniform prior
+ranges and the target each is pinned by), and the ABC budget. Each particle runs the
+scenario with several seeds; its summary statistics are the targets' statistics averaged
+over those seeds; the distance scales each target's error by its tolerance
+(:mod:`sim.studies.calibration.simulator`). The pyabc database makes a run resumable: the
+same command continues from the last finished generation. The outputs are the posterior,
+the calibrated values and the fit report (:mod:`sim.studies.calibration.report`).
 """
 
 from __future__ import annotations
