@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bare_mesa import run_bare  # noqa: E402
 
-from sim.runs import batch  # noqa: E402
+from sim.runs import engine, executors  # noqa: E402
 from sim.runs.runner import run  # noqa: E402
 from sim.scenario.loader import load_file  # noqa: E402
 from sim.studies.comparison.run import compare_jobs  # noqa: E402
@@ -90,7 +90,7 @@ def serial_batch_rate(replications: int) -> float:
     jobs, scenarios, _ = compare_jobs(sf, replications, seed=321)
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
-        batch.execute(jobs, scenarios, Path(tmp), workers=1, series=True)
+        engine.execute(jobs, scenarios, Path(tmp), workers=1, series=True)
         return len(jobs) / (time.perf_counter() - t0)
 
 
@@ -103,7 +103,7 @@ def parallel_efficiency(replications: int, rounds: int) -> dict[str, Any]:
     """
     sf = load_file(SCENARIO)
     jobs, scenarios, _ = compare_jobs(sf, replications, seed=123)
-    cluster = batch.local_cluster(2)  # as `--dask local` starts it
+    cluster = executors.local_cluster(2)  # as `--dask local` starts it
     found: dict[str, list[float]] = {"processes": [], "dask": [], "serial_rate": []}
     for _ in range(rounds):
         serial = serial_batch_rate(replications)
@@ -111,9 +111,9 @@ def parallel_efficiency(replications: int, rounds: int) -> dict[str, Any]:
         for name, dask in (("processes", None), ("dask", cluster.scheduler_address)):
             with tempfile.TemporaryDirectory() as tmp:
                 # warm-up batch: worker start-up is not part of the steady-state rate
-                batch.execute(jobs[:8], scenarios, Path(tmp) / "warm", workers=2, dask=dask)
+                engine.execute(jobs[:8], scenarios, Path(tmp) / "warm", workers=2, dask=dask)
                 t0 = time.perf_counter()
-                batch.execute(jobs, scenarios, Path(tmp) / "b", workers=2, dask=dask, series=True)
+                engine.execute(jobs, scenarios, Path(tmp) / "b", workers=2, dask=dask, series=True)
                 rate = len(jobs) / (time.perf_counter() - t0)
             found[name].append(rate / (2 * serial))
     cluster.close()
@@ -126,13 +126,13 @@ def peak_memory(replications: int) -> float:
     """Peak RSS (MiB) of a process running a comparison batch of ``replications``."""
     code = (
         "import resource, tempfile, pathlib\n"
-        "from sim import batch\nfrom sim.studies.comparison.run import compare_jobs\n"
+        "from sim.runs import engine, parts\nfrom sim.studies.comparison.run import compare_jobs\n"
         "from sim.scenario.loader import load_file\n"
         f"sf = load_file({str(SCENARIO)!r})\n"
         f"jobs, sc, _ = compare_jobs(sf, {replications}, seed=5)\n"
         "with tempfile.TemporaryDirectory() as t:\n"
-        "    batch.execute(jobs, sc, pathlib.Path(t), workers=2, series=True)\n"
-        "    batch.finalize(pathlib.Path(t))\n"
+        "    engine.execute(jobs, sc, pathlib.Path(t), workers=2, series=True)\n"
+        "    parts.finalize(pathlib.Path(t))\n"
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
     )
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

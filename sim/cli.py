@@ -31,6 +31,11 @@ from rich.text import Text
 from sim.errors import WgsimError
 from sim.scenario.loader import file_json_schema, load_file
 
+# Each command imports the heavy modules it needs (the runner and Mesa, the studies with
+# pandas, matplotlib, SALib or pyabc, the page) inside its function, so that `wgsim --help`
+# and the light commands stay fast. Like every import of the package, these only go down
+# the layers: cli imports studies, page, analysis, runs and scenario, and nothing imports cli.
+
 app = typer.Typer(
     name="wgsim",
     help="Agent-based simulation of US–ROK policy coordination, with or without a working group.",
@@ -251,7 +256,8 @@ def experiment(
     report gives effects with intervals, Sobol or Morris indices and tornado charts.
     Rerunning the same command resumes an interrupted experiment.
     """
-    from sim.studies.experiments.run import load_experiment, run_experiment
+    from sim.studies.experiments.run import run_experiment
+    from sim.studies.experiments.spec import load_experiment
 
     exp = load_experiment(file, quick=quick)
     out = out or Path("results") / f"experiment-{exp.spec.name}{'-quick' if quick else ''}"

@@ -1,9 +1,15 @@
 """The batch engine: same rows serially, in processes and on Dask; failures; resume."""
 
-import pandas as pd
-import pytest
+import math
 
-from sim.runs import batch
+import dask
+import pandas as pd
+import pyarrow as pa
+import pytest
+from dask.distributed import Client
+
+from sim.runs import engine, executors, parts
+from sim.runs.jobs import Job, chunk_size, replication_seeds
 from sim.studies.comparison.run import compare_jobs, run_compare
 
 KEYS = ["variant", "replication"]
@@ -17,23 +23,23 @@ def jobs(historical):
 def _execute(jobs, tmp_path, name, **kw):
     jobs_, scenarios, _ = jobs
     out = tmp_path / name
-    outcome = batch.execute(jobs_, scenarios, out, **kw)
-    batch.finalize(out)
+    outcome = engine.execute(jobs_, scenarios, out, **kw)
+    parts.finalize(out)
     runs = pd.read_parquet(out / "runs.parquet").sort_values(KEYS, ignore_index=True)
     series = pd.read_parquet(out / "series.parquet").sort_values([*KEYS, "week"], ignore_index=True)
     return outcome, runs, series
 
 
 def test_replication_seeds_are_prefix_stable():
-    assert batch.replication_seeds(3, 5) == batch.replication_seeds(3, 8)[:5]
-    assert batch.replication_seeds(3, 5) != batch.replication_seeds(4, 5)
+    assert replication_seeds(3, 5) == replication_seeds(3, 8)[:5]
+    assert replication_seeds(3, 5) != replication_seeds(4, 5)
 
 
 def test_chunk_sizes():
-    assert batch.chunk_size(10, 2) == 5
-    assert batch.chunk_size(1000, 2) == 50
-    assert batch.chunk_size(100_000, 2) == 50
-    assert batch.chunk_size(100, 2) == 25
+    assert chunk_size(10, 2) == 5
+    assert chunk_size(1000, 2) == 50
+    assert chunk_size(100_000, 2) == 50
+    assert chunk_size(100, 2) == 25
 
 
 def test_common_random_numbers(jobs):
@@ -57,16 +63,12 @@ def test_serial_processes_and_dask_give_identical_rows(jobs, tmp_path):
 
 
 def test_the_local_cluster_runs_with_its_quiet_settings():
-    import dask
-
-    cluster = batch.local_cluster(1)
+    cluster = executors.local_cluster(1)
     try:
-        from dask.distributed import Client
-
         with Client(cluster) as client:
-            keys = list(batch.LOCAL_CLUSTER_CONFIG)
+            keys = list(executors.LOCAL_CLUSTER_CONFIG)
             on_worker = client.run(lambda: [dask.config.get(k) for k in keys])
-            assert list(on_worker.values()) == [[batch.LOCAL_CLUSTER_CONFIG[k] for k in keys]]
+            assert list(on_worker.values()) == [[executors.LOCAL_CLUSTER_CONFIG[k] for k in keys]]
             assert "stealing" not in cluster.scheduler.extensions
             assert client.submit(sum, [1, 2]).result() == 3
     finally:
@@ -76,15 +78,11 @@ def test_the_local_cluster_runs_with_its_quiet_settings():
 
 
 def test_parts_are_typed_as_pandas_would_type_them():
-    import math
-
-    import pyarrow as pa
-
     rows = [
         {"variant": "a", "n": 1, "lead": 3, "x": 0.5, "flag": True, "note": None},
         {"variant": "b", "n": 2, "lead": math.nan, "x": math.nan, "flag": False, "note": None},
     ]
-    ours = batch._table(rows)
+    ours = executors._table(rows)
     theirs = pa.Table.from_pandas(pd.DataFrame(rows), preserve_index=False)
     assert ours.schema.equals(theirs.schema.remove_metadata())
     assert ours.equals(theirs.replace_schema_metadata(None))
@@ -93,10 +91,10 @@ def test_parts_are_typed_as_pandas_would_type_them():
 
 def test_failures_are_recorded_and_the_batch_goes_on(jobs, tmp_path):
     jobs_, scenarios, _ = jobs
-    bad = batch.Job({"variant": "historical", "replication": 99}, jobs_[0].scenario, -1)
+    bad = Job({"variant": "historical", "replication": 99}, jobs_[0].scenario, -1)
     out = tmp_path / "fail"
-    outcome = batch.execute([*jobs_, bad], scenarios, out, workers=2)
-    batch.finalize(out)
+    outcome = engine.execute([*jobs_, bad], scenarios, out, workers=2)
+    parts.finalize(out)
     assert outcome.failed == 1 and outcome.ok == 12
     failures = pd.read_parquet(out / "failures.parquet")
     assert failures.loc[0, "replication"] == 99
@@ -114,12 +112,12 @@ def test_interrupted_batch_resumes_without_duplicates(historical, tmp_path):
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        batch.execute(jobs_, scenarios, out, workers=1, series=False, on_progress=interrupt)
-    done = batch.done_keys(out)
+        engine.execute(jobs_, scenarios, out, workers=1, series=False, on_progress=interrupt)
+    done = parts.done_keys(out)
     assert len(done) == calls[0] < len(jobs_)
-    outcome = batch.execute(jobs_, scenarios, out, workers=1, series=False)
+    outcome = engine.execute(jobs_, scenarios, out, workers=1, series=False)
     assert outcome.skipped == len(done)
-    batch.finalize(out)
+    parts.finalize(out)
     runs = pd.read_parquet(out / "runs.parquet")
     assert len(runs) == len(jobs_) == runs["run_key"].nunique()
 

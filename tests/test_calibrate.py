@@ -9,12 +9,14 @@ from conftest import ROOT
 from sim.errors import ScenarioError
 from sim.scenario.loader import load_file
 from sim.studies.calibration.run import (
-    CalibrationError,
-    ScaledDistance,
+    _sampler,
+    _transition,
+    calibrate,
     effective_sample_size,
-    load_spec,
     weighted_quantile,
 )
+from sim.studies.calibration.simulator import ScaledDistance
+from sim.studies.calibration.spec import CalibrationError, load_spec
 
 SPEC = ROOT / "calibration" / "historical.yaml"
 
@@ -60,8 +62,6 @@ def test_spec_paths_are_checked(tmp_path):
 
 
 def test_quick_calibration_end_to_end_and_resume(tmp_path):
-    from sim.studies.calibration.run import calibrate
-
     out = tmp_path / "cal"
     summary = calibrate(SPEC, out, quick=True, workers=2)
     assert summary["generations"] == 2
@@ -159,8 +159,6 @@ def test_independent_kernels_keep_weights_even_on_a_flat_posterior():
     import numpy as np
     import pandas as pd
 
-    from sim.studies.calibration.run import _transition
-
     rng = np.random.default_rng(1)
     keys = [f"p{i}" for i in range(12)]
     population = pd.DataFrame(rng.uniform(0.0, 1.0, (200, len(keys))), columns=keys)
@@ -179,8 +177,6 @@ def test_independent_kernels_keep_weights_even_on_a_flat_posterior():
 
 
 def test_simulation_budget_stops_the_run_and_a_resume_respects_it(tmp_path):
-    from sim.studies.calibration.run import calibrate
-
     doc = yaml.safe_load(SPEC.read_text())
     doc["scenario"] = str(ROOT / "scenarios" / "historical.yaml")
     doc["episodes"] = str(ROOT / "calibration" / "episodes.yaml")
@@ -200,7 +196,5 @@ def test_simulation_budget_stops_the_run_and_a_resume_respects_it(tmp_path):
 
 
 def test_progress_bar_is_shown_only_when_asked():
-    from sim.studies.calibration.run import _sampler
-
     assert _sampler(2, None, progress=True).show_progress is True
     assert _sampler(2, None).show_progress is False

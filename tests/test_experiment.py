@@ -2,7 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from sim.studies.experiments.run import ExperimentError, load_experiment
+from sim.studies.experiments.run import run_experiment
+from sim.studies.experiments.spec import ExperimentError, load_experiment
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPERIMENTS = sorted((ROOT / "experiments").glob("*.yaml"))
@@ -97,8 +98,6 @@ def test_unknown_outcome_and_variant(tmp_path):
 
 
 def test_quick_experiments_run_end_to_end_and_resume(tmp_path):
-    from sim.studies.experiments.run import run_experiment
-
     for name, index_file in (
         ("scope", None),
         ("sobol", "sobol_friction.csv"),

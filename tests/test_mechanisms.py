@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.runs.batch import replication_seeds
+from sim.runs.jobs import replication_seeds
 from sim.runs.runner import run
 
 N_SEEDS = 240

@@ -17,7 +17,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
-from sim.scenario.schema import Scenario
+from sim.scenario import Scenario
 
 DOCUMENTED = (
     (dt.date(2018, 9, 14), "Pompeo protests the military agreement (T1)"),

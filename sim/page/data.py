@@ -20,10 +20,9 @@ import pandas as pd
 from sim.analysis.narrate import item_phrase, labels
 from sim.core.proposals import TERMINAL, Status
 from sim.errors import ScenarioError
-from sim.scenario import fields
+from sim.scenario import Scenario, fields
 from sim.scenario.loader import load_file
 from sim.scenario.paths import apply_overrides, get_value
-from sim.scenario.schema import Scenario
 
 # --- a run at one week ------------------------------------------------------------------
 

@@ -18,7 +18,7 @@ from sim.core.model import EVENT_COLUMNS, SERIES_COLUMNS, WorkingGroupModel
 from sim.core.proposals import ROUTE_NAMES, Proposal
 from sim.errors import RunError
 from sim.runs.metrics import summarize
-from sim.scenario.schema import Scenario
+from sim.scenario import Scenario
 
 
 def dated(frame: pd.DataFrame, start: dt.date) -> pd.DataFrame:

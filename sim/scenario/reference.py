@@ -12,8 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from sim.scenario import fields
-from sim.scenario.schema import Scenario
+from sim.scenario import Scenario, fields
 
 HEADER = """# Parameters
 

@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import WgsimError
+from sim.scenario import Scenario
 from sim.scenario.paths import get_value
-from sim.scenario.schema import Scenario
 
 
 class PosteriorError(WgsimError):

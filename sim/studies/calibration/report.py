@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import matplotlib
 
@@ -13,23 +13,22 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from sim.analysis.plots import save_figure
+from sim.analysis import plots
+from sim.analysis.plots import DOCUMENTED, save_figure
 from sim.analysis.tables import markdown_table
+from sim.runs.runner import run
+from sim.studies.calibration.simulator import Simulator
+from sim.studies.calibration.spec import CalibrationSpec
+from sim.studies.calibration.targets import Episodes
 
 TIMELINE_RUNS = 20
 """Simulated runs drawn in the fit report's timelines figure."""
-
-if TYPE_CHECKING:
-    from sim.studies.calibration.run import CalibrationSpec, Simulator
-    from sim.studies.calibration.targets import Episodes
 
 
 def predictive(
     spec: CalibrationSpec, simulator: Simulator, df: pd.DataFrame, draws: int, seed: int
 ) -> pd.DataFrame:
     """Per-run target statistics for particles drawn by posterior weight (one seed each)."""
-    from sim.studies.calibration.run import Simulator
-
     one = Simulator(simulator.scenario, simulator.episodes, simulator.params, 1)
     rows = []
     for i, values in enumerate(_drawn_particles(spec, df, draws, seed)):
@@ -128,8 +127,6 @@ def simulated_timelines(
     spec: CalibrationSpec, simulator: Simulator, df: pd.DataFrame, runs: int, seed: int
 ) -> list[pd.DataFrame]:
     """Event logs of ``runs`` runs, each from a particle drawn by posterior weight."""
-    from sim.runs.runner import run
-
     logs = []
     for i, values in enumerate(_drawn_particles(spec, df, runs, seed + 1)):
         scenario = simulator.scenario_for(values)
@@ -139,8 +136,6 @@ def simulated_timelines(
 
 def _timelines_figure(logs: list[pd.DataFrame], path: Path) -> Path:
     """Documented episodes (top row) above one row of key events per simulated run."""
-    from sim.analysis.plots import DOCUMENTED
-
     fig, ax = plt.subplots(figsize=(12, 0.32 * len(logs) + 2.2))
     top = len(logs)
     for day, label in DOCUMENTED:
@@ -184,9 +179,6 @@ def write_fit_report(
     draws: int,
 ) -> Path:
     """Write ``fit_report.md`` and its figures (``draws`` posterior-predictive runs)."""
-    from sim.analysis import plots
-    from sim.runs.runner import run
-
     pred = predictive(spec, simulator, df, draws, spec.seed)
     pred.to_csv(out / "predictive.csv", index=False)
     hits = hit_rates(pred, episodes)

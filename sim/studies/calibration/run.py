@@ -1,191 +1,32 @@
 """Calibration by approximate Bayesian computation (ABC-SMC, pyabc).
 
-A calibration spec (``calibration/historical.yaml``) names the scenario, the episodes
-file, the free parameters (field paths with uniform prior ranges and the target each is
-pinned by), and the ABC budget. Each particle runs the scenario with several seeds; its
-summary statistics are the targets' statistics averaged over those seeds; the distance
-scales each target's error by its tolerance. The pyabc database makes a run resumable:
-the same command continues from the last finished generation.
+A calibration spec (``calibration/historical.yaml``, :mod:`sim.studies.calibration.spec`)
+names the scenario, the episodes file, the free parameters (field paths with uniform prior
+ranges and the target each is pinned by), and the ABC budget. Each particle runs the
+scenario with several seeds; its summary statistics are the targets' statistics averaged
+over those seeds; the distance scales each target's error by its tolerance
+(:mod:`sim.studies.calibration.simulator`). The pyabc database makes a run resumable: the
+same command continues from the last finished generation. The outputs are the posterior,
+the calibrated values and the fit report (:mod:`sim.studies.calibration.report`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import math
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyabc
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from sim.errors import WgsimError
-from sim.runs.runner import run
-from sim.scenario.loader import load_file
-from sim.scenario.messages import format_validation
-from sim.scenario.paths import apply_overrides, get_value
-from sim.scenario.schema import Scenario
-from sim.studies.calibration.targets import Episodes, load_episodes, statistics_of
-
-
-class CalibrationError(WgsimError):
-    """A calibration spec is missing or invalid."""
-
-
-class FreeParameter(BaseModel):
-    """A calibrated parameter: a field path with a uniform prior."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    path: str
-    low: float
-    high: float
-    integer: bool = False
-    target: str = Field(description="The targets that pin it (MECHANISMS §5).")
-
-    @model_validator(mode="after")
-    def _range(self) -> FreeParameter:
-        if not self.low < self.high:
-            raise ValueError(f"{self.path}: low ({self.low}) must be below high ({self.high})")
-        return self
-
-    @property
-    def key(self) -> str:
-        """A name pyabc accepts for the parameter."""
-        return "".join(c if c.isalnum() else "_" for c in self.path)
-
-
-class Budget(BaseModel):
-    """The size of an ABC-SMC run."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    population_size: int = Field(ge=2, le=100_000)
-    generations: int = Field(ge=1, le=100)
-    seeds_per_particle: int = Field(ge=1, le=100)
-    min_epsilon: float = Field(default=0.0, ge=0.0)
-    max_simulations: int | None = Field(
-        default=None,
-        ge=1,
-        description="Stop after the generation in which the total number of simulated "
-        "particles (over all generations, resumed ones included) reaches this many.",
-    )
-    transition: Literal["multivariate_normal", "local", "independent"] = Field(
-        default="multivariate_normal",
-        description="pyabc's perturbation kernel: one global multivariate normal; a "
-        "local one fitted to each particle's nearest neighbours; or independent "
-        "one-dimensional kernels, one per parameter (a product of marginal kernel "
-        "densities, which keeps importance weights even when many parameters are "
-        "weakly identified, at the cost of ignoring correlations in the proposal).",
-    )
-    predictive_draws: int = Field(default=100, ge=1, le=100_000)
-
-
-class CalibrationSpec(BaseModel):
-    """A calibration spec file."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    scenario: str
-    variant: str
-    episodes: str
-    parameters: list[FreeParameter] = Field(min_length=1)
-    budget: Budget
-    quick: Budget
-    seed: int = 0
-    mechanisms: dict[str, str] = Field(
-        default_factory=dict,
-        description="Target id -> why the model may miss it (the mechanism at fault); the "
-        "fit report prints the note of every target reproduced in fewer than half the "
-        "posterior-predictive runs.",
-    )
-
-
-def load_spec(path: str | Path) -> tuple[CalibrationSpec, Scenario, Episodes]:
-    """Load a calibration spec with its scenario and episodes; check every path.
-
-    Raises:
-        CalibrationError: naming the file, field and value.
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise CalibrationError(f"invalid calibration spec {path}: file not found")
-    try:
-        spec = CalibrationSpec.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-    except (yaml.YAMLError, ValidationError) as exc:
-        lines = format_validation(exc) if isinstance(exc, ValidationError) else [str(exc)]
-        raise CalibrationError(
-            f"invalid calibration spec {path}:\n" + "\n".join(f"  - {p}" for p in lines)
-        ) from None
-    scenario = load_file(path.parent / spec.scenario).variant(spec.variant)
-    for p in spec.parameters:
-        get_value(scenario, p.path)  # raises ScenarioError naming a bad path
-        apply_overrides(scenario, {p.path: _value(p, p.low)})
-        apply_overrides(scenario, {p.path: _value(p, p.high)})
-    episodes = load_episodes(path.parent / spec.episodes)
-    ids = [t.id for t in episodes.fitted]
-    for key in spec.mechanisms:
-        if key not in ids:
-            raise CalibrationError(
-                f"invalid calibration spec {path}: mechanisms: {key!r} is not a fitted "
-                f"target; allowed: {', '.join(ids)}"
-            )
-    return spec, scenario, episodes
-
-
-def _value(p: FreeParameter, x: float) -> float | int:
-    return round(x) if p.integer else float(x)
-
-
-class Simulator:
-    """The ABC model: parameters in, averaged target statistics out (picklable).
-
-    Seeds of a particle are derived from its parameter values, so a particle is
-    reproducible whichever worker runs it.
-    """
-
-    def __init__(
-        self, scenario: Scenario, episodes: Episodes, params: list[FreeParameter], seeds: int
-    ) -> None:
-        self.scenario = scenario
-        self.episodes = episodes
-        self.params = params
-        self.seeds = seeds
-
-    def overrides(self, values: dict[str, float]) -> dict[str, Any]:
-        """Field-path overrides for a particle."""
-        return {p.path: _value(p, values[p.key]) for p in self.params}
-
-    def scenario_for(self, values: dict[str, float]) -> Scenario:
-        """The scenario with a particle's parameters (by pyabc key) applied."""
-        return apply_overrides(self.scenario, self.overrides(values))
-
-    def __call__(self, values: dict[str, float]) -> dict[str, float]:
-        """Run the scenario with the particle's parameters; mean statistics over seeds."""
-        scenario = self.scenario_for(values)
-        digest = hashlib.sha256(repr(sorted(values.items())).encode()).digest()
-        base = int.from_bytes(digest[:4], "little")
-        sums: dict[str, float] = {}
-        for i in range(self.seeds):
-            res = run(scenario, base + i)
-            stats = statistics_of(self.episodes, res.events, res.series, scenario.calendar)
-            for k, v in stats.items():
-                sums[k] = sums.get(k, 0.0) + v
-        return {k: v / self.seeds for k, v in sums.items()}
-
-
-class ScaledDistance:
-    """Euclidean distance with each target's error divided by its tolerance."""
-
-    def __init__(self, tolerances: dict[str, float]) -> None:
-        self.tolerances = tolerances
-
-    def __call__(self, x: dict[str, float], x0: dict[str, float]) -> float:
-        """The distance between simulated ``x`` and observed ``x0`` statistics."""
-        return math.sqrt(sum(((x[k] - x0[k]) / tol) ** 2 for k, tol in self.tolerances.items()))
+from sim.runs.executors import dask_client
+from sim.studies.calibration.report import write_fit_report
+from sim.studies.calibration.simulator import ScaledDistance, Simulator
+from sim.studies.calibration.spec import Budget, CalibrationError, CalibrationSpec, load_spec
+from sim.studies.calibration.targets import Episodes
 
 
 def calibrate(
@@ -203,8 +44,6 @@ def calibrate(
     Returns:
         A summary: simulations, generations, acceptance rate, wall time, epsilon.
     """
-    import pyabc
-
     spec, scenario, episodes = load_spec(spec_path)
     budget = spec.quick if quick else spec.budget
     out.mkdir(parents=True, exist_ok=True)
@@ -246,8 +85,6 @@ def calibrate(
 
 def _transition(kind: str, keys: list[str]) -> Any:
     """The perturbation kernel (pyabc) named by ``budget.transition``."""
-    import pyabc
-
     match kind:
         case "multivariate_normal":
             return pyabc.MultivariateNormalTransition()
@@ -264,14 +101,10 @@ def _transition(kind: str, keys: list[str]) -> Any:
 
 
 def _sampler(workers: int, dask: str | None, progress: bool = False) -> Any:
-    import pyabc
-
     sampler: Any
     if dask is None:
         sampler = pyabc.sampler.MulticoreEvalParallelSampler(n_procs=workers)
     else:
-        from sim.runs.batch import dask_client
-
         client, _cluster = dask_client(dask, workers)
         sampler = pyabc.sampler.DaskDistributedSampler(dask_client=client)
     sampler.show_progress = progress  # a bar of accepted particles within each generation
@@ -304,8 +137,6 @@ def _write_outputs(
     out: Path,
     budget: Budget,
 ) -> dict[str, Any]:
-    from sim.studies.calibration.report import write_fit_report
-
     df, w = history.get_distribution(m=0, t=history.max_t)
     df = df.copy()
     df["weight"] = w
@@ -328,7 +159,7 @@ def _write_outputs(
                 "pinned_by": p.target,
             }
         )
-        calibrated[p.path] = {"median": _value(p, med), "q05": lo, "q95": hi}
+        calibrated[p.path] = {"median": p.value_of(med), "q05": lo, "q95": hi}
     table = pd.DataFrame(rows)
     table.to_csv(out / "posterior_summary.csv", index=False)
     pops = history.get_all_populations()

@@ -18,7 +18,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from sim.core.model import SERIES_COLUMNS
 from sim.errors import WgsimError
-from sim.scenario.calendar import Calendar
+from sim.scenario import Calendar
+from sim.scenario.loader import load_file
+from sim.scenario.messages import format_validation
 
 Event = tuple[int, str, str, int, str, str, str]
 Row = tuple[float, ...]
@@ -152,8 +154,6 @@ def legitimacy_declines_in_2020(
 
 def regular_cadence_scenario_exists(root: Path) -> float:
     """T10 (structural check): a shipped scenario file has a regular-cadence variant."""
-    from sim.scenario.loader import load_file
-
     for path in sorted((root / "scenarios").glob("*.yaml")):
         for s in load_file(path).variants.values():
             if s.working_group.cadence == "regular" and s.working_group.establishment != "never":
@@ -244,8 +244,6 @@ def load_episodes(path: str | Path) -> Episodes:
     Raises:
         EpisodesError: naming the file, the field and the value.
     """
-    from sim.scenario.messages import format_validation
-
     path = Path(path)
     if not path.is_file():
         raise EpisodesError(f"invalid episodes file {path}: file not found")

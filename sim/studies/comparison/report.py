@@ -17,9 +17,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from sim.analysis import plots
 from sim.analysis.plots import save_figure
 from sim.analysis.stats import bootstrap_ci, kaplan_meier, paired_difference
 from sim.analysis.tables import markdown_table
+from sim.runs.runner import run
 from sim.scenario.loader import ScenarioFile
 
 OUTCOMES = (
@@ -161,9 +163,6 @@ def _posterior_sentence(out: Path) -> str:
 
 def write_compare_report(out: Path, sf: ScenarioFile) -> Path:
     """Write ``report.md`` and its figures for a finished comparison in ``out``."""
-    from sim.analysis import plots
-    from sim.runs.runner import run
-
     runs = pd.read_parquet(out / "runs.parquet")
     variants = [v for v in sf.variants if v in set(runs["variant"])]
     n = runs.groupby("variant").size().to_dict()

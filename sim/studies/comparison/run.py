@@ -1,7 +1,7 @@
 """Comparisons: every variant of a scenario file over N common-random-number replications.
 
-``wgsim compare`` builds one :class:`~sim.runs.batch.Job` per variant and replication (the same
-seed for every variant of a replication), runs them through :mod:`sim.runs.batch`, merges the
+``wgsim compare`` builds one :class:`~sim.runs.jobs.Job` per variant and replication (the same
+seed for every variant of a replication), runs them through :mod:`sim.runs.engine`, merges the
 results and writes the comparison report.
 """
 
@@ -14,10 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sim.errors import WgsimError
-from sim.runs import batch
+from sim.runs.engine import BatchOutcome, run_with_manifest
+from sim.runs.jobs import Job, replication_seeds
 from sim.runs.store import provenance
+from sim.scenario import Scenario
 from sim.scenario.loader import ScenarioFile, load_file
-from sim.scenario.schema import Scenario
+from sim.scenario.paths import apply_overrides
+from sim.studies.calibration.posterior import draw_overrides, load_posterior, posterior_digest
+from sim.studies.comparison.report import write_compare_report
 
 
 class OutputConflict(WgsimError):
@@ -29,23 +33,23 @@ class CompareResult:
     """Where a comparison wrote its results and how it went."""
 
     out: Path
-    outcome: batch.BatchOutcome
+    outcome: BatchOutcome
     report: Path | None
     seconds: float
 
 
 def compare_jobs(
     sf: ScenarioFile, replications: int, seed: int, posterior: Path | None = None
-) -> tuple[list[batch.Job], dict[str, Scenario], list[int]]:
+) -> tuple[list[Job], dict[str, Scenario], list[int]]:
     """Jobs for every variant x replication, with shared replication seeds.
 
     With a posterior, replication r of every variant uses the r-th parameter draw.
     """
-    seeds = batch.replication_seeds(seed, replications)
+    seeds = replication_seeds(seed, replications)
     if posterior is None:
         scenarios = {f"{sf.digest}:{v}": s for v, s in sf.variants.items()}
         jobs = [
-            batch.Job(
+            Job(
                 {"scenario": scenario.name, "variant": v, "replication": rep},
                 f"{sf.digest}:{v}",
                 s,
@@ -54,9 +58,6 @@ def compare_jobs(
             for v, scenario in sf.variants.items()
         ]
         return jobs, scenarios, seeds
-    from sim.scenario.paths import apply_overrides
-    from sim.studies.calibration.posterior import draw_overrides, load_posterior, posterior_digest
-
     draws = draw_overrides(load_posterior(posterior), sf.variant(None), replications, seed)
     tag = f"{sf.digest}:{posterior_digest(posterior)}"
     scenarios = {}
@@ -65,9 +66,7 @@ def compare_jobs(
         for v, scenario in sf.variants.items():
             name = f"{tag}:{v}:{rep}"
             scenarios[name] = apply_overrides(scenario, values)
-            jobs.append(
-                batch.Job({"scenario": scenario.name, "variant": v, "replication": rep}, name, s)
-            )
+            jobs.append(Job({"scenario": scenario.name, "variant": v, "replication": rep}, name, s))
     return jobs, scenarios, seeds
 
 
@@ -118,8 +117,6 @@ def run_compare(
     sf = load_file(path)
     post_digest = None
     if posterior is not None:
-        from sim.studies.calibration.posterior import load_posterior, posterior_digest
-
         load_posterior(posterior)
         post_digest = posterior_digest(posterior)
     _check_folder(out, sf, seed, post_digest)
@@ -143,7 +140,7 @@ def run_compare(
         **provenance(),
     }
     t0 = time.perf_counter()
-    outcome, counts = batch.run_with_manifest(
+    outcome, counts = run_with_manifest(
         jobs,
         scenarios,
         out,
@@ -158,7 +155,5 @@ def run_compare(
     seconds = time.perf_counter() - t0
     report_path = None
     if report and counts["runs"]:
-        from sim.studies.comparison.report import write_compare_report
-
         report_path = write_compare_report(out, sf)
     return CompareResult(out, outcome, report_path, seconds)

@@ -7,16 +7,16 @@ Markdown report are written by :func:`write_report`.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from SALib.analyze import morris, sobol
 
+from sim.analysis import plots
 from sim.analysis.stats import bootstrap_ci
 from sim.analysis.tables import markdown_table
-
-if TYPE_CHECKING:
-    from sim.studies.experiments.run import Experiment
+from sim.studies.experiments.spec import Experiment
 
 
 def paired_effects(
@@ -72,8 +72,6 @@ def fill_missing(y: np.ndarray) -> tuple[np.ndarray, int]:
 
 def sobol_indices(problem: dict[str, Any], y: np.ndarray, seed: int) -> pd.DataFrame:
     """First-order and total Sobol indices with 95% confidence half-widths (SALib)."""
-    from SALib.analyze import sobol
-
     res = sobol.analyze(problem, y, calc_second_order=False, seed=seed)
     return pd.DataFrame(
         {
@@ -90,8 +88,6 @@ def morris_indices(
     problem: dict[str, Any], x: np.ndarray, y: np.ndarray, levels: int, seed: int
 ) -> pd.DataFrame:
     """Morris elementary-effect statistics mu*, its 95% half-width, and sigma (SALib)."""
-    from SALib.analyze import morris
-
     res = morris.analyze(problem, x, y, num_levels=levels, seed=seed)
     return pd.DataFrame(
         {
@@ -166,15 +162,11 @@ def write_report(exp: Experiment, runs: pd.DataFrame, out: Path) -> Path:
 
 
 def _sweep_section(exp: Experiment, summary: pd.DataFrame, key: str, out: Path) -> list[str]:
-    from sim.analysis import plots
-
     fig = plots.sweep(summary, key, out / f"sweep_{_slug(key)}.png", _title(exp.spec, key))
     return [f"![{key} per design point]({fig.name})", ""]
 
 
 def _global_section(exp: Experiment, summary: pd.DataFrame, key: str, out: Path) -> list[str]:
-    from sim.analysis import plots
-
     spec = exp.spec
     x = point_values(exp)
     means = summary.set_index("point")[key].reindex(range(len(x))).to_numpy()

@@ -1,0 +1,225 @@
+"""Executing chunks: the worker's task function, serially, in processes or on Dask.
+
+:func:`run_chunk` is the task sent to worker processes and Dask workers (it must stay a
+module-level function of an importable module, so workers can unpickle it by name).
+:func:`chunk_results` runs chunks serially in this process, in a pool of local worker
+processes, or on a Dask cluster (a given scheduler, or a LocalCluster it starts), and
+yields each chunk's result as it finishes.
+
+Dask is imported inside the Dask functions only: ``dask`` and ``dask.distributed`` add
+about 1.1-1.3 s to this module's 3.5 s import here (``python -X importtime``), which every
+batch process (and the fork server that preloads this module for the worker processes)
+would pay although serial and process batches never use Dask.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from multiprocessing import get_context
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from sim.core.model import SERIES_COLUMNS
+from sim.runs.jobs import Chunk, ChunkResult, Job
+from sim.runs.runner import run
+
+
+def run_chunk(chunk: Chunk) -> ChunkResult:
+    """Run a chunk's jobs; failures are recorded with their traceback, not raised.
+
+    This is the task function sent to worker processes and Dask workers. The parts are
+    built as Arrow tables straight from the rows, and the weekly series of the whole chunk
+    as one table at the end: going through pandas frames cost about a fifth of a chunk.
+    """
+    rows: list[dict[str, Any]] = []
+    series: list[tuple[Job, list[tuple[float, ...]]]] = []
+    events: list[pd.DataFrame] = []
+    failures: list[dict[str, Any]] = []
+    start = None
+    for job in chunk.jobs:
+        ident = {**job.keys, "seed": job.seed, "run_key": job.key}
+        try:
+            res = run(
+                chunk.scenarios[job.scenario],
+                job.seed,
+                series=chunk.series,
+                events=chunk.events,
+                variant=str(job.keys.get("variant", "")),
+            )
+        except Exception as exc:
+            failures.append(
+                {
+                    **ident,
+                    "error": f"{type(exc).__name__}: {exc}",
+                    "traceback": traceback.format_exc(),
+                }
+            )
+            continue
+        rows.append({**ident, **res.metrics})
+        start = res.start
+        if chunk.series:
+            series.append((job, res.series))
+        if chunk.events:
+            events.append(_with_keys(res.events_frame(), job))
+    out = ChunkResult(chunk.index, n_ok=len(rows), n_failed=len(failures))
+    out.add("runs", _table(rows))
+    out.add("failures", _table(failures))
+    if series and start is not None:
+        out.add("series", _series_table(series, start))
+    if events:
+        out.add("events", pa.Table.from_pandas(pd.concat(events), preserve_index=False))
+    return out
+
+
+def _table(rows: list[dict[str, Any]]) -> pa.Table:
+    """Rows (dicts with the same keys) as a table, typed as a pandas frame would be."""
+    if not rows:
+        return pa.table({})
+    return pa.table({k: _column([r[k] for r in rows]) for k in rows[0]})
+
+
+def _column(values: list[Any]) -> pa.Array:
+    """Values as an Arrow column: NaN stored as null and text as large strings (as pandas)."""
+    arr = pa.array(values)  # ints mixed with NaN are inferred as floats here
+    if pa.types.is_floating(arr.type):
+        return pa.array(values, type=arr.type, from_pandas=True)
+    if pa.types.is_string(arr.type):
+        return arr.cast(pa.large_string())
+    return arr
+
+
+def _with_keys(df: pd.DataFrame, job: Job) -> pd.DataFrame:
+    for i, (k, v) in enumerate({**job.keys, "seed": job.seed}.items()):
+        df.insert(i, k, v)
+    return df
+
+
+def _series_table(series: list[tuple[Job, list[tuple[float, ...]]]], start: Any) -> pa.Table:
+    """The weekly series of many runs as one table: key columns, week, date, the series."""
+    lengths = [len(rows) for _, rows in series]
+    columns = list(zip(*(row for _, rows in series for row in rows), strict=True))
+    week = np.asarray(columns[0], dtype=np.int64)
+    keys = {**series[0][0].keys, "seed": 0}
+    data: dict[str, pa.Array] = {}
+    run_of_row = pa.array(np.repeat(np.arange(len(series)), lengths))
+    for k in keys:  # one value per run, repeated over its weeks (typed as for the runs)
+        col = [job.seed if k == "seed" else job.keys[k] for job, _ in series]
+        data[k] = _column(col).take(run_of_row)
+    data["week"] = pa.array(week)
+    first = np.datetime64(start, "us")
+    data["date"] = pa.array(first + (week - 1) * np.timedelta64(7, "D"))
+    for name, values in zip(SERIES_COLUMNS[1:], columns[1:], strict=True):
+        data[name] = pa.array(values, type=pa.float64(), from_pandas=True)
+    return pa.table(data)
+
+
+def chunk_results(chunks: list[Chunk], workers: int, dask: str | None) -> Iterator[ChunkResult]:
+    """Run ``chunks`` and yield each one's result as it finishes (in no fixed order).
+
+    Args:
+        chunks: The chunks to run.
+        workers: Worker processes (1 runs serially in this process).
+        dask: A Dask scheduler address, or ``"local"`` for a LocalCluster; None for processes.
+
+    Yields:
+        The result of each chunk.
+    """
+    if not chunks:
+        return
+    if dask is not None:
+        yield from _dask_results(chunks, workers, dask)
+    elif workers <= 1:
+        for c in chunks:
+            yield run_chunk(c)
+    else:
+        yield from _process_results(chunks, workers)
+
+
+def _process_results(chunks: list[Chunk], workers: int) -> Iterator[ChunkResult]:
+    # A fork server that has imported the model forks each worker: workers start in
+    # milliseconds instead of re-importing Mesa, and no threads of this process are forked.
+    ctx = get_context("forkserver")
+    ctx.set_forkserver_preload(["sim.runs.executors"])
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        pending: set[Future[ChunkResult]] = set()
+        queue = list(reversed(chunks))
+        try:
+            while queue or pending:
+                while queue and len(pending) < 2 * workers:
+                    pending.add(pool.submit(run_chunk, queue.pop()))
+                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in finished:
+                    yield fut.result()
+        except BaseException:
+            for fut in pending:
+                fut.cancel()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+LOCAL_CLUSTER_CONFIG = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.system-monitor.interval": "2s",
+    "distributed.admin.tick.interval": "500ms",
+    "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.scheduler.work-stealing": False,
+    "distributed.scheduler.worker-saturation": "inf",
+}
+"""Dask settings of the LocalCluster that ``--dask local`` starts.
+
+The cluster has no dashboard, so nothing reads the workers' statistical profiles or the
+system monitor's samples; the event-loop health check and the memory monitor are polled
+less often; and work stealing is off. The tasks are alike and the workers local and
+alike, so every task goes to a worker at once (no queue at the scheduler, no round trip
+between a worker's tasks). Each of the defaults wakes a thread that takes the GIL from
+the running task, or a process that takes a core from a worker: together they cost
+about six to eight points of parallel efficiency on two cores (docs/performance.md). A
+cluster given by address keeps its own settings.
+"""
+
+
+def local_cluster(workers: int) -> Any:
+    """A LocalCluster of ``workers`` single-threaded worker processes (LOCAL_CLUSTER_CONFIG)."""
+    import dask
+    from dask.distributed import LocalCluster
+
+    with dask.config.set(LOCAL_CLUSTER_CONFIG):
+        return LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            host="127.0.0.1",
+        )
+
+
+def dask_client(address: str, workers: int) -> tuple[Any, Any]:
+    """A Dask client for ``address``, or for a new LocalCluster when it is ``"local"``.
+
+    Returns the client and the cluster it started (None for an existing scheduler).
+    """
+    from dask.distributed import Client
+
+    if address != "local":
+        return Client(address), None
+    cluster = local_cluster(workers)
+    return Client(cluster), cluster
+
+
+def _dask_results(chunks: list[Chunk], workers: int, address: str) -> Iterator[ChunkResult]:
+    from dask.distributed import as_completed
+
+    client, cluster = dask_client(address, workers)
+    try:
+        futures = client.map(run_chunk, chunks, pure=False)
+        for fut in as_completed(futures):
+            yield fut.result()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()

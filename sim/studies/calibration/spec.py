@@ -1,0 +1,132 @@
+"""Calibration specs: the scenario, episodes, free parameters and ABC budget of a fit.
+
+A calibration spec (``calibration/historical.yaml``) names the scenario, the episodes
+file, the free parameters (field paths with uniform prior ranges and the target each is
+pinned by), and the ABC budget. :func:`load_spec` loads and checks it with its scenario
+and episodes; :mod:`sim.studies.calibration.run` fits it and
+:mod:`sim.studies.calibration.report` reports the fit.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from sim.errors import WgsimError
+from sim.scenario import Scenario
+from sim.scenario.loader import load_file
+from sim.scenario.messages import format_validation
+from sim.scenario.paths import apply_overrides, get_value
+from sim.studies.calibration.targets import Episodes, load_episodes
+
+
+class CalibrationError(WgsimError):
+    """A calibration spec is missing or invalid."""
+
+
+class FreeParameter(BaseModel):
+    """A calibrated parameter: a field path with a uniform prior."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    path: str
+    low: float
+    high: float
+    integer: bool = False
+    target: str = Field(description="The targets that pin it (MECHANISMS §5).")
+
+    @model_validator(mode="after")
+    def _range(self) -> FreeParameter:
+        if not self.low < self.high:
+            raise ValueError(f"{self.path}: low ({self.low}) must be below high ({self.high})")
+        return self
+
+    @property
+    def key(self) -> str:
+        """A name pyabc accepts for the parameter."""
+        return "".join(c if c.isalnum() else "_" for c in self.path)
+
+    def value_of(self, x: float) -> float | int:
+        """The field value for a sampled ``x``: rounded for an integer field, else a float."""
+        return round(x) if self.integer else float(x)
+
+
+class Budget(BaseModel):
+    """The size of an ABC-SMC run."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    population_size: int = Field(ge=2, le=100_000)
+    generations: int = Field(ge=1, le=100)
+    seeds_per_particle: int = Field(ge=1, le=100)
+    min_epsilon: float = Field(default=0.0, ge=0.0)
+    max_simulations: int | None = Field(
+        default=None,
+        ge=1,
+        description="Stop after the generation in which the total number of simulated "
+        "particles (over all generations, resumed ones included) reaches this many.",
+    )
+    transition: Literal["multivariate_normal", "local", "independent"] = Field(
+        default="multivariate_normal",
+        description="pyabc's perturbation kernel: one global multivariate normal; a "
+        "local one fitted to each particle's nearest neighbours; or independent "
+        "one-dimensional kernels, one per parameter (a product of marginal kernel "
+        "densities, which keeps importance weights even when many parameters are "
+        "weakly identified, at the cost of ignoring correlations in the proposal).",
+    )
+    predictive_draws: int = Field(default=100, ge=1, le=100_000)
+
+
+class CalibrationSpec(BaseModel):
+    """A calibration spec file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    scenario: str
+    variant: str
+    episodes: str
+    parameters: list[FreeParameter] = Field(min_length=1)
+    budget: Budget
+    quick: Budget
+    seed: int = 0
+    mechanisms: dict[str, str] = Field(
+        default_factory=dict,
+        description="Target id -> why the model may miss it (the mechanism at fault); the "
+        "fit report prints the note of every target reproduced in fewer than half the "
+        "posterior-predictive runs.",
+    )
+
+
+def load_spec(path: str | Path) -> tuple[CalibrationSpec, Scenario, Episodes]:
+    """Load a calibration spec with its scenario and episodes; check every path.
+
+    Raises:
+        CalibrationError: naming the file, field and value.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise CalibrationError(f"invalid calibration spec {path}: file not found")
+    try:
+        spec = CalibrationSpec.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except (yaml.YAMLError, ValidationError) as exc:
+        lines = format_validation(exc) if isinstance(exc, ValidationError) else [str(exc)]
+        raise CalibrationError(
+            f"invalid calibration spec {path}:\n" + "\n".join(f"  - {p}" for p in lines)
+        ) from None
+    scenario = load_file(path.parent / spec.scenario).variant(spec.variant)
+    for p in spec.parameters:
+        get_value(scenario, p.path)  # raises ScenarioError naming a bad path
+        apply_overrides(scenario, {p.path: p.value_of(p.low)})
+        apply_overrides(scenario, {p.path: p.value_of(p.high)})
+    episodes = load_episodes(path.parent / spec.episodes)
+    ids = [t.id for t in episodes.fitted]
+    for key in spec.mechanisms:
+        if key not in ids:
+            raise CalibrationError(
+                f"invalid calibration spec {path}: mechanisms: {key!r} is not a fitted "
+                f"target; allowed: {', '.join(ids)}"
+            )
+    return spec, scenario, episodes
