@@ -71,7 +71,7 @@ class Mofa(RokActor):
 
 
 class Proposer(RokActor):
-    """A ROK organisation that proposes items: Poisson arrivals of its types (§2.2).
+    """A ROK organisation that proposes items: Poisson arrivals of its types (ODD §7).
 
     Args:
         model: The model.
@@ -112,7 +112,7 @@ class Mou(Proposer):
         self.backlog = 0
 
     def pressure(self, x_rok_e: float, pi_mou: float, backlog_weight: float) -> float:
-        """The MOU's urge to challenge: s|x_MOU - x_ROK| pi_MOU + beta_b backlog (§2.5)."""
+        """The MOU's urge to challenge: s|x_MOU - x_ROK| pi_MOU + beta_b backlog (ODD §7)."""
         return (
             self.salience[E] * abs(self.position[E] - x_rok_e) * pi_mou
             + backlog_weight * self.backlog
@@ -120,7 +120,7 @@ class Mou(Proposer):
 
 
 class BlueHouse(Proposer):
-    """The presidential office: proposes big projects and arbitrates routing (§2.4).
+    """The presidential office: proposes big projects and arbitrates routing (ODD §7).
 
     For an item it may consult (through the WG or a channel), act unilaterally or shelve
     it, weighing its value, the expected US approval and delay, and the alliance cost of
@@ -153,12 +153,12 @@ class BlueHouse(Proposer):
         self.dprk_accept = WindowMean(window, params.estimate_prior, weight)
         self.detection = WindowMean(window, params.estimate_prior, weight)
         self.lag = WindowMean(window, params.prior_lag_weeks, weight)
-        # The ROK's weighted alliance weight and discount, set by the government (§2.5).
+        # The ROK's weighted alliance weight and discount, set by the government (ODD §7).
         self.alliance_bar = 0.5
         self.discount = 0.9
 
     def arbitrate(self, p: Proposal, week: int) -> Route:
-        """Consult (bilaterally), act unilaterally or shelve a non-WG item (§2.4)."""
+        """Consult (bilaterally), act unilaterally or shelve a non-WG item (ODD §7)."""
         r = self.params
         v = p.v
         u_consult = v * self.approval.estimate(week) * self.discount ** self.lag.estimate(week)
@@ -173,7 +173,7 @@ class BlueHouse(Proposer):
         return Route.SHELVED
 
     def after_veto(self, p: Proposal, week: int, first: bool) -> Route:
-        """A vetoed non-sanctioned item returns to the Blue House (§2.4).
+        """A vetoed non-sanctioned item returns to the Blue House (docs/model.md §7, US review).
 
         On a first veto the item has been modified (less load, less value); consulting
         again means resubmitting it through its route. After a second veto only going
@@ -194,7 +194,7 @@ class Decision(IntEnum):
 
 
 class StateDepartment(Actor):
-    """The US State Department: reviews items, co-sponsors exemptions, drifts (§2.4).
+    """The US State Department: reviews items, co-sponsors exemptions, drifts (ODD §7).
 
     Args:
         model: The model.
@@ -219,7 +219,7 @@ class StateDepartment(Actor):
         self.pull = [0.0, 0.0, 0.0]
 
     def review(self, p: Proposal, decision_prob: float, quality: float) -> Decision:
-        """Decide on ``p`` given information quality ``quality`` (perceived load, §2.4)."""
+        """Decide on ``p`` given information quality ``quality`` (docs/model.md §7, US review)."""
         us = self.params
         rnd = self.random
         if rnd.random() >= decision_prob:
@@ -273,7 +273,7 @@ class DprkMode(IntEnum):
 
 
 class Dprk(Actor):
-    """North Korea: answers offers, denounces the WG, provokes; denuclearization (§2.6).
+    """North Korea: answers offers, denounces the WG, provokes; denuclearization (ODD §7).
 
     Args:
         model: The model.
@@ -366,7 +366,7 @@ class Dprk(Actor):
 
 
 class Un1718Committee(Actor):
-    """The UN Security Council's 1718 Committee: decides exemptions with a lag (§2.4).
+    """The UN Security Council's 1718 Committee: decides exemptions with a lag (ODD §7).
 
     Args:
         model: The model.

@@ -28,22 +28,18 @@ class WorkingGroup:
     """The US–ROK working group: cadence, queue, legitimacy and review windows.
 
     Args:
-        spec: The scenario's ``working_group`` section.
+        params: The scenario's ``working_group`` section.
         legitimacy: The scenario's ``legitimacy`` section.
     """
 
-    def __init__(self, spec: WorkingGroupParams, legitimacy: Legitimacy) -> None:
-        self.spec = spec
-        self.lp = legitimacy
+    def __init__(self, params: WorkingGroupParams, legitimacy: Legitimacy) -> None:
+        self.params = params
+        self.legitimacy_params = legitimacy
         self.phase = WgPhase.ABSENT
-        # Whether the WG exists and takes items (phase ACTIVE). A plain attribute, read
-        # several times a week; establish() and terminate() set it with the phase.
+        # Whether the WG exists and takes items (phase ACTIVE); establish() and
+        # terminate() set it with the phase.
         self.active = False
-        self.regular = spec.cadence == "regular"
-        self.interval = spec.regular_interval_weeks
-        self.queue_trigger = spec.queue_trigger
-        self.max_gap = spec.max_gap_weeks
-        self.scope = spec.scope
+        self.scope = params.scope  # narrowed by reforms
         self.queue: list[Proposal] = []
         self.legitimacy = legitimacy.initial
         self.created_week = -1
@@ -60,7 +56,7 @@ class WorkingGroup:
         self.phase = WgPhase.ACTIVE
         self.active = True
         self.created_week = week
-        self.first_meeting_week = week + self.spec.first_meeting_lag_weeks
+        self.first_meeting_week = week + self.params.first_meeting_lag_weeks
 
     def meeting_due(self, week: int) -> bool:
         """Regular: every k weeks; ad hoc: when the queue fills or the gap grows too long."""
@@ -69,12 +65,13 @@ class WorkingGroup:
         if self.last_meeting < 0:
             return True
         gap = week - self.last_meeting
-        if self.regular:
-            return gap >= self.interval
-        return len(self.queue) >= self.queue_trigger or gap >= self.max_gap
+        spec = self.params
+        if spec.cadence == "regular":
+            return gap >= spec.regular_interval_weeks
+        return len(self.queue) >= spec.queue_trigger or gap >= spec.max_gap_weeks
 
     def open_window(self, week: int, length: int) -> None:
-        """A leadership change or a DPRK shock opens a review window (§2.7)."""
+        """A leadership change or a DPRK shock opens a review window (ODD §7)."""
         until = week + length - 1
         if until > self.window_until:
             if self.window_until < week:
@@ -87,8 +84,9 @@ class WorkingGroup:
 
     def reform(self) -> None:
         """A reform: some legitimacy restored, scope narrowed (the MOU's demand [S003])."""
-        self.legitimacy = min(1.0, self.legitimacy + self.lp.reform_boost)
-        self.scope *= self.lp.reform_scope_factor
+        lp = self.legitimacy_params
+        self.legitimacy = min(1.0, self.legitimacy + lp.reform_boost)
+        self.scope *= lp.reform_scope_factor
 
     def terminate(self, week: int) -> list[Proposal]:
         """End the WG; returns the items still in its queue."""
@@ -103,13 +101,11 @@ class DgTalks:
     """Director-general-level talks after the WG: regular, sanctioned items only [S002].
 
     Args:
-        spec: The WG's ``successor`` section.
+        params: The WG's ``successor`` section.
     """
 
-    def __init__(self, spec: Successor) -> None:
-        self.enabled = spec.enabled
-        self.interval = spec.interval_weeks
-        self.cosponsor = spec.cosponsor
+    def __init__(self, params: Successor) -> None:
+        self.params = params
         self.active = False
         self.started = -1
         self.last_meeting = -1
@@ -123,7 +119,7 @@ class DgTalks:
 
     def meeting_due(self, week: int) -> bool:
         """Every ``interval`` weeks."""
-        return self.active and week - self.last_meeting >= self.interval
+        return self.active and week - self.last_meeting >= self.params.interval_weeks
 
 
 class BilateralChannel:
@@ -133,13 +129,12 @@ class BilateralChannel:
         spec: Its scenario entry.
     """
 
-    __slots__ = ("contacts", "name", "rate", "via_nsc")
+    __slots__ = ("name", "rate", "via_nsc")
 
     def __init__(self, spec: Channel) -> None:
         self.name = spec.name
         self.rate = spec.contacts_per_week
         self.via_nsc = spec.via_nsc
-        self.contacts = 0
 
 
 def legitimacy_step(
@@ -153,7 +148,7 @@ def legitimacy_step(
     pressure: float,
     challenges: int,
 ) -> tuple[float, float, float]:
-    """One week of WG legitimacy (MECHANISMS §2.7).
+    """One week of WG legitimacy (docs/model.md §7, Legitimacy and termination).
 
     ``L' = L + eta_a*sum(v) - eta_d*B - eta_v*V - eta_n*Den*(1 + D) - eta_c*Ch + eta_r*(L0 - L)``,
     clipped to [0, 1].

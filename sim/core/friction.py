@@ -1,4 +1,4 @@
-"""Friction between the allies: US surprises and ROK public disputes (§2.8).
+"""Friction between the allies: US surprises and ROK public disputes (docs/model.md §7, Friction).
 
 An alliance-sensitive ROK move the US was not told of may **surprise** it (US-side
 friction; Snyder's entrapment); a WG item vetoed or stuck past the MOU's patience may

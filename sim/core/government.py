@@ -1,4 +1,4 @@
-"""The ROK government as one player: the blend of its three organisations (§2.5).
+"""The ROK government as one player: the blend of its three organisations (ODD §4).
 
 The ROK's effective position is the clout x salience weighted mean of the Blue House,
 MOFA and MOU (KTAB-lite; Bueno de Mesquita). It changes only in bargaining rounds and

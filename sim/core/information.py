@@ -1,4 +1,4 @@
-"""What the US knows of the ROK's plans: information quality (docs/model.md, §2.3).
+"""What the US knows of the ROK's plans: information quality (docs/model.md §7, Ad hoc contacts).
 
 Meetings and contacts that reach the State Department raise the quality q; it decays
 every week. Low quality makes the US misjudge sanctions loads and lets undisclosed moves

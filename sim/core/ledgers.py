@@ -15,7 +15,7 @@ from collections import deque
 class WindowMean:
     """Mean of the observations of the last ``window`` weeks, shrunk toward a prior.
 
-    The Blue House judges consultation by recent experience (docs/model.md, §2.4): the
+    The Blue House judges consultation by recent experience (docs/model.md §7, Routing): the
     estimate is ``(sum + prior*weight) / (n + weight)`` over the window.
     """
 

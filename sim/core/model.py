@@ -1,4 +1,6 @@
-"""The model: the actors and institutions wired together, and the weekly schedule (§2.3).
+"""The model: the actors and institutions wired together, and the weekly schedule.
+
+Citations "ODD §N" in the code point to section N of docs/model.md (the ODD protocol).
 
 One step is one week. Dated shocks and the WG's agreement fire from Mesa's event list
 half a week before their step; :meth:`WorkingGroupModel.step` then runs the phases of the

@@ -150,7 +150,7 @@ def pick[T](cumulative: list[tuple[T, float]], u: float) -> T:
 
 
 class ProposalFactory:
-    """Creates proposals of each type from the scenario's table (MECHANISMS §2.2).
+    """Creates proposals of each type from the scenario's table (docs/model.md §7, Generation).
 
     Args:
         spec: The scenario's ``proposals`` section.

@@ -1,4 +1,4 @@
-"""Phase 3 of the week: ROK internal bargaining, KTAB-lite (Bueno de Mesquita; Allison; §2.5).
+"""Phase 3 of the week: ROK internal bargaining, KTAB-lite (docs/model.md §7, ROK bargaining).
 
 Every few weeks the MOU may challenge on engagement pace; the challenge is public (it
 costs the WG legitimacy) and either moves the Blue House toward the MOU or toward MOFA.
@@ -51,7 +51,7 @@ def bargaining_round(
     backlog_weight: float,
     rnd: random.Random,
 ) -> RoundResult:
-    """One round on engagement pace (§2.5).
+    """One round on engagement pace (docs/model.md §7, ROK bargaining).
 
     The MOU challenges when ``s|x_MOU - x_ROK| pi_MOU + beta_b backlog > kappa_c``. With
     probability pi_MOU the Blue House moves ``step`` toward the MOU and MOFA concedes

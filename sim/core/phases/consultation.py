@@ -4,7 +4,7 @@ The working group (WG) is Keohane's information-supplying institution and Tsebel
 added veto point at once: its meetings disclose every pending ROK item to the US, raise
 information quality, jointly vet items and co-sponsor UN exemption requests [S001, S004].
 Without it, ad hoc contacts disclose partially (Crawford–Sobel) and NSC channels may clear
-items State never hears of [S001] (docs/model.md, §2.3–2.4).
+items State never hears of [S001] (docs/model.md §7: WG meetings, Ad hoc contacts, US review).
 """
 
 from __future__ import annotations
@@ -134,7 +134,7 @@ class Consultation:
         items, dg.queue = dg.queue, []
         for p in items:
             p.us_informed = True
-        self.review(items, self.us.decision_prob_wg, dg.queue, dg.cosponsor, week, False)
+        self.review(items, self.us.decision_prob_wg, dg.queue, dg.params.cosponsor, week, False)
         self.state.drift(self.government.position)
 
     def contact(self, ch: BilateralChannel, week: int) -> None:

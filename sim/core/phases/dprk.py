@@ -3,7 +3,7 @@
 The DPRK engages while the US–DPRK track is open and otherwise plays a wedge strategy
 (Crawford 2011): it rewards the ROK's offers and denounces the institution that binds the
 allies, the more so the more visible the WG is [S004]; frustration with undelivered
-pledges may end in a provocation (docs/model.md, §2.6).
+pledges may end in a provocation (docs/model.md §7, DPRK).
 """
 
 from __future__ import annotations

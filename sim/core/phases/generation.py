@@ -1,4 +1,4 @@
-"""Phase 2 of the week: the MOU and the Blue House propose new inter-Korean items (§2.2).
+"""Phase 2 of the week: the MOU and the Blue House propose new inter-Korean items (ODD §7).
 
 Arrivals are Poisson, faster under domestic pressure (Putnam's Level II) and in the weeks
 after a summit; shocks may add named items (the railway survey, say).

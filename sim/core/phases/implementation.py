@@ -1,4 +1,4 @@
-"""Phase 8 of the week: accepted items are implemented; stuck items stall (§2.8).
+"""Phase 8 of the week: accepted items are implemented; stuck items stall (ODD §7).
 
 An implemented alliance-sensitive item the US was not told of may surprise it (Snyder:
 entrapment); WG items pending past the MOU's patience count against the WG and may

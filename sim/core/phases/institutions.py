@@ -1,6 +1,6 @@
 """Phase 9 of the week: trust, frustration, WG legitimacy, reform, termination, creation.
 
-Legitimacy follows docs/model.md §2.7 (Eilstrup-Sangiovanni: shocks and leadership
+Legitimacy follows ODD §7 (Eilstrup-Sangiovanni: shocks and leadership
 windows end weak institutions); termination needs US consent [S002]; DG-level talks
 follow. A scenario may let the WG be created after repeated surprises.
 """
@@ -166,7 +166,7 @@ class Institutions:
         """End the WG, start DG-level talks and re-route its queue."""
         left = self.wg.terminate(week)
         self.log("wg_terminated", "WG", detail=why)
-        if self.dg.enabled:
+        if self.dg.params.enabled:
             self.dg.start(week)
             self.log("dg_talks_started", "DG talks", detail="director-general-level consultations")
         for p in left:

@@ -1,4 +1,4 @@
-"""Phase 4 of the week: the Blue House routes the new items (§2.4).
+"""Phase 4 of the week: the Blue House routes the new items (docs/model.md §7, Routing).
 
 Sanctioned items go to the WG while it exists (else DG talks or a channel), unless the
 Blue House goes ahead in violation; other items go to the WG within its scope, or the

@@ -1,4 +1,4 @@
-"""Phase 6 of the week: the UN 1718 Committee's decisions on exemption requests (§2.4)."""
+"""Phase 6 of the week: the UN 1718 Committee's decisions on exemption requests (ODD §7)."""
 
 from __future__ import annotations
 

@@ -36,7 +36,7 @@ class FreeParameter(BaseModel):
     low: float
     high: float
     integer: bool = False
-    target: str = Field(description="The targets that pin it (MECHANISMS §5).")
+    target: str = Field(description="The targets that pin it (docs/calibration.md).")
 
     @model_validator(mode="after")
     def _range(self) -> FreeParameter:
