@@ -107,3 +107,18 @@ def test_solaraviz_reset_rebuilds_the_model(historical):
     assert fresh.steps == 0 and fresh.params is s
     fresh.run_until(25)
     assert fresh.events == model.events
+
+
+def test_mesa_s_plot_component_draws_the_collected_series(historical):
+    import ipywidgets
+    import solara
+    from mesa.visualization import make_plot_component
+
+    m = WorkingGroupModel(historical.variant("historical"), rng=1)
+    m.run_until(30)
+    component, _ = make_plot_component(
+        {"legitimacy": "tab:blue", "trust_us": "tab:red"}, backend="matplotlib"
+    )
+    _, rc = solara.render(component(m), handle_error=False)
+    (image,) = rc.find(ipywidgets.Image).widgets
+    assert image.value[:8] == b"\x89PNG\r\n\x1a\n" and len(image.value) > 5000
