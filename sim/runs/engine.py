@@ -19,6 +19,7 @@ from typing import Any
 
 from sim.runs.executors import chunk_results
 from sim.runs.jobs import Job, make_chunks
+from sim.runs.lock import folder_lock
 from sim.runs.parts import (
     clean_temporary,
     done_keys,
@@ -98,7 +99,7 @@ def run_with_manifest(
     manifest: dict[str, Any],
     **options: Any,
 ) -> tuple[BatchOutcome, dict[str, int]]:
-    """Write ``manifest``, execute and finalize the batch, then complete the manifest.
+    """Lock ``out``, write ``manifest``, execute and finalize the batch, complete the manifest.
 
     Args:
         jobs: All jobs of the batch.
@@ -109,20 +110,23 @@ def run_with_manifest(
 
     Returns:
         The execution's counts and the rows per output kind.
+
+    Raises:
+        FolderInUseError: if another process is writing ``out``.
     """
-    out.mkdir(parents=True, exist_ok=True)
-    manifest = {**manifest, "started": dt.datetime.now(dt.UTC).isoformat(), "status": "running"}
-    atomic_write_json(manifest, out / "manifest.json")
-    t0 = time.perf_counter()
-    outcome = execute(jobs, scenarios, out, **options)
-    counts = finalize(out)
-    manifest.update(
-        {
-            "finished": dt.datetime.now(dt.UTC).isoformat(),
-            "status": "complete" if outcome.failed == 0 else "complete with failures",
-            "seconds": round(time.perf_counter() - t0, 3),
-            "rows": counts,
-        }
-    )
-    atomic_write_json(manifest, out / "manifest.json")
+    with folder_lock(out):
+        manifest = {**manifest, "started": dt.datetime.now(dt.UTC).isoformat(), "status": "running"}
+        atomic_write_json(manifest, out / "manifest.json")
+        t0 = time.perf_counter()
+        outcome = execute(jobs, scenarios, out, **options)
+        counts = finalize(out)
+        manifest.update(
+            {
+                "finished": dt.datetime.now(dt.UTC).isoformat(),
+                "status": "complete" if outcome.failed == 0 else "complete with failures",
+                "seconds": round(time.perf_counter() - t0, 3),
+                "rows": counts,
+            }
+        )
+        atomic_write_json(manifest, out / "manifest.json")
     return outcome, counts

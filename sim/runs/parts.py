@@ -1,24 +1,54 @@
-"""A batch's files: Parquet part files written as chunks finish, merged at the end.
+"""A batch's files: each finished chunk written at once as part files, merged at the end.
 
-Each finished chunk is written at once as part files under ``parts/`` (atomic writes), so
-an interrupted batch loses at most the chunks in flight and a resume can skip the runs
-already done. :func:`finalize` merges the parts into ``runs.parquet``, ``series.parquet``,
-``events.parquet`` and ``failures.parquet`` chunk by chunk, so memory stays flat as the
-batch grows.
+Each finished chunk's part files (runs, series, events, failures) are written into a
+temporary folder that is then renamed to ``parts/chunk-NNNNNN/``: a chunk folder exists
+only when all of its parts do, so an interrupted batch loses at most the chunks in
+flight and a resume skips exactly the runs whose chunks are complete. :func:`finalize`
+merges the chunks into ``runs.parquet``, ``series.parquet``, ``events.parquet`` and
+``failures.parquet`` chunk by chunk (memory stays flat as the batch grows). It is
+idempotent: each merged file records the chunks it holds in its Parquet metadata, the
+runs table is deduplicated by run key, and the chunk folders are removed only once every
+kind is merged, so a finalize killed at any point can simply be run again.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
+import signal
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.runs.jobs import ChunkResult
-from sim.runs.store import atomic_write_bytes
 
 KINDS = ("runs", "series", "events", "failures")
+CHUNKS_KEY = b"wgsim.chunks"
+"""Parquet metadata key of a merged file: the indices of the chunks it holds (JSON)."""
+
+HALT_ENV = "WGSIM_TEST_HALT_AT"
+"""Crash-safety tests set this to ``point`` or ``point:N``; the process then kills itself
+the first (or N-th) time it reaches that point."""
+
+_reached: dict[str, int] = {}
+
+
+def halt_point(name: str) -> None:
+    """Kill this process with SIGKILL if a crash-safety test asks to halt at ``name``.
+
+    The points sit in the narrow windows between writes (docs/cli.md, failure and resume),
+    so tests reproduce a kill -9 there exactly instead of racing it with sleeps.
+    """
+    want = os.environ.get(HALT_ENV)
+    if not want:
+        return
+    point, _, nth = want.partition(":")
+    if point == name:
+        _reached[name] = _reached.get(name, 0) + 1
+        if _reached[name] == int(nth or 1):
+            os.kill(os.getpid(), signal.SIGKILL)
 
 
 def parts_dir(out: Path) -> Path:
@@ -26,14 +56,25 @@ def parts_dir(out: Path) -> Path:
     return out / "parts"
 
 
+def _chunk_dirs(out: Path) -> list[Path]:
+    return sorted(parts_dir(out).glob("chunk-*"))
+
+
+def _index(chunk_dir: Path) -> int:
+    return int(chunk_dir.name.split("-")[1])
+
+
 def clean_temporary(out: Path) -> None:
-    """Remove temporary files left by a killed writer."""
+    """Remove what a killed writer left: temporary files and incomplete chunk folders."""
     for tmp in list(out.glob(".*.tmp")) + list(parts_dir(out).glob(".*.tmp")):
-        tmp.unlink(missing_ok=True)
+        if tmp.is_dir():
+            shutil.rmtree(tmp)
+        else:
+            tmp.unlink(missing_ok=True)
 
 
 def done_keys(out: Path) -> set[str]:
-    """Run keys already finished successfully (in final files or parts)."""
+    """Run keys already finished successfully (in the merged file or complete chunks)."""
     keys: set[str] = set()
     for path in _files_of(out, "runs"):
         keys.update(pq.read_table(path, columns=["run_key"]).column("run_key").to_pylist())
@@ -41,21 +82,33 @@ def done_keys(out: Path) -> set[str]:
 
 
 def _files_of(out: Path, kind: str) -> list[Path]:
-    files = sorted(parts_dir(out).glob(f"{kind}-*.parquet"))
+    """The merged file of ``kind`` (if any), then the kind's part in each complete chunk."""
     final = out / f"{kind}.parquet"
-    return ([final] if final.exists() else []) + files
+    parts = [d / f"{kind}.parquet" for d in _chunk_dirs(out) if (d / f"{kind}.parquet").exists()]
+    return ([final] if final.exists() else []) + parts
 
 
 def next_part_index(out: Path) -> int:
-    """First unused part number (parts of earlier attempts keep theirs)."""
-    nums = [int(p.stem.split("-")[1]) for p in parts_dir(out).glob("*-*.parquet")]
-    return max(nums, default=-1) + 1
+    """First unused chunk number (chunks of earlier attempts keep theirs)."""
+    merged = [i for kind in KINDS for i in merged_chunks(out / f"{kind}.parquet")]
+    return max([*merged, *map(_index, _chunk_dirs(out))], default=-1) + 1
 
 
 def write_parts(out: Path, result: ChunkResult) -> None:
-    """Write a finished chunk's parts as files (each atomically)."""
-    for kind, data in result.parts.items():
-        atomic_write_bytes(parts_dir(out) / f"{kind}-{result.index:06d}.parquet", data)
+    """Write a finished chunk's parts: all into a temporary folder, then renamed at once."""
+    name = f"chunk-{result.index:06d}"
+    tmp = parts_dir(out) / f".{name}.tmp"
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir(parents=True)
+    for i, (kind, data) in enumerate(result.parts.items()):
+        with open(tmp / f"{kind}.parquet", "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        if i == 0:
+            halt_point("between-parts")
+    os.replace(tmp, parts_dir(out) / name)
 
 
 def forget_failures(out: Path) -> None:
@@ -64,34 +117,59 @@ def forget_failures(out: Path) -> None:
         path.unlink()
 
 
+def merged_chunks(path: Path) -> list[int]:
+    """The chunks a merged file holds (empty if there is no file or it does not say)."""
+    if not path.exists():
+        return []
+    meta = pq.read_schema(path).metadata or {}
+    return list(json.loads(meta[CHUNKS_KEY])) if CHUNKS_KEY in meta else []
+
+
 def finalize(out: Path) -> dict[str, int]:
-    """Merge final files and parts into one Parquet file per kind; returns row counts."""
+    """Merge the complete chunks into one Parquet file per kind; returns row counts.
+
+    Safe to run again after a kill at any point: chunks a merged file already holds are
+    skipped, runs are kept once per run key, and chunk folders go only at the end.
+    """
     counts = {}
+    chunks = _chunk_dirs(out)
     for kind in KINDS:
-        files = _files_of(out, kind)
+        target = out / f"{kind}.parquet"
+        held = set(merged_chunks(target))
+        new = [d for d in chunks if _index(d) not in held and (d / f"{kind}.parquet").exists()]
+        files = ([target] if target.exists() else []) + [d / f"{kind}.parquet" for d in new]
         if not files:
             counts[kind] = 0
             continue
-        counts[kind] = _merge(files, out / f"{kind}.parquet")
-        for f in files:
-            if f.parent == parts_dir(out):
-                f.unlink()
+        chunk_ids = sorted(held | {_index(d) for d in new})
+        counts[kind] = _merge(files, target, chunk_ids, dedupe=kind == "runs")
+        halt_point(f"merged-{kind}")
+    for d in chunks:
+        shutil.rmtree(d)
     if parts_dir(out).exists() and not any(parts_dir(out).iterdir()):
         parts_dir(out).rmdir()
     return counts
 
 
-def _merge(files: list[Path], target: Path) -> int:
-    """Stream ``files`` into ``target`` batch by batch (atomic replace)."""
-    schema = _unified_schema(files)
+def _merge(files: list[Path], target: Path, chunk_ids: list[int], *, dedupe: bool) -> int:
+    """Stream ``files`` into ``target`` batch by batch (atomic replace).
+
+    With ``dedupe``, a run key already written is not written again.
+    """
+    schema = _unified_schema(files).with_metadata({CHUNKS_KEY: json.dumps(chunk_ids)})
     tmp = target.with_name(f".{target.name}.merge.tmp")
+    seen: set[str] = set()
     n = 0
     with pq.ParquetWriter(tmp, schema) as writer:
         for f in files:
-            pf = pq.ParquetFile(f)
-            for batch in pf.iter_batches():
-                table = pa.Table.from_batches([batch])
-                table = _conform(table, schema)
+            for batch in pq.ParquetFile(f).iter_batches():
+                table = _conform(pa.Table.from_batches([batch]), schema)
+                if dedupe:
+                    keep = []
+                    for key in table.column("run_key").to_pylist():
+                        keep.append(key not in seen)
+                        seen.add(key)
+                    table = table.filter(pa.array(keep, type=pa.bool_()))
                 writer.write_table(table)
                 n += table.num_rows
     os.replace(tmp, target)

@@ -1,0 +1,98 @@
+"""Batches survive a kill -9 in the narrow windows between writes, and one folder has one writer.
+
+Each test first reproduces the window with a real SIGKILL of a real ``wgsim compare``
+process, stopped exactly there by the test hook (``WGSIM_TEST_HALT_AT``), then resumes.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+WGSIM = Path(sys.executable).parent / "wgsim"
+SCENARIO = ROOT / "scenarios" / "historical.yaml"
+N = 30  # 60 runs in three chunks of 25, 25 and 10 with one worker
+
+
+def compare(out: Path, halt: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "WGSIM_TEST_HALT_AT"}
+    if halt:
+        env["WGSIM_TEST_HALT_AT"] = halt
+    cmd = [WGSIM, "compare", SCENARIO, "-n", str(N), "--workers", "1", "--out", out]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=600, env=env)
+
+
+def tables(out: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    runs = pd.read_parquet(out / "runs.parquet").sort_values("run_key", ignore_index=True)
+    series = pd.read_parquet(out / "series.parquet")
+    series = series.sort_values(["variant", "replication", "week"], ignore_index=True)
+    return runs, series
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    out = tmp_path_factory.mktemp("reference")
+    assert compare(out).returncode == 0
+    runs, series = tables(out)
+    assert len(runs) == 2 * N and runs["run_key"].is_unique
+    return runs, series
+
+
+def assert_same(out: Path, reference) -> None:
+    runs, series = tables(out)
+    ref_runs, ref_series = reference
+    pd.testing.assert_frame_equal(runs, ref_runs)
+    pd.testing.assert_frame_equal(series, ref_series)
+    assert not (out / "parts").exists()
+
+
+def test_a_kill_between_a_chunk_s_parts_loses_only_that_chunk(tmp_path, reference):
+    out = tmp_path / "between"
+    # the second chunk dies after its runs part, before its series part
+    killed = compare(out, "between-parts:2")
+    assert killed.returncode == -signal.SIGKILL
+    done = sorted(p.name for p in (out / "parts").iterdir())
+    assert done == [".chunk-000001.tmp", "chunk-000000"]  # the first chunk alone is complete
+    assert sorted(p.name for p in (out / "parts" / ".chunk-000001.tmp").iterdir()) == [
+        "runs.parquet"
+    ]
+    resumed = compare(out)
+    assert resumed.returncode == 0, resumed.stderr
+    assert "25 resumed" in resumed.stdout + resumed.stderr
+    assert_same(out, reference)
+
+
+@pytest.mark.parametrize("point", ["merged-runs", "merged-series"])
+def test_a_kill_during_finalize_is_mended_by_running_again(tmp_path, reference, point):
+    out = tmp_path / point
+    killed = compare(out, point)
+    assert killed.returncode == -signal.SIGKILL
+    assert pq.read_metadata(out / "runs.parquet").num_rows == 2 * N  # merged, parts still there
+    assert len(list((out / "parts").glob("chunk-*"))) == 3
+    for _ in range(2):  # and again: finalizing is idempotent
+        again = compare(out)
+        assert again.returncode == 0, again.stderr
+        assert_same(out, reference)
+
+
+def test_a_second_writer_of_a_folder_is_refused(tmp_path):
+    out = tmp_path / "busy"
+    out.mkdir()
+    with open(out / ".lock", "w") as held:  # another process holding the folder's lock
+        fcntl.flock(held, fcntl.LOCK_EX)
+        held.write("4242")
+        held.flush()
+        res = compare(out)
+    assert res.returncode == 2
+    message = res.stdout + res.stderr
+    assert "in use by another wgsim process (pid 4242)" in message and "Traceback" not in message
+    assert not (out / "runs.parquet").exists()
