@@ -132,12 +132,19 @@ def run(
 
     from sim.analysis import plots
     from sim.runs.runner import run as run_once
-    from sim.runs.store import atomic_write_json, atomic_write_parquet, provenance
+    from sim.runs.store import (
+        atomic_write_json,
+        atomic_write_parquet,
+        ensure_output_folder,
+        provenance,
+        safe_name,
+    )
 
     sf = load_file(file)
     name = variant or sf.baseline
     scenario = sf.variant(name)
-    out = out or Path("results") / f"{scenario.name}-{name}-s{seed}"
+    default = Path("results") / safe_name(f"{scenario.name}-{name}-s{seed}")
+    out = ensure_output_folder(out or default)
     t0 = time.perf_counter()
     result = run_once(scenario, seed, variant=name)
     elapsed = time.perf_counter() - t0
@@ -203,9 +210,10 @@ def compare(
     interrupted batch. Writes runs/series(/events)/failures Parquet, manifest.json and
     report.md with figures.
     """
+    from sim.runs.store import safe_name
     from sim.studies.comparison.run import run_compare
 
-    out = out or Path("results") / f"compare-{file.stem}"
+    out = out or Path("results") / safe_name(f"compare-{file.stem}")
     progress, started, advance = _tracker(out)
     try:
         with progress:
@@ -260,7 +268,10 @@ def experiment(
     from sim.studies.experiments.spec import load_experiment
 
     exp = load_experiment(file, quick=quick)
-    out = out or Path("results") / f"experiment-{exp.spec.name}{'-quick' if quick else ''}"
+    from sim.runs.store import safe_name
+
+    name = safe_name(f"experiment-{exp.spec.name}{'-quick' if quick else ''}")
+    out = out or Path("results") / name
     progress, started, advance = _tracker(out)
     try:
         with progress:
@@ -322,9 +333,12 @@ def calibrate(
     Writes the posterior database and summary, calibrated.yaml (posterior medians and
     90% intervals) and fit_report.md. Rerunning continues from the database.
     """
+    from sim.runs.store import ensure_output_folder
     from sim.studies.calibration.run import calibrate as run_calibration
 
-    out = out or Path("results") / ("calibration-quick" if quick else "calibration")
+    out = ensure_output_folder(
+        out or Path("results") / ("calibration-quick" if quick else "calibration")
+    )
     summary = run_calibration(
         spec,
         out,

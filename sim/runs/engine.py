@@ -11,12 +11,18 @@ the same command resumes it, skipping runs already done. :func:`execute` runs a 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
+import signal
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sim.errors import WgsimError
 from sim.runs.executors import chunk_results
 from sim.runs.jobs import Job, make_chunks
 from sim.runs.lock import folder_lock
@@ -92,6 +98,56 @@ def execute(
     return outcome
 
 
+class ManifestError(WgsimError):
+    """An output folder's manifest.json cannot be read."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM arrived: the batch stops as after Ctrl-C, its finished chunks kept."""
+
+
+def read_manifest(out: Path) -> dict[str, Any] | None:
+    """The manifest of the batch in ``out``, or None if there is none.
+
+    Raises:
+        ManifestError: if the file exists but is not a JSON object.
+    """
+    path = out / "manifest.json"
+    if not path.exists():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ManifestError(
+            f"{path} is unreadable ({type(exc).__name__}: {exc}); "
+            "move it away to start a new batch there, or choose another --out"
+        ) from None
+    if not isinstance(data, dict):
+        raise ManifestError(f"{path} is not a manifest (a JSON object); choose another --out")
+    return data
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """Turn SIGTERM into :class:`Terminated` while the block runs (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: object) -> None:
+        raise Terminated()
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat()
+
+
 def run_with_manifest(
     jobs: Sequence[Job],
     scenarios: dict[str, Scenario],
@@ -99,13 +155,17 @@ def run_with_manifest(
     manifest: dict[str, Any],
     **options: Any,
 ) -> tuple[BatchOutcome, dict[str, int]]:
-    """Lock ``out``, write ``manifest``, execute and finalize the batch, complete the manifest.
+    """Lock ``out``, execute and finalize the batch, recording each attempt in the manifest.
+
+    The manifest keeps every attempt on the folder (its start, executor, process id, end
+    and how it ended: complete, interrupted, or failed with the error), so a resume never
+    overwrites the history; its top-level ``status`` is the latest attempt's.
 
     Args:
         jobs: All jobs of the batch.
         scenarios: Scenarios by name.
         out: Output folder.
-        manifest: Provenance to record (start and finish times, rows and status are added).
+        manifest: Provenance to record (attempts, times, rows and status are added).
         **options: Passed to :func:`execute`.
 
     Returns:
@@ -113,20 +173,43 @@ def run_with_manifest(
 
     Raises:
         FolderInUseError: if another process is writing ``out``.
+        ManifestError: if an earlier manifest in ``out`` is unreadable.
     """
     with folder_lock(out):
-        manifest = {**manifest, "started": dt.datetime.now(dt.UTC).isoformat(), "status": "running"}
-        atomic_write_json(manifest, out / "manifest.json")
+        previous = read_manifest(out) or {}
+        attempts = list(previous.get("attempts", []))
+        attempt: dict[str, Any] = {
+            "started": _now(),
+            "pid": os.getpid(),
+            **{k: manifest[k] for k in ("executor", "workers", "dask_address") if k in manifest},
+            "status": "running",
+        }
+        attempts.append(attempt)
+        record = {**manifest, "started": attempts[0]["started"], "attempts": attempts}
+        record["status"] = "running"
+        atomic_write_json(record, out / "manifest.json")
         t0 = time.perf_counter()
-        outcome = execute(jobs, scenarios, out, **options)
-        counts = finalize(out)
-        manifest.update(
+        try:
+            with _sigterm_as_interrupt():
+                outcome = execute(jobs, scenarios, out, **options)
+                counts = finalize(out)
+        except BaseException as exc:
+            ended = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
+            attempt.update(finished=_now(), status=ended)
+            if ended == "failed":
+                attempt["error"] = f"{type(exc).__name__}: {exc}"
+            record["status"] = ended
+            atomic_write_json(record, out / "manifest.json")
+            raise
+        status = "complete" if outcome.failed == 0 else "complete with failures"
+        attempt.update(finished=_now(), status=status)
+        record.update(
             {
-                "finished": dt.datetime.now(dt.UTC).isoformat(),
-                "status": "complete" if outcome.failed == 0 else "complete with failures",
+                "finished": attempt["finished"],
+                "status": status,
                 "seconds": round(time.perf_counter() - t0, 3),
                 "rows": counts,
             }
         )
-        atomic_write_json(manifest, out / "manifest.json")
+        atomic_write_json(record, out / "manifest.json")
     return outcome, counts

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sim.errors import WgsimError
+from sim.runs.store import ensure_output_folder
 
 
 class FolderInUseError(WgsimError):
@@ -27,8 +28,9 @@ def folder_lock(out: Path) -> Iterator[None]:
     Raises:
         FolderInUseError: if another process holds it; the message names the folder and,
             when known, that process's id.
+        OutputFolderError: if ``out`` cannot be made or written.
     """
-    out.mkdir(parents=True, exist_ok=True)
+    ensure_output_folder(out)
     path = out / ".lock"
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import platform
+import re
 import subprocess
 import tempfile
 from importlib import metadata
@@ -13,7 +15,51 @@ from typing import Any
 
 import pandas as pd
 
+from sim.errors import WgsimError
+
 PACKAGES = ("wgsim", "mesa", "numpy", "pandas", "pyarrow", "pydantic")
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+|\.{2,}")
+
+
+class OutputFolderError(WgsimError):
+    """The output folder cannot be made or written."""
+
+
+def safe_name(text: object, limit: int = 120) -> str:
+    """``text`` as one safe file-name component: no separators, no leading dots.
+
+    Scenario, variant and experiment names become parts of file and folder names; a name
+    like ``/tmp/x`` or ``../../x`` must never make a path outside the output folder.
+    """
+    name = _UNSAFE.sub("-", str(text)).strip("-.")[:limit]
+    return name or "unnamed"
+
+
+def ensure_output_folder(out: Path) -> Path:
+    """Make ``out`` (with its parents) and check it is a writable folder.
+
+    Raises:
+        OutputFolderError: naming the path and what is wrong with it.
+    """
+    problem = None
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=out, prefix=".write-check."):
+            pass
+    except FileExistsError:
+        problem = "it exists and is not a folder"
+    except NotADirectoryError:
+        problem = "a part of the path above it is a file, not a folder"
+    except PermissionError:
+        problem = "permission denied"
+    except OSError as exc:
+        problem = os.strerror(exc.errno) if exc.errno else str(exc)
+        if exc.errno in (errno.ENOENT, errno.EROFS, errno.EACCES):
+            problem += " (choose a folder you can write)"
+    if problem is not None:
+        raise OutputFolderError(f"cannot write results to {out}: {problem}")
+    return out
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> Path:

@@ -22,6 +22,7 @@ from sim.analysis.plots import save_figure
 from sim.analysis.stats import bootstrap_ci, kaplan_meier, paired_difference
 from sim.analysis.tables import markdown_table
 from sim.runs.runner import run
+from sim.runs.store import safe_name
 from sim.scenario.loader import ScenarioFile
 
 OUTCOMES = (
@@ -204,7 +205,7 @@ def write_compare_report(out: Path, sf: ScenarioFile) -> Path:
             res.events_frame(),
             res.series_frame(),
             sf.variant(v),
-            out / f"timeline_{v}.png",
+            out / f"timeline_{safe_name(v)}.png",
             f"{v}, seed {seed0}: simulated events and documented episodes",
         )
         lines += [f"![timeline {v}]({fig.name})", ""]

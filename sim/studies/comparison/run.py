@@ -7,14 +7,13 @@ results and writes the comparison report.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from sim.errors import WgsimError
-from sim.runs.engine import BatchOutcome, run_with_manifest
+from sim.runs.engine import BatchOutcome, read_manifest, run_with_manifest
 from sim.runs.jobs import Job, replication_seeds
 from sim.runs.store import provenance
 from sim.scenario import Scenario
@@ -71,10 +70,9 @@ def compare_jobs(
 
 
 def _check_folder(out: Path, sf: ScenarioFile, seed: int, posterior: str | None) -> None:
-    manifest = out / "manifest.json"
-    if not manifest.exists():
+    old = read_manifest(out)
+    if old is None:
         return
-    old = json.loads(manifest.read_text())
     now = (sf.digest, seed, posterior)
     before = (old.get("scenario_digest"), old.get("seed"), old.get("posterior_digest"))
     if before != now:

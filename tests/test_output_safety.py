@@ -1,0 +1,107 @@
+"""Output folders: bad --out paths, names that would become paths, and the manifest's attempts."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from sim import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+WGSIM = Path(sys.executable).parent / "wgsim"
+HISTORICAL = ROOT / "scenarios" / "historical.yaml"
+
+
+@pytest.fixture
+def wgsim(monkeypatch, capsys):
+    def call(*args):
+        monkeypatch.setattr(sys, "argv", ["wgsim", *map(str, args)])
+        try:
+            cli.main()
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        else:
+            code = 0
+        captured = capsys.readouterr()
+        return code, captured.out + captured.err
+
+    return call
+
+
+def bad_outs(tmp_path: Path) -> dict[str, tuple[Path, str]]:
+    a_file = tmp_path / "a-file"
+    a_file.write_text("not a folder")
+    return {
+        "an existing file": (a_file, "it exists and is not a folder"),
+        "under a file": (a_file / "sub", "is a file, not a folder"),
+        "in /proc": (Path("/proc/wgsim-out"), "cannot write results to /proc/wgsim-out"),
+    }
+
+
+@pytest.mark.parametrize("case", ["an existing file", "under a file", "in /proc"])
+@pytest.mark.parametrize("command", ["run", "compare"])
+def test_an_unusable_out_folder_gets_one_clear_message(wgsim, tmp_path, case, command):
+    out, needle = bad_outs(tmp_path)[case]
+    extra = ["-n", "2", "--workers", "1"] if command == "compare" else []
+    code, text = wgsim(command, HISTORICAL, *extra, "--out", out)
+    assert code == 2, text
+    assert "Traceback" not in text and needle in text and str(out) in text
+
+
+def test_names_never_become_paths_outside_the_output_folder(wgsim, tmp_path, monkeypatch):
+    escape = tmp_path / "escaped"
+    f = tmp_path / "names.yaml"
+    f.write_text(
+        f"extends: {HISTORICAL}\n"
+        f"scenario:\n  name: {escape}/x\n"
+        "variants:\n  '../../../escv': {}\n  other:\n    overrides: {rok: {violation_prob: 0.0}}\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    code, text = wgsim("run", f, "--variant", "../../../escv")
+    assert code == 0, text
+    code, text = wgsim("compare", f, "-n", "2", "--workers", "1", "--out", tmp_path / "cmp")
+    assert code == 0, text
+    assert not escape.exists()
+    written = {p.relative_to(tmp_path).parts[0] for p in tmp_path.rglob("*") if p != f}
+    assert written == {"results", "cmp"}, written
+    (folder,) = (tmp_path / "results").iterdir()
+    assert ".." not in folder.name and len(folder.name) <= 120
+    assert (tmp_path / "cmp" / "timeline_escv.png").exists()
+
+
+def test_a_corrupt_manifest_is_a_clear_error(wgsim, tmp_path):
+    out = tmp_path / "cmp"
+    out.mkdir()
+    (out / "manifest.json").write_text('{"kind": "compare", "scen')
+    code, text = wgsim("compare", HISTORICAL, "-n", "2", "--workers", "1", "--out", out)
+    assert code == 2 and "Traceback" not in text
+    assert "manifest.json is unreadable" in text
+
+
+def test_the_manifest_records_each_attempt_and_how_it_ended(tmp_path):
+    out = tmp_path / "cmp"
+    cmd = [WGSIM, "compare", HISTORICAL, "-n", "300", "--workers", "1", "--out", out]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 300
+    while not list((out / "parts").glob("chunk-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)  # wait until a first chunk is on disk, then stop the batch
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 130, err
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "interrupted"
+    (first,) = manifest["attempts"]
+    assert first["status"] == "interrupted" and first["pid"] == proc.pid and "finished" in first
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert [a["status"] for a in manifest["attempts"]] == ["interrupted", "complete"]
+    assert manifest["status"] == "complete" and manifest["started"] == first["started"]
+    assert manifest["attempts"][1]["pid"] != os.getpid()
