@@ -105,3 +105,28 @@ def test_the_manifest_records_each_attempt_and_how_it_ended(tmp_path):
     assert [a["status"] for a in manifest["attempts"]] == ["interrupted", "complete"]
     assert manifest["status"] == "complete" and manifest["started"] == first["started"]
     assert manifest["attempts"][1]["pid"] != os.getpid()
+
+
+def test_a_resume_that_would_mix_or_lose_results_is_refused_at_start(wgsim, tmp_path):
+    out = tmp_path / "cmp"
+    base = ["compare", HISTORICAL, "--workers", "1", "--out", out]
+    assert wgsim(*base, "-n", "3")[0] == 0
+    for extra, needle in (
+        (["-n", "2"], "holds 3 replications per variant, more than the 2 asked for"),
+        (["-n", "3", "--events"], "was run without --events"),
+        (["-n", "3", "--seed", "1"], "choose another --out"),
+    ):
+        code, text = wgsim(*base, *extra)
+        assert code == 2 and needle in text and "Traceback" not in text, text
+    assert wgsim(*base, "-n", "4")[0] == 0  # more replications extend the batch
+    (out / "manifest.json").unlink()
+    code, text = wgsim(*base, "-n", "4")
+    assert code == 2 and "holds results but no manifest.json" in text
+
+
+def test_run_keys_carry_the_seed():
+    from sim.runs.jobs import Job
+
+    a = Job({"variant": "v", "replication": 0}, "digest:v", 1)
+    b = Job({"variant": "v", "replication": 0}, "digest:v", 2)
+    assert a.key != b.key and "seed=1" in a.key

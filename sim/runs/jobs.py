@@ -44,8 +44,9 @@ class Job:
 
     @property
     def key(self) -> str:
-        """A stable identity for resuming (the scenario name carries its digest)."""
-        return self.scenario + "|" + "|".join(f"{k}={v}" for k, v in sorted(self.keys.items()))
+        """A stable identity for resuming: scenario (with its digest), seed and key columns."""
+        keys = "|".join(f"{k}={v}" for k, v in sorted(self.keys.items()))
+        return f"{self.scenario}|seed={self.seed}|{keys}"
 
 
 @dataclass(frozen=True)

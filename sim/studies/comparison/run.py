@@ -69,9 +69,17 @@ def compare_jobs(
     return jobs, scenarios, seeds
 
 
-def _check_folder(out: Path, sf: ScenarioFile, seed: int, posterior: str | None) -> None:
+def _check_folder(
+    out: Path, sf: ScenarioFile, seed: int, posterior: str | None, replications: int, events: bool
+) -> None:
+    """Refuse, before anything runs, a folder whose results this command would mix or lose."""
     old = read_manifest(out)
     if old is None:
+        if (out / "runs.parquet").exists() or (out / "parts").exists():
+            raise OutputConflict(
+                f"{out} holds results but no manifest.json, so what they are cannot be "
+                "checked; choose another --out"
+            )
         return
     now = (sf.digest, seed, posterior)
     before = (old.get("scenario_digest"), old.get("seed"), old.get("posterior_digest"))
@@ -79,6 +87,17 @@ def _check_folder(out: Path, sf: ScenarioFile, seed: int, posterior: str | None)
         raise OutputConflict(
             f"{out} holds results of (scenario digest, seed, posterior) {before}, not {now}; "
             "choose another --out"
+        )
+    had = old.get("replications")
+    if isinstance(had, int) and replications < had:
+        raise OutputConflict(
+            f"{out} holds {had} replications per variant, more than the {replications} asked "
+            f"for; resume with -n {had} or more, or choose another --out"
+        )
+    if bool(old.get("events")) != events:
+        was = "with" if old.get("events") else "without"
+        raise OutputConflict(
+            f"{out} was run {was} --events; resume it the same way, or choose another --out"
         )
 
 
@@ -117,7 +136,7 @@ def run_compare(
     if posterior is not None:
         load_posterior(posterior)
         post_digest = posterior_digest(posterior)
-    _check_folder(out, sf, seed, post_digest)
+    _check_folder(out, sf, seed, post_digest, replications, events)
     jobs, scenarios, seeds = compare_jobs(sf, replications, seed, posterior)
     manifest = {
         "kind": "compare",
