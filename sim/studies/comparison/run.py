@@ -75,7 +75,7 @@ def _check_folder(
     """Refuse, before anything runs, a folder whose results this command would mix or lose."""
     old = read_manifest(out)
     if old is None:
-        if (out / "runs.parquet").exists() or (out / "parts").exists():
+        if (out / "runs.parquet").exists() or any((out / "parts").glob("chunk-*")):
             raise OutputConflict(
                 f"{out} holds results but no manifest.json, so what they are cannot be "
                 "checked; choose another --out"
