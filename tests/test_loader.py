@@ -287,3 +287,27 @@ def test_build_scenario_merges_onto_defaults():
     s = build_scenario({"us": {"win_set": 0.4}, "dprk": {"endogenous_provocation": True}})
     assert s.us.win_set == 0.4 and s.us.veto_slope == Scenario().us.veto_slope
     assert s.dprk.endogenous_provocation is True
+
+
+def test_a_value_the_file_writes_wins_over_the_calibrated_one_and_is_validated(tmp_path):
+    root = Path(__file__).resolve().parents[1]
+    historical = root / "scenarios" / "historical.yaml"
+    (tmp_path / "calibration").mkdir()
+    (tmp_path / "scenarios").mkdir()
+    cal = root / "calibration" / "calibrated.yaml"
+    (tmp_path / "calibration" / "calibrated.yaml").write_text(cal.read_text())
+    calibrated = load_file(historical).variant("historical").working_group.scope
+
+    def with_scope(value: str):
+        text = historical.read_text().replace(
+            "    cadence: ad_hoc\n", f"    cadence: ad_hoc\n    scope: {value}\n", 1
+        )
+        f = tmp_path / "scenarios" / "scope.yaml"
+        f.write_text(text)
+        return load_file(f)
+
+    assert with_scope("0.2").variant("historical").working_group.scope == 0.2 != calibrated
+    assert with_scope("calibrated").variant("historical").working_group.scope == calibrated
+    for bad in ("1.5", "half"):
+        with pytest.raises(ScenarioError, match=r"working_group\.scope"):
+            with_scope(bad)

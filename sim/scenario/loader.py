@@ -189,13 +189,21 @@ def _resolve_base(
     base = deep_merge(base, scenario)
     calibrated = raw.get("calibrated")
     if calibrated is not None:
-        base, cal_text = _apply_calibrated(path, calibrated, base)
+        base, cal_text = _apply_calibrated(path, calibrated, base, scenario)
         text += "\n---\n" + cal_text
     return base, text
 
 
-def _apply_calibrated(path: Path, name: Any, base: dict[str, Any]) -> tuple[dict[str, Any], str]:
-    """Set every calibrated parameter's posterior median (``calibrated: FILE``)."""
+def _apply_calibrated(
+    path: Path, name: Any, base: dict[str, Any], own: dict[str, Any]
+) -> tuple[dict[str, Any], str]:
+    """Set every calibrated parameter's posterior median (``calibrated: FILE``).
+
+    A value the file itself writes under ``scenario:`` (``own``) wins over the calibrated
+    one, and is validated with the rest of the scenario like any value; the word
+    ``calibrated`` written as a value asks for the calibrated one (needed where a list
+    entry such as a channel or a shock's effect must be written out in full).
+    """
     if not isinstance(name, str):
         raise ScenarioError(str(path), [f"calibrated: expected a file name, got {name!r}"])
     cal_path = path.parent / name
@@ -212,13 +220,40 @@ def _apply_calibrated(path: Path, name: Any, base: dict[str, Any]) -> tuple[dict
         ) from None
     out = copy.deepcopy(base)
     for p, value in values.items():
+        tokens = parse_path(p)
+        if _is_set(own, tokens) and _value_at(own, tokens) != CALIBRATED:
+            continue
         try:
-            _set_partial(out, parse_path(p), value)
+            _set_partial(out, tokens, value)
         except (KeyError, IndexError, TypeError):
             raise ScenarioError(
                 str(path), [f"calibrated: {cal_path}: cannot set '{p}' in this scenario"]
             ) from None
     return out, cal_text
+
+
+CALIBRATED = "calibrated"
+"""Written as a value in a file with ``calibrated:``, it takes the calibrated median."""
+
+
+def _value_at(data: Any, tokens: list[str | int]) -> Any:
+    """The value at ``tokens`` of a partial mapping (which :func:`_is_set` says is there)."""
+    for tok in tokens:
+        data = data[tok]
+    return data
+
+
+def _is_set(data: Any, tokens: list[str | int]) -> bool:
+    """Whether a partial scenario mapping gives a value at ``tokens``."""
+    node = data
+    for tok in tokens:
+        if isinstance(tok, int):
+            if not isinstance(node, list) or not -len(node) <= tok < len(node):
+                return False
+        elif not isinstance(node, dict) or tok not in node:
+            return False
+        node = node[tok]
+    return True
 
 
 def _set_partial(data: dict[str, Any], tokens: list[str | int], value: Any) -> None:
