@@ -211,3 +211,24 @@ def test_random_overrides_give_a_scenario_or_a_scenario_error(overrides):
         assert exc.problems
         return
     assert isinstance(out, Scenario)
+
+
+@settings(database=None, max_examples=150, deadline=None)
+@given(
+    st.integers(0, 10_000),
+    st.integers(0, 99),
+    st.integers(0, 99),
+    st.sampled_from(["agreed_on", "start", "end"]),
+)
+def test_any_written_date_gives_a_scenario_or_a_clear_error(year, month, day, field):
+    # Dates are written as YAML timestamps: impossible ones (2018-02-30, 2018-13-11), years
+    # near 1 or 9999 and out-of-range ones must all end as a ScenarioError, never a crash.
+    date = f"{year:04d}-{month:02d}-{day:02d}"
+    where = "working_group" if field == "agreed_on" else "calendar"
+    load_text(f"scenario:\n  {where}: {{{field}: {date}}}\n")
+
+
+@settings(database=None, max_examples=40, deadline=None)
+@given(st.integers(50, 5000), st.sampled_from(["[", "{a: "]))
+def test_deep_nesting_is_refused_clearly(depth, opener):
+    load_text("scenario: " + opener * depth)

@@ -24,13 +24,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from sim.errors import ScenarioError
 from sim.scenario.fields import parse_path
 from sim.scenario.messages import format_validation
 from sim.scenario.schema import Scenario
+from sim.scenario.yamlfile import YamlProblem, parse_yaml, read_yaml
 
 TOP_LEVEL_KEYS = ("extends", "scenario", "calibrated", "variants")
 VARIANT_KEYS = ("description", "overrides")
@@ -133,20 +133,19 @@ def build_scenario(data: dict[str, Any]) -> Scenario:
     return Scenario.model_validate(deep_merge(defaults, data))
 
 
+MAX_EXTENDS = 20
+"""Longest chain of files extending one another."""
+
+
 def _read_yaml(path: Path) -> dict[str, Any]:
     if not path.exists():
         raise ScenarioError(str(path), ["file not found"])
     if not path.is_file():
         raise ScenarioError(str(path), ["not a file"])
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ScenarioError(str(path), [f"malformed YAML at {where}{problem}"]) from None
-    except UnicodeDecodeError as exc:
-        raise ScenarioError(str(path), [f"not UTF-8 text ({exc.reason})"]) from None
+        data = read_yaml(path)
+    except YamlProblem as exc:
+        raise ScenarioError(str(path), [str(exc)]) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -178,6 +177,10 @@ def _resolve_base(
         parent_path = (path.parent / parent).resolve()
         if parent_path in seen or parent_path == path.resolve():
             raise ScenarioError(str(path), [f"extends: '{parent}' leads to a cycle"])
+        if len(seen) >= MAX_EXTENDS:
+            raise ScenarioError(
+                str(path), [f"extends: more than {MAX_EXTENDS} files extend one another"]
+            )
         try:
             base, parent_text = _resolve_base(
                 parent_path, _read_yaml(parent_path), (*seen, path.resolve())
@@ -211,10 +214,10 @@ def _apply_calibrated(
         raise ScenarioError(str(path), [f"calibrated: file not found: {cal_path}"])
     cal_text = cal_path.read_text(encoding="utf-8")
     try:
-        doc = yaml.safe_load(cal_text)
+        doc = parse_yaml(cal_text)
         params = doc["parameters"]
         values = {p: spec["median"] for p, spec in params.items()}
-    except (yaml.YAMLError, KeyError, TypeError, AttributeError) as exc:
+    except (YamlProblem, KeyError, TypeError, AttributeError) as exc:
         raise ScenarioError(
             str(path), [f"calibrated: {cal_path} is not a calibration result ({exc})"]
         ) from None

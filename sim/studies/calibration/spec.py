@@ -12,7 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from sim.errors import WgsimError
@@ -20,6 +19,7 @@ from sim.scenario import Scenario
 from sim.scenario.loader import load_file
 from sim.scenario.messages import format_validation
 from sim.scenario.paths import apply_overrides, get_value
+from sim.scenario.yamlfile import YamlProblem, read_yaml
 from sim.studies.calibration.targets import Episodes, load_episodes
 
 
@@ -110,8 +110,8 @@ def load_spec(path: str | Path) -> tuple[CalibrationSpec, Scenario, Episodes]:
     if not path.is_file():
         raise CalibrationError(f"invalid calibration spec {path}: file not found")
     try:
-        spec = CalibrationSpec.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-    except (yaml.YAMLError, ValidationError) as exc:
+        spec = CalibrationSpec.model_validate(read_yaml(path))
+    except (YamlProblem, ValidationError) as exc:
         lines = format_validation(exc) if isinstance(exc, ValidationError) else [str(exc)]
         raise CalibrationError(
             f"invalid calibration spec {path}:\n" + "\n".join(f"  - {p}" for p in lines)

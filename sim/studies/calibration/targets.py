@@ -13,7 +13,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from sim.core.model import SERIES_COLUMNS
@@ -21,6 +20,7 @@ from sim.errors import WgsimError
 from sim.scenario import Calendar
 from sim.scenario.loader import load_file
 from sim.scenario.messages import format_validation
+from sim.scenario.yamlfile import YamlProblem, read_yaml
 
 Event = tuple[int, str, str, int, str, str, str]
 Row = tuple[float, ...]
@@ -248,10 +248,10 @@ def load_episodes(path: str | Path) -> Episodes:
     if not path.is_file():
         raise EpisodesError(f"invalid episodes file {path}: file not found")
     try:
-        data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data: Any = read_yaml(path)
         return Episodes.model_validate(data)
-    except yaml.YAMLError as exc:
-        raise EpisodesError(f"invalid episodes file {path}: malformed YAML: {exc}") from None
+    except YamlProblem as exc:
+        raise EpisodesError(f"invalid episodes file {path}: {exc}") from None
     except ValidationError as exc:
         lines = "\n".join(f"  - {p}" for p in format_validation(exc))
         raise EpisodesError(f"invalid episodes file {path}:\n{lines}") from None

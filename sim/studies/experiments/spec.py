@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
@@ -32,6 +31,7 @@ from sim.runs.runner import run
 from sim.scenario.loader import ScenarioFile, load_file
 from sim.scenario.messages import format_validation
 from sim.scenario.paths import apply_overrides
+from sim.scenario.yamlfile import YamlProblem, parse_yaml
 
 
 class ExperimentError(WgsimError):
@@ -176,9 +176,9 @@ def load_experiment(path: str | Path, *, quick: bool = False) -> Experiment:
         raise ExperimentError(str(path), ["file not found"])
     text = path.read_text(encoding="utf-8")
     try:
-        raw = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        raise ExperimentError(str(path), [f"malformed YAML: {exc}"]) from None
+        raw = parse_yaml(text) or {}
+    except YamlProblem as exc:
+        raise ExperimentError(str(path), [str(exc)]) from None
     if not isinstance(raw, dict):
         raise ExperimentError(str(path), ["top level: expected a mapping"])
     try:

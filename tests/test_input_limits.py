@@ -1,0 +1,86 @@
+"""Hostile or careless input files: one clear message, exit 2, quickly, never a traceback."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from sim import cli
+from sim.scenario import yamlfile
+
+HISTORICAL = Path(__file__).resolve().parents[1] / "scenarios" / "historical.yaml"
+
+
+def bomb(levels: int) -> str:
+    lines = ['l0: &l0 ["x","x","x","x","x","x","x","x","x"]']
+    for i in range(1, levels):
+        lines.append(f"l{i}: &l{i} [" + ",".join([f"*l{i - 1}"] * 9) + "]")
+    return "\n".join(lines) + f"\nscenario: {{description: *l{levels - 1}}}\n"
+
+
+CASES = {
+    "impossible day": (
+        f"extends: {HISTORICAL}\nscenario:\n  working_group: {{agreed_on: 2018-02-30}}\n",
+        "line 3, column 30: '2018-02-30' is not a date (day is out of range for month)",
+    ),
+    "impossible month": (
+        f"extends: {HISTORICAL}\nscenario:\n  calendar: {{start: 2018-13-11}}\n",
+        "'2018-13-11' is not a date (month must be in 1..12)",
+    ),
+    "deep nesting": ("scenario: " + "[" * 100_000, "nested deeper than 100 levels"),
+    "alias bomb": (bomb(10), "aliases expand to more than 100,000 values"),
+    "too many aliases": (
+        "a: &a 1\nscenario: {description: [" + ",".join(["*a"] * 300) + "]}\n",
+        "more than 200 aliases",
+    ),
+    "duplicate key": ("scenario:\n  name: a\n  name: b\n", "the key 'name' is given twice"),
+}
+
+
+@pytest.fixture
+def wgsim(monkeypatch, capsys):
+    def call(*args):
+        monkeypatch.setattr(sys, "argv", ["wgsim", *map(str, args)])
+        try:
+            cli.main()
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        else:
+            code = 0
+        captured = capsys.readouterr()
+        return code, captured.out + captured.err
+
+    return call
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_bad_yaml_is_one_clear_message(wgsim, tmp_path, case):
+    text, needle = CASES[case]
+    f = tmp_path / "bad.yaml"
+    f.write_text(text)
+    t0 = time.perf_counter()
+    code, out = wgsim("validate", f)
+    assert time.perf_counter() - t0 < 10
+    assert code == 2 and "Traceback" not in out, out
+    assert needle in out and str(f) in out
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_parsed(wgsim, tmp_path, monkeypatch):
+    monkeypatch.setattr(yamlfile, "MAX_BYTES", 1000)
+    f = tmp_path / "big.yaml"
+    f.write_text("scenario:\n  description: '" + "x" * 2000 + "'\n")
+    code, out = wgsim("validate", f)
+    assert code == 2 and "files over 1,000 are refused" in out
+
+
+def test_a_long_extends_chain_is_refused(wgsim, tmp_path):
+    (tmp_path / "f0.yaml").write_text("scenario: {name: root}\n")
+    for i in range(1, 40):
+        (tmp_path / f"f{i}.yaml").write_text(f"extends: f{i - 1}.yaml\n")
+    code, out = wgsim("validate", tmp_path / "f39.yaml")
+    assert code == 2 and "more than 20 files extend one another" in out and "Traceback" not in out
+    code, _ = wgsim("validate", tmp_path / "f15.yaml")  # a chain within the limit is fine
+    assert code == 0
