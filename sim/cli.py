@@ -43,8 +43,19 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out_console = Console(soft_wrap=True)
-err_console = Console(stderr=True, soft_wrap=True)
+# No emoji codes: names and values in messages are printed as written (":x:" stays ":x:").
+out_console = Console(soft_wrap=True, emoji=False)
+err_console = Console(stderr=True, soft_wrap=True, emoji=False)
+MAX_REPLICATIONS = 1_000_000
+MAX_WORKERS = 256
+Workers = Annotated[
+    int, typer.Option("--workers", "-w", help="Worker processes.", min=1, max=MAX_WORKERS)
+]
+Dask = Annotated[
+    str | None,
+    typer.Option("--dask", help="Dask scheduler address, or 'local' to start a LocalCluster."),
+]
+"""The ``--workers`` and ``--dask`` options, declared once for every batch command."""
 
 SUMMARY_ROWS = (
     ("surprises", "US-side surprises (entrapment friction)"),
@@ -184,13 +195,13 @@ def run(
 def compare(
     file: FileArg,
     replications: Annotated[
-        int, typer.Option("--replications", "-n", help="Replications per variant.", min=1)
+        int,
+        typer.Option(
+            "--replications", "-n", help="Replications per variant.", min=1, max=MAX_REPLICATIONS
+        ),
     ] = 200,
-    workers: Annotated[int, typer.Option("--workers", "-w", help="Worker processes.", min=1)] = 2,
-    dask: Annotated[
-        str | None,
-        typer.Option("--dask", help="Dask scheduler address, or 'local' to start a LocalCluster."),
-    ] = None,
+    workers: Workers = 2,
+    dask: Dask = None,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Output folder (default results/<file>).")
     ] = None,
@@ -237,7 +248,7 @@ def compare(
         f"{o.ok} runs done, {o.skipped} resumed, {o.failed} failed in {result.seconds:.1f} s"
     )
     if result.report:
-        out_console.print(f"Report: [bold]{result.report}[/bold]")
+        out_console.print(f"Report: [bold]{escape(str(result.report))}[/bold]")
     if o.failed:
         err_console.print(f"{o.failed} runs failed: see {out / 'failures.parquet'}")
         raise typer.Exit(1)
@@ -246,11 +257,8 @@ def compare(
 @app.command()
 def experiment(
     file: Annotated[Path, typer.Argument(help="Experiment file (YAML).", show_default=False)],
-    workers: Annotated[int, typer.Option("--workers", "-w", help="Worker processes.", min=1)] = 2,
-    dask: Annotated[
-        str | None,
-        typer.Option("--dask", help="Dask scheduler address, or 'local' to start a LocalCluster."),
-    ] = None,
+    workers: Workers = 2,
+    dask: Dask = None,
     quick: Annotated[
         bool, typer.Option("--quick", help="Tiny version (the file's 'quick' sizes).")
     ] = False,
@@ -315,11 +323,8 @@ def _tracker(out: Path) -> tuple[Progress, Any, Any]:
 @app.command()
 def calibrate(
     spec: Annotated[Path, typer.Argument(help="Calibration spec (YAML).", show_default=False)],
-    dask: Annotated[
-        str | None,
-        typer.Option("--dask", help="Dask scheduler address, or 'local' to start a LocalCluster."),
-    ] = None,
-    workers: Annotated[int, typer.Option("--workers", "-w", help="Worker processes.", min=1)] = 2,
+    dask: Dask = None,
+    workers: Workers = 2,
     quick: Annotated[
         bool, typer.Option("--quick", help="A tiny run (the spec's 'quick').")
     ] = False,

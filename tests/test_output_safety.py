@@ -130,3 +130,35 @@ def test_run_keys_carry_the_seed():
     a = Job({"variant": "v", "replication": 0}, "digest:v", 1)
     b = Job({"variant": "v", "replication": 0}, "digest:v", 2)
     assert a.key != b.key and "seed=1" in a.key
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["-n", "1000000000000"], "--replications"),
+        (["-n", "2", "--workers", "100000"], "--workers"),
+    ],
+)
+def test_batch_sizes_are_bounded(wgsim, tmp_path, args, needle):
+    code, text = wgsim("compare", HISTORICAL, *args, "--out", tmp_path / "x")
+    assert code == 2 and needle in text and "Traceback" not in text
+    assert not (tmp_path / "x").exists()
+
+
+def test_names_are_printed_as_written(wgsim, tmp_path):
+    f = tmp_path / "odd.yaml"
+    f.write_text(f"extends: {HISTORICAL}\nvariants:\n  ':x: [bold red]v[/]': {{}}\n")
+    code, text = wgsim("run", f, "--variant", "nope", "--out", tmp_path / "o")
+    assert code == 2
+    assert ":x: [bold red]v[/]" in text and "❌" not in text
+
+
+def test_output_files_honour_the_umask(tmp_path):
+    from sim.runs.store import atomic_write_bytes
+
+    old = os.umask(0o022)
+    try:
+        path = atomic_write_bytes(tmp_path / "f.bin", b"data")
+    finally:
+        os.umask(old)
+    assert path.stat().st_mode & 0o777 == 0o644

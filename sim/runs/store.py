@@ -62,6 +62,13 @@ def ensure_output_folder(out: Path) -> Path:
     return out
 
 
+def _file_mode() -> int:
+    """The mode a new file gets under this process's umask (``mkstemp`` alone gives 0600)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
     """Write ``data`` to ``path`` via a temporary file and rename: never a partial file."""
     path = Path(path)
@@ -72,6 +79,7 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, _file_mode())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -87,6 +95,7 @@ def atomic_write_parquet(df: pd.DataFrame, path: str | Path) -> Path:
     os.close(fd)
     try:
         df.to_parquet(tmp, index=False)
+        os.chmod(tmp, _file_mode())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
