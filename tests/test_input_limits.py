@@ -84,3 +84,29 @@ def test_a_long_extends_chain_is_refused(wgsim, tmp_path):
     assert code == 2 and "more than 20 files extend one another" in out and "Traceback" not in out
     code, _ = wgsim("validate", tmp_path / "f15.yaml")  # a chain within the limit is fine
     assert code == 0
+
+
+MESSAGES = {
+    "an empty file": ("", "the file is empty"),
+    "no variants": (f"extends: {HISTORICAL}\nvariants: {{}}\n", "leave the key out"),
+    "on and off as names": (
+        f"extends: {HISTORICAL}\nvariants:\n  on: {{}}\n  off: {{}}\n",
+        "the name True is read as a bool, not text",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(MESSAGES))
+def test_files_that_would_mislead_get_a_precise_message(wgsim, tmp_path, case):
+    text, needle = MESSAGES[case]
+    f = tmp_path / "f.yaml"
+    f.write_text(text)
+    code, out = wgsim("validate", f)
+    assert code == 2 and needle in out and "Traceback" not in out, out
+
+
+def test_a_loop_of_symbolic_links_is_named_as_such(wgsim, tmp_path):
+    (tmp_path / "a.yaml").symlink_to(tmp_path / "b.yaml")
+    (tmp_path / "b.yaml").symlink_to(tmp_path / "a.yaml")
+    code, out = wgsim("validate", tmp_path / "a.yaml")
+    assert code == 2 and "a loop of symbolic links" in out

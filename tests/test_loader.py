@@ -105,8 +105,8 @@ def test_lists_are_replaced_whole_and_mappings_merged(tmp_path):
 def test_a_file_without_variants_has_one_base_variant(tmp_path):
     sf = load_file(write(tmp_path, "scenario: {name: tiny}\n"))
     assert list(sf.variants) == ["base"] and sf.variant(None).name == "tiny"
-    empty = load_file(write(tmp_path, "", "empty.yaml"))
-    assert empty.variant(None) == Scenario()
+    with pytest.raises(ScenarioError, match="the file is empty"):  # not silently the defaults
+        load_file(write(tmp_path, "", "empty.yaml"))
     nulls = load_file(write(tmp_path, "variants: {a: null, b: {overrides: null}}", "n.yaml"))
     assert nulls.variant("a") == nulls.variant("b") == Scenario()
 

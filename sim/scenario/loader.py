@@ -97,11 +97,29 @@ def load_file(path: str | Path) -> ScenarioFile:
     """
     path = Path(path)
     raw = _read_yaml(path)
+    if not raw:
+        raise ScenarioError(
+            str(path), ["the file is empty: a scenario file needs 'scenario:' or 'extends:'"]
+        )
     base, text = _resolve_base(path, raw, seen=())
-    variants_raw = raw.get("variants") or {BASE_VARIANT: {}}
+    variants_raw = raw.get("variants", {BASE_VARIANT: {}})
     if not isinstance(variants_raw, dict) or not variants_raw:
         raise ScenarioError(
-            str(path), [f"variants: expected a mapping of name -> variant, got {variants_raw!r}"]
+            str(path),
+            [
+                f"variants: expected a mapping of name -> variant, got {variants_raw!r} "
+                "(leave the key out for a single scenario)"
+            ],
+        )
+    unnamed = [n for n in variants_raw if not isinstance(n, str)]
+    if unnamed:
+        raise ScenarioError(
+            str(path),
+            [
+                f"variants: the name {n!r} is read as a {type(n).__name__}, not text (YAML "
+                "reads on, off, yes and no as booleans); put the name in quotes"
+                for n in unnamed
+            ],
         )
     variants: dict[str, Scenario] = {}
     descriptions: dict[str, str] = {}
@@ -138,6 +156,13 @@ MAX_EXTENDS = 20
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
+    if path.is_symlink() and not path.exists():
+        try:
+            path.resolve(strict=True)
+        except RuntimeError:  # Python's word for a loop of symbolic links
+            raise ScenarioError(str(path), ["a loop of symbolic links"]) from None
+        except OSError:
+            raise ScenarioError(str(path), ["a symbolic link to a missing file"]) from None
     if not path.exists():
         raise ScenarioError(str(path), ["file not found"])
     if not path.is_file():
@@ -229,6 +254,8 @@ def _apply_calibrated(
         try:
             _set_partial(out, tokens, value)
         except (KeyError, IndexError, TypeError):
+            if any(_is_set(own, tokens[:i]) for i in range(1, len(tokens))):
+                continue  # the file replaced what holds it (channels: null, say): its value wins
             raise ScenarioError(
                 str(path), [f"calibrated: {cal_path}: cannot set '{p}' in this scenario"]
             ) from None
