@@ -1,5 +1,6 @@
 """The calibration pipeline end to end (quick), resume, and calibrated scenarios."""
 
+import os
 import shutil
 
 import pytest
@@ -97,7 +98,8 @@ def test_quick_calibration_end_to_end_and_resume(tmp_path):
     scen = tmp_path / "s.yaml"
     shutil.copy(out / "calibrated.yaml", tmp_path / "calibrated.yaml")
     scen.write_text(
-        f"extends: {ROOT / 'scenarios' / 'historical.yaml'}\ncalibrated: calibrated.yaml\n"
+        f"extends: {os.path.relpath(ROOT / 'scenarios' / 'historical.yaml', tmp_path)}\n"
+        "calibrated: calibrated.yaml\n"
     )
     s = load_file(scen).variant(None)
     median = doc["parameters"]["us.nsc_passthrough"]["median"]

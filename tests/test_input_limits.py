@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -23,11 +24,11 @@ def bomb(levels: int) -> str:
 
 CASES = {
     "impossible day": (
-        f"extends: {HISTORICAL}\nscenario:\n  working_group: {{agreed_on: 2018-02-30}}\n",
+        "extends: @HISTORICAL@\nscenario:\n  working_group: {agreed_on: 2018-02-30}\n",
         "line 3, column 30: '2018-02-30' is not a date (day is out of range for month)",
     ),
     "impossible month": (
-        f"extends: {HISTORICAL}\nscenario:\n  calendar: {{start: 2018-13-11}}\n",
+        "extends: @HISTORICAL@\nscenario:\n  calendar: {start: 2018-13-11}\n",
         "'2018-13-11' is not a date (month must be in 1..12)",
     ),
     "deep nesting": ("scenario: " + "[" * 100_000, "nested deeper than 100 levels"),
@@ -60,7 +61,7 @@ def wgsim(monkeypatch, capsys):
 def test_bad_yaml_is_one_clear_message(wgsim, tmp_path, case):
     text, needle = CASES[case]
     f = tmp_path / "bad.yaml"
-    f.write_text(text)
+    f.write_text(text.replace("@HISTORICAL@", os.path.relpath(HISTORICAL, tmp_path)))
     t0 = time.perf_counter()
     code, out = wgsim("validate", f)
     assert time.perf_counter() - t0 < 10
@@ -88,9 +89,9 @@ def test_a_long_extends_chain_is_refused(wgsim, tmp_path):
 
 MESSAGES = {
     "an empty file": ("", "the file is empty"),
-    "no variants": (f"extends: {HISTORICAL}\nvariants: {{}}\n", "leave the key out"),
+    "no variants": ("extends: @HISTORICAL@\nvariants: {}\n", "leave the key out"),
     "on and off as names": (
-        f"extends: {HISTORICAL}\nvariants:\n  on: {{}}\n  off: {{}}\n",
+        "extends: @HISTORICAL@\nvariants:\n  on: {}\n  off: {}\n",
         "the name True is read as a bool, not text",
     ),
 }
@@ -100,7 +101,7 @@ MESSAGES = {
 def test_files_that_would_mislead_get_a_precise_message(wgsim, tmp_path, case):
     text, needle = MESSAGES[case]
     f = tmp_path / "f.yaml"
-    f.write_text(text)
+    f.write_text(text.replace("@HISTORICAL@", os.path.relpath(HISTORICAL, tmp_path)))
     code, out = wgsim("validate", f)
     assert code == 2 and needle in out and "Traceback" not in out, out
 
@@ -110,3 +111,22 @@ def test_a_loop_of_symbolic_links_is_named_as_such(wgsim, tmp_path):
     (tmp_path / "b.yaml").symlink_to(tmp_path / "a.yaml")
     code, out = wgsim("validate", tmp_path / "a.yaml")
     assert code == 2 and "a loop of symbolic links" in out
+
+
+@pytest.mark.parametrize("key", ["extends", "calibrated"])
+@pytest.mark.parametrize("target", ["/etc/passwd", "notes.txt"])
+def test_linked_files_must_be_relative_yaml_and_are_never_echoed(wgsim, tmp_path, key, target):
+    (tmp_path / "notes.txt").write_text("secret: do not print me\n")
+    f = tmp_path / "s.yaml"
+    f.write_text(f"{key}: {target}\n")
+    code, out = wgsim("validate", f)
+    assert code == 2 and "must be a path relative to this file's folder" in out
+    assert "root:" not in out and "secret" not in out
+
+
+def test_a_linked_file_that_is_not_a_scenario_is_named_without_its_content(wgsim, tmp_path):
+    (tmp_path / "list.yaml").write_text("- root:x:0:0:root\n- secret\n")
+    f = tmp_path / "s.yaml"
+    f.write_text("extends: list.yaml\n")
+    code, out = wgsim("validate", f)
+    assert code == 2 and "got a list" in out and "secret" not in out and "root:x" not in out

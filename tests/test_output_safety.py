@@ -59,7 +59,7 @@ def test_names_never_become_paths_outside_the_output_folder(wgsim, tmp_path, mon
     escape = tmp_path / "escaped"
     f = tmp_path / "names.yaml"
     f.write_text(
-        f"extends: {HISTORICAL}\n"
+        f"extends: {os.path.relpath(HISTORICAL, tmp_path)}\n"
         f"scenario:\n  name: {escape}/x\n"
         "variants:\n  '../../../escv': {}\n  other:\n    overrides: {rok: {violation_prob: 0.0}}\n"
     )
@@ -147,7 +147,8 @@ def test_batch_sizes_are_bounded(wgsim, tmp_path, args, needle):
 
 def test_names_are_printed_as_written(wgsim, tmp_path):
     f = tmp_path / "odd.yaml"
-    f.write_text(f"extends: {HISTORICAL}\nvariants:\n  ':x: [bold red]v[/]': {{}}\n")
+    rel = os.path.relpath(HISTORICAL, tmp_path)
+    f.write_text(f"extends: {rel}\nvariants:\n  ':x: [bold red]v[/]': {{}}\n")
     code, text = wgsim("run", f, "--variant", "nope", "--out", tmp_path / "o")
     assert code == 2
     assert ":x: [bold red]v[/]" in text and "❌" not in text

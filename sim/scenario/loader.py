@@ -151,6 +151,32 @@ def build_scenario(data: dict[str, Any]) -> Scenario:
     return Scenario.model_validate(deep_merge(defaults, data))
 
 
+def _kind_of(data: Any) -> str:
+    """What a YAML document is, in words, without echoing its content."""
+    match data:
+        case str():
+            return "text"
+        case list():
+            return "a list"
+        case bool():
+            return "a boolean"
+        case int() | float():
+            return "a number"
+        case _:
+            return type(data).__name__
+
+
+def _linked_file(path: Path, key: str, name: str, suffixes: tuple[str, ...]) -> Path:
+    """The file ``key: name`` names: relative to ``path``'s folder, with a YAML suffix."""
+    linked = Path(name)
+    if linked.is_absolute() or linked.suffix not in suffixes:
+        raise ScenarioError(
+            str(path),
+            [f"{key}: '{name}' must be a path relative to this file's folder, to a .yaml file"],
+        )
+    return (path.parent / linked).resolve()
+
+
 MAX_EXTENDS = 20
 """Longest chain of files extending one another."""
 
@@ -175,7 +201,11 @@ def _read_yaml(path: Path) -> dict[str, Any]:
         data = {}
     if not isinstance(data, dict):
         raise ScenarioError(
-            str(path), [f"top level: expected a mapping with keys {TOP_LEVEL_KEYS}, got {data!r}"]
+            str(path),
+            [
+                f"top level: expected a mapping with keys {', '.join(TOP_LEVEL_KEYS)}, "
+                f"got {_kind_of(data)}"
+            ],
         )
     unknown = [k for k in data if k not in TOP_LEVEL_KEYS]
     if unknown:
@@ -199,7 +229,7 @@ def _resolve_base(
     if parent is not None:
         if not isinstance(parent, str):
             raise ScenarioError(str(path), [f"extends: expected a file name, got {parent!r}"])
-        parent_path = (path.parent / parent).resolve()
+        parent_path = _linked_file(path, "extends", parent, (".yaml", ".yml"))
         if parent_path in seen or parent_path == path.resolve():
             raise ScenarioError(str(path), [f"extends: '{parent}' leads to a cycle"])
         if len(seen) >= MAX_EXTENDS:
@@ -234,7 +264,7 @@ def _apply_calibrated(
     """
     if not isinstance(name, str):
         raise ScenarioError(str(path), [f"calibrated: expected a file name, got {name!r}"])
-    cal_path = path.parent / name
+    cal_path = _linked_file(path, "calibrated", name, (".yaml", ".yml"))
     if not cal_path.is_file():
         raise ScenarioError(str(path), [f"calibrated: file not found: {cal_path}"])
     cal_text = cal_path.read_text(encoding="utf-8")
