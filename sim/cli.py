@@ -244,6 +244,8 @@ def compare(
         err_console.print(f"interrupted: finished runs are saved in {out}; rerun to resume")
         raise typer.Exit(130) from None
     o = result.outcome
+    for moved in o.quarantined:
+        err_console.print(f"unreadable results set aside and redone: {escape(moved)}")
     out_console.print(
         f"{o.ok} runs done, {o.skipped} resumed, {o.failed} failed in {result.seconds:.1f} s"
     )

@@ -96,3 +96,27 @@ def test_a_second_writer_of_a_folder_is_refused(tmp_path):
     message = res.stdout + res.stderr
     assert "in use by another wgsim process (pid 4242)" in message and "Traceback" not in message
     assert not (out / "runs.parquet").exists()
+
+
+def test_a_corrupt_chunk_is_set_aside_and_its_runs_redone(tmp_path, reference):
+    out = tmp_path / "corrupt-chunk"
+    assert compare(out, "between-parts:3").returncode == -signal.SIGKILL  # chunks 0, 1 done
+    part = out / "parts" / "chunk-000001" / "series.parquet"
+    part.write_bytes(part.read_bytes()[:100])  # truncated, as by a failing disk
+    resumed = compare(out)
+    assert resumed.returncode == 0, resumed.stderr
+    assert "unreadable results set aside and redone: parts/chunk-000001" in resumed.stderr
+    assert "25 resumed" in resumed.stdout  # chunk 0 only
+    assert_same(out, reference)
+    assert len(list((out / "quarantine").iterdir())) == 1
+
+
+def test_a_corrupt_merged_file_sets_aside_the_set_and_redoes_it(tmp_path, reference):
+    out = tmp_path / "corrupt-merged"
+    assert compare(out).returncode == 0
+    (out / "runs.parquet").write_bytes(b"PAR1 but not really")
+    again = compare(out)
+    assert again.returncode == 0, again.stderr
+    assert "runs.parquet -> quarantine/runs.parquet" in again.stderr
+    assert "0 resumed" in again.stdout
+    assert_same(out, reference)

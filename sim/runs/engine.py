@@ -33,6 +33,7 @@ from sim.runs.parts import (
     forget_failures,
     next_part_index,
     parts_dir,
+    quarantine_corrupt,
     write_parts,
 )
 from sim.runs.store import atomic_write_json
@@ -47,6 +48,7 @@ class BatchOutcome:
     skipped: int
     ok: int
     failed: int
+    quarantined: tuple[str, ...] = ()
 
 
 def execute(
@@ -80,13 +82,14 @@ def execute(
     out.mkdir(parents=True, exist_ok=True)
     parts_dir(out).mkdir(exist_ok=True)
     clean_temporary(out)
+    quarantined = tuple(quarantine_corrupt(out))
     done = done_keys(out)
     forget_failures(out)
     todo = [j for j in jobs if j.key not in done]
     chunks = make_chunks(
         todo, scenarios, workers, series=series, events=events, start_index=next_part_index(out)
     )
-    outcome = BatchOutcome(len(jobs), len(jobs) - len(todo), 0, 0)
+    outcome = BatchOutcome(len(jobs), len(jobs) - len(todo), 0, 0, quarantined)
     if on_start is not None:
         on_start(outcome.total, outcome.skipped)
     for result in chunk_results(chunks, workers, dask):

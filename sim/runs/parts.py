@@ -73,6 +73,35 @@ def clean_temporary(out: Path) -> None:
             tmp.unlink(missing_ok=True)
 
 
+def _readable(path: Path) -> bool:
+    try:
+        pq.read_metadata(path)
+    except (OSError, pa.ArrowInvalid):
+        return False
+    return True
+
+
+def quarantine_corrupt(out: Path) -> list[str]:
+    """Move unreadable chunks and merged files to ``out/quarantine/``; returns what moved.
+
+    A chunk with an unreadable part goes whole, so its runs are done again. An unreadable
+    merged file takes every merged file with it (they hold the same runs), so all their
+    runs are done again rather than kept in some tables and missing from others.
+    """
+    moved = []
+    bad_chunks = [d for d in _chunk_dirs(out) if not all(_readable(f) for f in d.glob("*.parquet"))]
+    merged = [out / f"{kind}.parquet" for kind in KINDS if (out / f"{kind}.parquet").exists()]
+    bad_merged = [f for f in merged if not _readable(f)]
+    targets = bad_chunks + (merged if bad_merged else [])
+    if targets:
+        (out / "quarantine").mkdir(exist_ok=True)
+    for path in targets:
+        dest = out / "quarantine" / f"{path.name}.{os.getpid()}"
+        os.replace(path, dest)
+        moved.append(f"{path.relative_to(out)} -> {dest.relative_to(out)}")
+    return moved
+
+
 def done_keys(out: Path) -> set[str]:
     """Run keys already finished successfully (in the merged file or complete chunks)."""
     keys: set[str] = set()
