@@ -28,7 +28,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from sim.errors import WgsimError
+from sim.errors import InfrastructureError, WgsimError
 from sim.scenario.loader import file_json_schema, load_file
 
 # Each command imports the heavy modules it needs (the runner and Mesa, the studies with
@@ -432,12 +432,12 @@ def _print_summary(metrics: dict[str, float], start: dt.date, title: str) -> Non
 
 
 def main() -> None:
-    """Entry point: run the app; user errors become one message and exit code 2."""
+    """Entry point: user errors become one message and exit code 2 (3 for infrastructure)."""
     try:
         app()
     except WgsimError as exc:
         err_console.print(f"[bold red]error:[/bold red] {escape(str(exc))}")
-        sys.exit(2)
+        sys.exit(3 if isinstance(exc, InfrastructureError) else 2)
 
 
 if __name__ == "__main__":

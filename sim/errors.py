@@ -27,5 +27,13 @@ class ScenarioError(WgsimError):
         super().__init__(f"invalid scenario {source}:\n{lines}")
 
 
+class InfrastructureError(WgsimError):
+    """The machinery failed, not the input: a Dask scheduler unreachable or lost, no workers.
+
+    The CLI exits with code 3 for it (2 is bad input, 1 runs that failed); finished
+    results are kept, and rerunning the command resumes.
+    """
+
+
 class RunError(WgsimError):
     """A run failed; carries the scenario, variant and seed it failed for."""

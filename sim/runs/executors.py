@@ -14,6 +14,7 @@ would pay although serial and process batches never use Dask.
 
 from __future__ import annotations
 
+import time
 import traceback
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -25,6 +26,7 @@ import pandas as pd
 import pyarrow as pa
 
 from sim.core.model import SERIES_COLUMNS
+from sim.errors import InfrastructureError, WgsimError
 from sim.runs.jobs import Chunk, ChunkResult, Job
 from sim.runs.runner import run
 
@@ -198,28 +200,87 @@ def local_cluster(workers: int) -> Any:
         )
 
 
+DASK_CONNECT_SECONDS = 10
+"""How long to try to reach a Dask scheduler before giving up."""
+
+DASK_NO_WORKER_SECONDS = 60.0
+"""How long a batch waits while the cluster has no worker before giving up."""
+
+
 def dask_client(address: str, workers: int) -> tuple[Any, Any]:
     """A Dask client for ``address``, or for a new LocalCluster when it is ``"local"``.
 
     Returns the client and the cluster it started (None for an existing scheduler).
+
+    Raises:
+        WgsimError: if ``address`` is not a scheduler address.
+        InfrastructureError: if the scheduler cannot be reached in time.
     """
     from dask.distributed import Client
 
     if address != "local":
-        return Client(address), None
+        try:
+            return Client(address, timeout=DASK_CONNECT_SECONDS), None
+        except ValueError as exc:
+            raise WgsimError(
+                f"--dask: '{address}' is not a Dask scheduler address ({exc}); "
+                "give tcp://HOST:PORT or 'local'"
+            ) from None
+        except (OSError, TimeoutError) as exc:
+            raise InfrastructureError(
+                f"cannot reach the Dask scheduler at {address} within "
+                f"{DASK_CONNECT_SECONDS} s ({type(exc).__name__}: {exc})"
+            ) from None
     cluster = local_cluster(workers)
     return Client(cluster), cluster
 
 
 def _dask_results(chunks: list[Chunk], workers: int, address: str) -> Iterator[ChunkResult]:
-    from dask.distributed import as_completed
+    from dask.distributed import wait as dask_wait
 
     client, cluster = dask_client(address, workers)
     try:
-        futures = client.map(run_chunk, chunks, pure=False)
-        for fut in as_completed(futures):
-            yield fut.result()
+        pending = client.map(run_chunk, chunks, pure=False)
+        alone_since: float | None = None  # when the cluster was last seen without workers
+        while pending:
+            try:
+                done, not_done = dask_wait(pending, timeout=2.0, return_when="FIRST_COMPLETED")
+            except TimeoutError:
+                done, not_done = set(), set(pending)
+            except OSError as exc:  # the scheduler went away
+                raise InfrastructureError(
+                    f"lost the Dask scheduler at {address} ({type(exc).__name__}: {exc}); "
+                    "finished chunks are kept, rerun to resume"
+                ) from None
+            for fut in done:
+                yield fut.result()
+            pending = list(not_done)
+            alone_since = _check_workers(client, address, alone_since, bool(done))
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def _check_workers(client: Any, address: str, alone_since: float | None, progress: bool) -> Any:
+    """Raise if the cluster has had no worker for too long; returns the new ``alone_since``."""
+    if progress:
+        return None
+    try:
+        n = len(client.scheduler_info().get("workers", {}))
+    except OSError as exc:
+        raise InfrastructureError(
+            f"lost the Dask scheduler at {address} ({type(exc).__name__}: {exc}); "
+            "finished chunks are kept, rerun to resume"
+        ) from None
+    if n:
+        return None
+    now = time.monotonic()
+    if alone_since is None:
+        return now
+    if now - alone_since > DASK_NO_WORKER_SECONDS:
+        raise InfrastructureError(
+            f"the Dask cluster at {address} has had no worker for {DASK_NO_WORKER_SECONDS:.0f} s; "
+            "finished chunks are kept, rerun to resume"
+        )
+    return alone_since
