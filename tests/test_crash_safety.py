@@ -7,6 +7,7 @@ process, stopped exactly there by the test hook (``WGSIM_TEST_HALT_AT``), then r
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import signal
 import subprocess
@@ -69,6 +70,8 @@ def test_a_kill_between_a_chunk_s_parts_loses_only_that_chunk(tmp_path, referenc
     assert resumed.returncode == 0, resumed.stderr
     assert "25 resumed" in resumed.stdout + resumed.stderr
     assert_same(out, reference)
+    attempts = json.loads((out / "manifest.json").read_text())["attempts"]
+    assert [a["status"] for a in attempts] == ["killed (no end recorded)", "complete"]
 
 
 @pytest.mark.parametrize("point", ["merged-runs", "merged-series"])

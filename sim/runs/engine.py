@@ -181,6 +181,9 @@ def run_with_manifest(
     with folder_lock(out):
         previous = read_manifest(out) or {}
         attempts = list(previous.get("attempts", []))
+        for earlier in attempts:  # one still "running" was killed before it could say so
+            if isinstance(earlier, dict) and earlier.get("status") == "running":
+                earlier["status"] = "killed (no end recorded)"
         attempt: dict[str, Any] = {
             "started": _now(),
             "pid": os.getpid(),
