@@ -93,6 +93,8 @@ def test_quick_calibration_end_to_end_and_resume(tmp_path):
     again = calibrate(SPEC, out, quick=True, workers=2)
     assert again["simulations"] == summary["simulations"], "a finished run is not redone"
     assert again["wall_seconds"] == summary["wall_seconds"] > 0, "the run's time, not this call's"
+    with pytest.raises(CalibrationError, match="holds a fit of another spec"):
+        calibrate(SPEC, out, quick=False, workers=2)  # another budget: refused before running
 
     # a scenario file can use the calibrated medians
     scen = tmp_path / "s.yaml"
@@ -200,3 +202,11 @@ def test_simulation_budget_stops_the_run_and_a_resume_respects_it(tmp_path):
 def test_progress_bar_is_shown_only_when_asked():
     assert _sampler(2, None, progress=True).show_progress is True
     assert _sampler(2, None).show_progress is False
+
+
+def test_a_file_that_is_not_a_fit_database_is_refused(tmp_path):
+    out = tmp_path / "cal"
+    out.mkdir()
+    (out / "posterior.db").write_bytes(b"not a database")
+    with pytest.raises(CalibrationError, match="cannot be resumed"):
+        calibrate(SPEC, out, quick=True, workers=1)

@@ -13,6 +13,8 @@ the calibrated values and the fit report (:mod:`sim.studies.calibration.report`)
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,7 @@ import pyabc
 import yaml
 
 from sim.runs.executors import dask_client
+from sim.runs.store import atomic_write_json, provenance
 from sim.studies.calibration.report import write_fit_report
 from sim.studies.calibration.simulator import ScaledDistance, Simulator
 from sim.studies.calibration.spec import Budget, CalibrationError, CalibrationSpec, load_spec
@@ -63,8 +66,15 @@ def calibrate(
         sampler=_sampler(workers, dask, progress),
     )
     db = out / "posterior.db"
+    _check_database(out, db, _fit_digest(spec, scenario, episodes, quick))
     if db.exists():
-        history = abc.load(f"sqlite:///{db}", 1)
+        try:
+            history = abc.load(f"sqlite:///{db}", 1)
+        except Exception as exc:  # pyabc or SQLAlchemy on a file that is not its database
+            raise CalibrationError(
+                f"{db} cannot be resumed ({type(exc).__name__}: {exc}); "
+                "move it away or choose another --out"
+            ) from None
         done = history.n_populations
         log(f"resuming from {db}: {done} generations done")
     else:
@@ -81,6 +91,29 @@ def calibrate(
     summary = _write_outputs(history, spec, simulator, episodes, out, budget)
     log(f"{summary['simulations']} simulations, acceptance {summary['acceptance_rate']:.1%}")
     return summary
+
+
+def _fit_digest(spec: Any, scenario: Any, episodes: Any, quick: bool) -> str:
+    """What a resumed fit must share with the database: spec, scenario, episodes, budget."""
+    parts = [spec.model_dump_json(), scenario.model_dump_json(), episodes.model_dump_json()]
+    return hashlib.sha256(("|".join(parts) + f"|quick={quick}").encode()).hexdigest()[:16]
+
+
+def _check_database(out: Path, db: Path, digest: str) -> None:
+    """Refuse to resume a database made for another fit; record the fit of a new one."""
+    record = out / "fit.json"
+    if db.exists() and record.exists():
+        try:
+            before = json.loads(record.read_text(encoding="utf-8")).get("fit_digest")
+        except (OSError, ValueError, AttributeError):
+            before = None
+        if before != digest:
+            raise CalibrationError(
+                f"{db} holds a fit of another spec, scenario, episodes or budget (digest "
+                f"{before}, now {digest}); choose another --out to start a new fit"
+            )
+    elif not db.exists():
+        atomic_write_json({"fit_digest": digest, **provenance()}, record)
 
 
 def _transition(kind: str, keys: list[str]) -> Any:
