@@ -3,31 +3,18 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
-from sim import cli
 from sim.runs import executors
 
 HISTORICAL = Path(__file__).resolve().parents[1] / "scenarios" / "historical.yaml"
 
 
 @pytest.fixture
-def wgsim(monkeypatch, capsys):
-    def call(*args):
-        monkeypatch.setattr(sys, "argv", ["wgsim", *map(str, args)])
-        try:
-            cli.main()
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-        else:
-            code = 0
-        captured = capsys.readouterr()
-        return code, captured.out + captured.err
-
-    return call
+def wgsim(wgsim_text):
+    return wgsim_text
 
 
 def test_an_address_that_is_not_one_is_bad_input(wgsim, tmp_path):

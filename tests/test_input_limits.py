@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import os
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from sim import cli
 from sim.scenario import yamlfile
 
 HISTORICAL = Path(__file__).resolve().parents[1] / "scenarios" / "historical.yaml"
@@ -42,19 +40,8 @@ CASES = {
 
 
 @pytest.fixture
-def wgsim(monkeypatch, capsys):
-    def call(*args):
-        monkeypatch.setattr(sys, "argv", ["wgsim", *map(str, args)])
-        try:
-            cli.main()
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-        else:
-            code = 0
-        captured = capsys.readouterr()
-        return code, captured.out + captured.err
-
-    return call
+def wgsim(wgsim_text):
+    return wgsim_text
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

@@ -12,27 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from sim import cli
-
 ROOT = Path(__file__).resolve().parents[1]
 WGSIM = Path(sys.executable).parent / "wgsim"
 HISTORICAL = ROOT / "scenarios" / "historical.yaml"
 
 
 @pytest.fixture
-def wgsim(monkeypatch, capsys):
-    def call(*args):
-        monkeypatch.setattr(sys, "argv", ["wgsim", *map(str, args)])
-        try:
-            cli.main()
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        else:
-            code = 0
-        captured = capsys.readouterr()
-        return code, captured.out + captured.err
-
-    return call
+def wgsim(wgsim_text):
+    return wgsim_text
 
 
 def bad_outs(tmp_path: Path) -> dict[str, tuple[Path, str]]:
