@@ -142,6 +142,7 @@ def run(
     import pandas as pd
 
     from sim.analysis import plots
+    from sim.runs.runner import check_size
     from sim.runs.runner import run as run_once
     from sim.runs.store import (
         atomic_write_json,
@@ -157,6 +158,7 @@ def run(
     default = Path("results") / safe_name(f"{scenario.name}-{name}-s{seed}")
     out = ensure_output_folder(out or default)
     t0 = time.perf_counter()
+    check_size(scenario, str(file))
     result = run_once(scenario, seed, variant=name)
     elapsed = time.perf_counter() - t0
     events, series = result.events_frame(), result.series_frame()

@@ -117,3 +117,35 @@ def test_a_linked_file_that_is_not_a_scenario_is_named_without_its_content(wgsim
     f.write_text("extends: list.yaml\n")
     code, out = wgsim("validate", f)
     assert code == 2 and "got a list" in out and "secret" not in out and "root:x" not in out
+
+
+def test_a_scenario_too_large_to_run_is_refused_before_running(wgsim, tmp_path):
+    rates = "".join(f"      {t}: {{rate_per_week: 5}}\n" for t in ("HUM", "EXCH", "INFRA"))
+    f = tmp_path / "huge.yaml"
+    f.write_text(
+        "scenario:\n  calendar: {start: 2018-01-01, end: 2037-12-28}\n"
+        f"  proposals:\n    types:\n{rates}"
+    )
+    for args in (
+        ["run", f, "--out", tmp_path / "r"],
+        ["compare", f, "-n", "2", "--out", tmp_path / "c"],
+    ):
+        t0 = time.perf_counter()
+        code, out = wgsim(*args)
+        assert time.perf_counter() - t0 < 20
+        assert code == 2 and "would create about" in out and "proposals.types" in out, out
+        assert "Traceback" not in out
+    assert not (tmp_path / "c" / "runs.parquet").exists()
+
+
+def test_the_size_estimate_bounds_what_runs_create():
+    from sim.runs.runner import expected_proposals, run
+    from sim.scenario.loader import load_file
+
+    for name in ("historical", "endogenous"):
+        sf = load_file(HISTORICAL.parent / f"{name}.yaml")
+        for variant, scenario in sf.variants.items():
+            created = max(
+                len(run(scenario, seed, series=False, events=False).proposals) for seed in range(20)
+            )
+            assert created <= expected_proposals(scenario) * 1.5, (name, variant, created)

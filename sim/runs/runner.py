@@ -16,9 +16,9 @@ import pandas as pd
 
 from sim.core.model import EVENT_COLUMNS, SERIES_COLUMNS, WorkingGroupModel
 from sim.core.proposals import ROUTE_NAMES, Proposal
-from sim.errors import RunError
+from sim.errors import RunError, WgsimError
 from sim.runs.metrics import summarize
-from sim.scenario import Scenario
+from sim.scenario import PROPOSAL_TYPES, DomesticPressureEffect, Scenario, SummitEffect
 
 
 def dated(frame: pd.DataFrame, start: dt.date) -> pd.DataFrame:
@@ -186,3 +186,50 @@ def _run_stages(
             f"{stage} failed for scenario '{scenario.name}' variant '{variant}' seed {seed}: "
             f"{type(exc).__name__}: {exc}"
         ) from exc
+
+
+MAX_EXPECTED_PROPOSALS = 20_000
+"""Most proposals a run may be expected to create (the historical scenario: about 60).
+
+A run keeps every proposal and, with the log, about a dozen event rows for each; this
+bound keeps one run within a few hundred MB however the rates and the calendar are set.
+"""
+
+
+class ScenarioTooLarge(WgsimError):
+    """A scenario would make a run keep more than a run can hold."""
+
+
+def expected_proposals(scenario: Scenario) -> float:
+    """An upper estimate of the proposals a run creates: rates x weeks, at the most pressure.
+
+    Every shock's pressure increase is counted from the start, and every summit's surge
+    as lasting the whole surge window.
+    """
+    types = scenario.proposals.types
+    rate = sum(types.get(code).rate_per_week for code in PROPOSAL_TYPES)
+    effects = [e for shock in scenario.shocks for e in shock.effects]
+    pressure = scenario.rok.domestic_pressure + sum(
+        max(0.0, e.delta) for e in effects if isinstance(e, DomesticPressureEffect)
+    )
+    p = scenario.proposals
+    summits = sum(isinstance(e, SummitEffect) for e in effects)
+    surge_weeks = min(scenario.calendar.n_weeks, summits * p.summit_surge_weeks)
+    weeks = scenario.calendar.n_weeks + surge_weeks * (p.summit_multiplier - 1.0)
+    return rate * (1.0 + pressure) * weeks
+
+
+def check_size(scenario: Scenario, source: str) -> None:
+    """Refuse, before running, a scenario whose runs would not fit.
+
+    Raises:
+        ScenarioTooLarge: naming the source, the estimate and what drives it.
+    """
+    n = expected_proposals(scenario)
+    if n > MAX_EXPECTED_PROPOSALS:
+        raise ScenarioTooLarge(
+            f"{source}: scenario '{scenario.name}' would create about {n:,.0f} proposals a run "
+            f"(proposal rates x {scenario.calendar.n_weeks} weeks x domestic pressure), more "
+            f"than the {MAX_EXPECTED_PROPOSALS:,} a run keeps; lower "
+            "proposals.types.*.rate_per_week or shorten the calendar"
+        )

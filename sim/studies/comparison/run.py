@@ -15,6 +15,7 @@ from pathlib import Path
 from sim.errors import WgsimError
 from sim.runs.engine import BatchOutcome, read_manifest, run_with_manifest
 from sim.runs.jobs import Job, replication_seeds
+from sim.runs.runner import check_size
 from sim.runs.store import provenance
 from sim.scenario import Scenario
 from sim.scenario.loader import ScenarioFile, load_file
@@ -138,6 +139,8 @@ def run_compare(
         post_digest = posterior_digest(posterior)
     _check_folder(out, sf, seed, post_digest, replications, events)
     jobs, scenarios, seeds = compare_jobs(sf, replications, seed, posterior)
+    for s in scenarios.values():
+        check_size(s, str(path))
     manifest = {
         "kind": "compare",
         "scenario_file": str(path),

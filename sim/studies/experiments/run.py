@@ -14,6 +14,7 @@ import pandas as pd
 
 from sim.runs.engine import BatchOutcome, run_with_manifest
 from sim.runs.jobs import Job, replication_seeds
+from sim.runs.runner import check_size
 from sim.runs.store import provenance
 from sim.scenario import Scenario
 from sim.scenario.paths import apply_overrides
@@ -54,6 +55,8 @@ def run_experiment(
         The batch outcome and the report path (None when no run succeeded).
     """
     jobs, scenarios, seeds = experiment_jobs(exp)
+    for s in scenarios.values():
+        check_size(s, str(exp.path))
     manifest = {
         "kind": "experiment",
         "experiment_file": str(exp.path),
