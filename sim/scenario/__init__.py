@@ -10,6 +10,7 @@ Modules, each importing only those listed before it:
   ``schema``, the top-level ``Scenario``;
 - ``fields``: field paths and introspection (bounds, units, lookup, effect tags), the one
   place that reads pydantic's field metadata;
+- ``yamlfile``: the one bounded, strict YAML reader of every input file;
 - ``messages``: validation errors as one line per problem;
 - ``paths``: reading and overriding values by path; ``loader``: YAML files, ``extends``,
   calibrated values, variants, the file's JSON Schema; ``reference``: the parameter
