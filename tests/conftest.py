@@ -14,8 +14,8 @@ def historical():
 
 
 @pytest.fixture
-def wgsim_text(monkeypatch, capsys):
-    """Run ``wgsim ARGS`` in this process; returns (exit code, stdout and stderr together)."""
+def wgsim_run(monkeypatch, capsys):
+    """Run ``wgsim ARGS`` in this process; returns (exit code, stdout, stderr)."""
     import sys
 
     from sim import cli
@@ -29,6 +29,17 @@ def wgsim_text(monkeypatch, capsys):
         else:
             code = 0
         captured = capsys.readouterr()
-        return code, captured.out + captured.err
+        return code, captured.out, captured.err
+
+    return call
+
+
+@pytest.fixture
+def wgsim_text(wgsim_run):
+    """Run ``wgsim ARGS`` in this process; returns (exit code, stdout and stderr together)."""
+
+    def call(*args):
+        code, out, err = wgsim_run(*args)
+        return code, out + err
 
     return call

@@ -14,8 +14,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim import cli
-
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
 WGSIM = Path(sys.executable).parent / "wgsim"
@@ -31,21 +29,9 @@ EVENT_COLUMNS = ["week", "date", "kind", "actor", "proposal_id", "proposal_type"
 
 
 @pytest.fixture
-def wgsim(monkeypatch, capsys):
+def wgsim(wgsim_run):
     """Run ``wgsim ARGS`` in this process; returns (exit code, stdout, stderr)."""
-
-    def call(*args):
-        monkeypatch.setattr(sys, "argv", ["wgsim", *map(str, args)])
-        try:
-            cli.main()
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        else:
-            code = 0
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return call
+    return wgsim_run
 
 
 def test_validate_every_scenario_file(wgsim):

@@ -30,6 +30,11 @@ def effective_position(actors: Sequence[RokActor]) -> tuple[list[float], list[fl
     return [x for x, _ in blends], [w for _, w in blends]
 
 
+def effective_e(actors: Sequence[RokActor]) -> float:
+    """The ROK's position on engagement pace alone (what bargaining moves and reads)."""
+    return _blend(actors, E)[0]
+
+
 def weighted_mean(values: Sequence[float], actors: Sequence[RokActor]) -> float:
     """Mean of ``values`` weighted by each actor's clout x engagement salience."""
     weights = [a.weight_e for a in actors]
@@ -83,4 +88,4 @@ class RokGovernment:
         A round moves positions on E only; weights, saliences and clouts are unchanged,
         so everything else :meth:`refresh` computes still holds.
         """
-        self.position[E] = _blend(self.actors, E)[0]
+        self.position[E] = effective_e(self.actors)

@@ -262,7 +262,9 @@ def _dask_results(chunks: list[Chunk], workers: int, address: str) -> Iterator[C
             cluster.close()
 
 
-def _check_workers(client: Any, address: str, alone_since: float | None, progress: bool) -> Any:
+def _check_workers(
+    client: Any, address: str, alone_since: float | None, progress: bool
+) -> float | None:
     """Raise if the cluster has had no worker for too long; returns the new ``alone_since``."""
     if progress:
         return None

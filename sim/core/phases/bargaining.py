@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from sim.core.agents import E, Mofa, Mou, RokActor
 from sim.core.channels import WorkingGroup
-from sim.core.government import RokGovernment, effective_position
+from sim.core.government import RokGovernment, effective_e
 from sim.core.ledgers import WeekTally
 from sim.core.log import EventLog
 from sim.scenario import Rok
@@ -59,7 +59,7 @@ def bargaining_round(
     Without a challenge each actor drifts toward x_ROK at rate ``step*(1 - s)``.
     """
     actors = (blue_house, mofa, mou)
-    x_rok = effective_position(actors)[0][E]
+    x_rok = effective_e(actors)
     pi_mou = challenge_probability(mou, mofa)
     pressure = mou.pressure(x_rok, pi_mou, backlog_weight)
     if pressure > threshold:
