@@ -1,14 +1,16 @@
-"""The interactive page: Mesa's SolaraViz around :class:`~sim.page.model.PageModel`.
+"""The interactive page: a Solara app around :class:`~sim.page.model.PageModel`.
 
 Run it with ``wgsim serve [FILE]`` (which runs ``solara run sim.page.app --production`` on
 127.0.0.1). Presentation only: the runs come from :mod:`sim.page.model`, what is shown from
-:mod:`sim.page.data`, :mod:`sim.page.views` and :mod:`sim.analysis.narrate`.
+:mod:`sim.page.panels` and the modules it draws on.
 
-The sidebar (Mesa's) has reset / play / step and the controls: scenario and variant,
-mode (one run, side by side with and without a WG on the same seed, or a replay of a
-stored run), the WG switch, the seed and sliders generated from the schema. The panels
-show the calendar date, the actor network, the proposal pipeline, the outcome series
-with shocks marked and the narrated event log.
+The page is its own Solara layout rather than Mesa's ``SolaraViz`` (whose controller
+steps "render interval" weeks, adds Mesa's own cards and redraws server-side figures):
+the sidebar holds the scenario picker, the mode, the seed, presets and the sliders grouped
+by actor; the main area has *Reset*, *Play*/*Pause* and *Step* (one week), the scoreboard,
+the charts (drawn by the browser), the network and pipeline, and the event log, with tabs
+for the many-seeds view and the "About this model" panel. Play steps one week per tick
+in a thread of its own session, so several sessions stay responsive.
 
 Environment (set by ``wgsim serve``): ``WGSIM_PAGE_FILE`` the starting scenario file,
 ``WGSIM_PAGE_RESULTS`` the folder searched for stored runs.
@@ -17,113 +19,290 @@ Environment (set by ``wgsim serve``): ``WGSIM_PAGE_FILE`` the starting scenario 
 from __future__ import annotations
 
 import os
+import threading
+import time
+from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 from typing import Any
 
 import solara
-from mesa.visualization import SolaraViz
+import solara.lab
 
-from sim.analysis.narrate import narrate
-from sim.page.data import in_flight, scenario_choices, slider_specs
-from sim.page.model import MODES, NO_REPLAY, PageModel, stored_runs, today_line
-from sim.page.views import network_figure, pipeline_figure, series_figure
+from sim.errors import WgsimError
+from sim.page.about import ABOUT
+from sim.page.controls import (
+    GROUPS,
+    PRESETS,
+    Choices,
+    changed,
+    has_group,
+    parse_seed,
+    scenario_choices,
+    slider_specs,
+    variant_of,
+)
+from sim.page.model import MODES, PageModel, StoredRun, stored_runs
+from sim.page.panels import (
+    Charts,
+    EventLog,
+    Finished,
+    Header,
+    ManySeedsPanel,
+    NetworkAndPipeline,
+    Scoreboard,
+)
 from sim.scenario.loader import load_file
 
-LOG_LINES = 30
-"""Narrated events shown per run (newest first)."""
-IN_FLIGHT_ROWS = 12
+TICK_SECONDS = 0.2
+"""Time between weeks while playing (186 weeks: under a minute)."""
+
+CSS = """
+.wgsim-table { border-collapse: collapse; font-size: 14px; }
+.wgsim-table th, .wgsim-table td { border-bottom: 1px solid #ddd; padding: 2px 8px;
+  text-align: right; }
+.wgsim-table th:first-child { text-align: left; font-weight: normal; }
+.wgsim-table thead th { font-weight: bold; }
+.wgsim-table tr.sep th { text-align: left; font-style: italic; }
+.wgsim-loglines { max-height: 420px; overflow-y: auto; font-size: 13px;
+  border: 1px solid #ddd; padding: 6px 6px 6px 24px; margin: 0; }
+.wgsim-loglines .d { color: #666; font-variant-numeric: tabular-nums; }
+.wgsim-loglines .because { color: #1f5fa8; }
+.wgsim-slider .v-input__slot { margin-bottom: 0; }
+.wgsim-slider .v-messages { display: none; }
+.wgsim-label { font-size: 13px; cursor: help; }
+.wgsim-bar { background: #1f5fa8; color: white; padding: 4px 12px; }
+.wgsim-preset { text-transform: none !important; letter-spacing: normal !important;
+  justify-content: flex-start !important; height: auto !important; min-height: 28px;
+  white-space: normal; text-align: left; padding: 2px 6px !important; }
+.wgsim-preset .v-btn__content { white-space: normal; flex-shrink: 1; }
+.wgsim-bar h1 { font-size: 20px; font-weight: 500; margin: 0; color: white; }
+.wgsim-body { align-items: flex-start; flex-wrap: nowrap; padding: 8px; }
+.wgsim-side { flex: 0 0 300px; width: 300px; max-height: calc(100vh - 70px);
+  overflow-y: auto; position: sticky; top: 8px; }
+.wgsim-main { flex: 1 1 auto; min-width: 0; }
+"""
 
 
-def page_params(file: Path, results: Path) -> dict[str, Any]:
-    """Mesa ``model_params`` for the page: every control, generated from files and schema.
+@dataclass(frozen=True)
+class Settings:
+    """What a Reset builds: every control's value."""
 
-    Args:
-        file: The starting scenario file (its folder lists the scenario choices).
-        results: The folder searched for stored runs to replay.
-    """
+    choice: str
+    mode: str
+    seed: int
+    values: dict[str, float] = field(default_factory=dict)
+    replay: str = ""
+
+
+def start_choice(file: Path, choices: Choices) -> str:
+    """The picker's entry for the starting file's baseline variant."""
     sf = load_file(file)
-    choices = list(scenario_choices(file.parent))
     start = f"{file.stem} / {sf.baseline}"
-    if start not in choices:  # a file outside the listed folder still starts the page
-        choices.insert(0, start)
-    replays = [r.label for r in stored_runs(results)] or [NO_REPLAY]
-    sliders = {s.path: s.mesa_param() for s in slider_specs(sf.variant(None))}
-    return {
-        "scenario_variant": {
-            "type": "Select",
-            "label": "scenario / variant",
-            "value": start,
-            "values": choices,
-        },
-        "mode": {"type": "Select", "label": "mode", "value": "one run", "values": list(MODES)},
-        "working_group": {"type": "Checkbox", "label": "working group", "value": True},
-        "seed": {"type": "InputText", "label": "seed", "value": "0"},
-        "replay": {
-            "type": "Select",
-            "label": "stored run (replay mode)",
-            "value": replays[0],
-            "values": replays,
-        },
-        **sliders,
-        "scenarios_dir": str(file.parent),
-        "results_dir": str(results),
-        "initial": {path: p["value"] for path, p in sliders.items()},
-    }
+    if start not in choices.entries:  # a file outside the listed folder still starts the page
+        choices.entries[start] = (file, sf.baseline)
+    return start
 
 
-def initial_kwargs(params: dict[str, Any]) -> dict[str, Any]:
-    """The keyword arguments of the first model: every control at its starting value."""
-    return {k: v["value"] if isinstance(v, dict) and "type" in v else v for k, v in params.items()}
+def specs_for(choices: Choices, choice: str) -> list[Any]:
+    """The sliders of a picker entry, with that variant's values."""
+    file, variant = choices.entries[choice]
+    return slider_specs(variant_of(file, variant))
 
 
-def Header(model: PageModel) -> Any:
-    """The calendar date of each run, and any problem with the controls."""
-    with solara.Column(gap="4px") as col:
-        if model.problem:
-            solara.Error(f"{model.problem} (showing the default run instead)")
-        for view in model.views():
-            solara.Markdown(f"**{view.label}** — {today_line(view)}", style={"font-size": "15px"})
-    return col
+def build_model(choices: Choices, runs: dict[str, StoredRun], s: Settings) -> PageModel:
+    """The model a Reset builds from ``s``."""
+    file, variant = choices.entries[s.choice]
+    mode = MODES[s.mode]
+    overrides = changed(s.values, specs_for(choices, s.choice))
+    return PageModel(file, variant, mode, s.seed, overrides, runs.get(s.replay))
 
 
-def SeriesPanel(model: PageModel) -> Any:
-    """Friction, legitimacy, projects, gap and DPI with the shocks marked."""
-    with solara.Column() as col:
-        Header(model)
-        solara.FigureMatplotlib(series_figure(model.views()), format="png")
-    return col
+def differences(applied: Settings, current: Settings, specs: list[Any]) -> list[str]:
+    """What the controls changed since the last Reset, in words (``specs``: the sliders of
+    the current choice)."""
+    out = []
+    for name in ("choice", "mode", "seed", "replay"):
+        a, b = getattr(applied, name), getattr(current, name)
+        if a != b and (name != "replay" or MODES[current.mode] == "replay"):
+            out.append(f"{name if name != 'choice' else 'scenario'}: {a} → {b}")
+    if MODES[current.mode] == "replay":
+        return out
+    before = changed(applied.values, specs) if applied.choice == current.choice else {}
+    after = changed(current.values, specs)
+    for spec in specs:
+        if before.get(spec.path) != after.get(spec.path):
+            was = before.get(spec.path, spec.value)
+            now = after.get(spec.path, spec.value)
+            out.append(f"{spec.label}: {spec.shown(was)} → {spec.shown(now)}")
+    return out
 
 
-def NetworkPanel(model: PageModel) -> Any:
-    """The actor network."""
-    return solara.FigureMatplotlib(network_figure(model.views()), format="png")
+@solara.component
+def SliderRow(spec: Any, value: float, on_value: Any) -> None:
+    """One slider: its name, value and unit above an equal-width track; the reference
+    text as a tooltip.
+    """
+    with solara.Column(gap="0px", classes=["wgsim-slider"]):
+        label = solara.HTML(
+            tag="div",
+            unsafe_innerHTML=f"{escape(spec.label)}: <b>{escape(spec.shown(value))}</b>",
+            classes=["wgsim-label"],
+        )
+        solara.Tooltip(spec.tooltip, children=[label])
+        Slider = solara.SliderInt if spec.integer else solara.SliderFloat
+        Slider(
+            "",
+            value=value,
+            min=spec.min,
+            max=spec.max,
+            step=spec.step,
+            on_value=on_value,
+            thumb_label=False,
+        )
 
 
-def PipelinePanel(model: PageModel) -> Any:
-    """Counts by stage and the items in flight."""
-    views = model.views()
-    with solara.Column() as col:
-        solara.FigureMatplotlib(pipeline_figure(views), format="png")
-        for view in views:
-            items = in_flight(view.events, view.week)
-            lines = [f"**In flight ({view.label}): {len(items)}**", ""]
-            lines += [
-                f"- {i.name}: {i.stage}, {i.route or 'not routed'}, {i.age_weeks} weeks"
-                for i in items[:IN_FLIGHT_ROWS]
-            ]
-            solara.Markdown("\n".join(lines))
-    return col
+@solara.component
+def Controls(
+    choices: Choices,
+    runs: dict[str, StoredRun],
+    current: solara.Reactive[Settings],
+    seed_text: solara.Reactive[str],
+) -> None:
+    """The sidebar: scenario, mode, seed or stored run, presets and grouped sliders."""
+    s = current.value
+    specs = specs_for(choices, s.choice)
+    replay = MODES[s.mode] == "replay"
+
+    def pick(choice: str) -> None:  # load the chosen variant's own values into the sliders
+        own = {sp.path: sp.value for sp in specs_for(choices, choice)}
+        current.set(Settings(choice, s.mode, s.seed, own, s.replay))
+
+    def move(path: str, value: float) -> None:
+        current.set(Settings(s.choice, s.mode, s.seed, {**s.values, path: value}, s.replay))
+
+    def preset(values: dict[str, float]) -> None:
+        own = {sp.path: sp.value for sp in specs}
+        current.set(Settings(s.choice, s.mode, s.seed, {**own, **values}, s.replay))
+
+    solara.Select("scenario / variant", values=list(choices.entries), value=s.choice, on_value=pick)
+    if choices.skipped:
+        solara.Warning("Skipped (cannot be loaded): " + "; ".join(choices.skipped))
+    solara.Select(
+        "mode",
+        values=list(MODES),
+        value=s.mode,
+        on_value=lambda m: current.set(Settings(s.choice, m, s.seed, s.values, s.replay)),
+    )
+    if replay:
+        names = list(runs) or ["(no stored run found)"]
+        solara.Select(
+            "stored run",
+            values=names,
+            value=s.replay or names[0],
+            on_value=lambda r: current.set(Settings(s.choice, s.mode, s.seed, s.values, r)),
+            style={"max-width": "100%"},
+        )
+        solara.Markdown(
+            "A replay shows the stored run as it was: the seed and sliders do not apply.",
+            style={"font-size": "13px"},
+        )
+        return
+    seed, problem = parse_seed(seed_text.value)
+    solara.InputText(
+        "seed (a whole number)",
+        value=seed_text,
+        error=problem or False,
+        message=problem or None,
+        continuous_update=True,
+    )
+    solara.Markdown("**Presets for the tutorial's exercises**", style={"font-size": "13px"})
+    with solara.Column(gap="2px"):
+        solara.Button(
+            "The scenario's own values",
+            text=True,
+            on_click=lambda: preset({}),
+            classes=["wgsim-preset"],
+        )
+        for name, values in PRESETS.items():
+            solara.Button(
+                name, text=True, on_click=lambda v=values: preset(v), classes=["wgsim-preset"]
+            )
+    for group, paths in GROUPS.items():
+        with solara.Details(group, expand=True):
+            for spec in specs:
+                if spec.path in paths:
+                    SliderRow(
+                        spec, s.values.get(spec.path, spec.value), lambda v, p=spec.path: move(p, v)
+                    )
 
 
-def EventLog(model: PageModel) -> Any:
-    """The event log narrated in plain dated sentences, newest first."""
-    with solara.Row(classes=["wgsim-log"]) as row:
-        for view in model.views():
-            lines = narrate(view.events, last=LOG_LINES)[::-1]
-            text = "\n".join(f"- {line}" for line in lines) or "- (nothing has happened yet)"
-            with solara.Column(style={"flex": "1"}):
-                solara.Markdown(f"**Event log: {view.label}**\n\n{text}")
-    return row
+@solara.component
+def RunArea(choices: Choices, runs: dict[str, StoredRun], wanted: Settings, blocked: bool) -> None:
+    """The run: Reset / Play / Step, the scoreboard, charts, network, pipeline and log.
+
+    Its state (the model, the step counter, playing) is its own, so a step re-renders this
+    part of the page only, not the sidebar.
+    """
+    first = solara.use_memo(lambda: wanted, [])
+    applied = solara.use_reactive(first)
+    model_ref = solara.use_ref(solara.use_memo(lambda: build_model(choices, runs, first), []))
+    lock = solara.use_memo(threading.Lock, [])
+    version = solara.use_reactive(0)
+    playing = solara.use_reactive(False)
+    problem = solara.use_reactive("")
+    model: PageModel = model_ref.current
+    views = model.views() if version.value >= 0 else []
+
+    def step_once() -> None:
+        with lock:
+            model_ref.current.step()
+        version.set(version.value + 1)
+
+    def reset() -> None:
+        playing.set(False)
+        try:
+            with lock:
+                model_ref.current = build_model(choices, runs, wanted)
+        except WgsimError as exc:
+            problem.set(str(exc))
+            return
+        problem.set("")
+        applied.set(wanted)
+        version.set(version.value + 1)
+
+    def play_loop(cancel: threading.Event) -> None:
+        while playing.value and not cancel.is_set():
+            t0 = time.perf_counter()
+            if model_ref.current.finished:
+                playing.set(False)
+                return
+            step_once()
+            cancel.wait(max(0.01, TICK_SECONDS - (time.perf_counter() - t0)))
+
+    solara.use_thread(play_loop, dependencies=[playing.value])
+
+    Header(views, _title(applied.value, model))
+    with solara.Row(gap="8px", style={"align-items": "center", "flex-wrap": "wrap"}):
+        solara.Button("Reset", on_click=reset, disabled=blocked, color="primary")
+        if playing.value:
+            solara.Button("Pause", on_click=lambda: playing.set(False))
+        else:
+            solara.Button("Play", on_click=lambda: playing.set(True), disabled=model.finished)
+        solara.Button("Step one week", on_click=step_once, disabled=playing.value or model.finished)
+    if problem.value:
+        solara.Error(problem.value)
+    hint = (
+        differences(applied.value, wanted, specs_for(choices, wanted.choice)) if not blocked else []
+    )
+    if hint:
+        solara.Info("Changed, applied at Reset: " + "; ".join(hint))
+    if model.finished:
+        Finished(views)
+    Scoreboard(views)
+    Charts(views)
+    NetworkAndPipeline(views)
+    EventLog(views)
 
 
 @solara.component
@@ -131,12 +310,77 @@ def Page() -> None:
     """One page per browser session: its own model, so sessions do not share a run."""
     file = Path(os.environ.get("WGSIM_PAGE_FILE", "scenarios/historical.yaml"))
     results = Path(os.environ.get("WGSIM_PAGE_RESULTS", "results"))
-    params = solara.use_memo(lambda: page_params(file, results), [])
-    model = solara.use_memo(lambda: PageModel(**initial_kwargs(params)), [])
-    SolaraViz(
-        model,
-        components=[SeriesPanel, NetworkPanel, PipelinePanel, EventLog],
-        model_params=params,
-        name="wgsim: US–ROK coordination with and without a working group",
-        play_interval=150,
+    choices = solara.use_memo(lambda: scenario_choices(file.parent), [])
+    runs = solara.use_memo(lambda: {r.label: r for r in stored_runs(results)}, [])
+    first = solara.use_memo(
+        lambda: Settings(
+            start_choice(file, choices),
+            next(iter(MODES)),
+            0,
+            {sp.path: sp.value for sp in specs_for(choices, start_choice(file, choices))},
+            next(iter(runs), ""),
+        ),
+        [],
     )
+    current = solara.use_reactive(first)
+    seed_text = solara.use_reactive("0")
+    sidebar = solara.use_reactive(True)
+
+    seed, seed_problem = parse_seed(seed_text.value)
+    c = current.value
+    wanted = Settings(c.choice, c.mode, seed if seed is not None else -1, c.values, c.replay)
+    file_c, variant_c = choices.entries[wanted.choice]
+    replay = MODES[wanted.mode] == "replay"
+    pair_impossible = MODES[wanted.mode] == "side" and not has_group(file_c, variant_c)
+    blocked = (bool(seed_problem) and not replay) or pair_impossible
+
+    solara.Title("wgsim: US–ROK coordination with and without a working group")
+    solara.Style(CSS)
+    with solara.Column(gap="0px", classes=["wgsim-page"]):
+        with solara.Row(
+            classes=["wgsim-bar"],
+            style={"align-items": "center", "background": "#1f5fa8", "padding": "4px 12px"},
+        ):
+            solara.Button(
+                "Hide controls" if sidebar.value else "Show controls",
+                on_click=lambda: sidebar.set(not sidebar.value),
+                text=True,
+                style={"color": "white"},
+            )
+            solara.HTML(
+                tag="h1",
+                unsafe_innerHTML="wgsim: the US–ROK working group on North Korea, 2018–2021",
+            )
+        with solara.Row(gap="16px", classes=["wgsim-body"]):
+            if sidebar.value:
+                with solara.Column(classes=["wgsim-side"]):
+                    Controls(choices, runs, current, seed_text)
+            with solara.Column(classes=["wgsim-main"]):
+                if seed_problem and not replay:
+                    solara.Error(f"Seed: {seed_problem}. The run shown is unchanged.")
+                if pair_impossible:
+                    solara.Warning(
+                        "This variant has no working group, so there is nothing to compare: "
+                        "choose the mode 'one run' or another variant."
+                    )
+                with solara.lab.Tabs():
+                    with solara.lab.Tab("The run"):
+                        RunArea(choices, runs, wanted, blocked)
+                    with solara.lab.Tab("Many seeds"):
+                        ManySeedsPanel(
+                            file_c,
+                            variant_c or "",
+                            changed(wanted.values, specs_for(choices, wanted.choice)),
+                            has_group(file_c, variant_c),
+                            seed_text.set,
+                        )
+                    with solara.lab.Tab("About this model"):
+                        solara.Markdown(ABOUT, style={"max-width": "52em"})
+
+
+def _title(s: Settings, model: PageModel) -> str:
+    """The header: scenario, mode and seed of the run shown (a replay: the stored run)."""
+    if model.mode == "replay":
+        return f"Replay of {s.replay}"
+    mode = "with and without the WG" if model.mode == "side" else "one run"
+    return f"{s.choice} — {mode}, seed {s.seed}"

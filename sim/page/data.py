@@ -4,25 +4,20 @@ The page (``sim/page/app.py``) draws these; the tests check them without a brows
 model and a stored run (replay) both become a :class:`RunView` — the event log and the
 weekly series up to the current week — so every panel works the same for both. Nothing
 here changes or re-implements the model: proposal stages are read back from the event
-log (tests check they agree with the model's own statuses), slider bounds from the
-schema's field metadata.
+log (tests check they agree with the model's own statuses). The controls (scenarios,
+sliders, presets) are in :mod:`sim.page.controls`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from sim.analysis.narrate import item_phrase, labels
-from sim.core.proposals import TERMINAL, Status
-from sim.errors import ScenarioError
-from sim.scenario import Scenario, fields
-from sim.scenario.loader import load_file
-from sim.scenario.paths import apply_overrides, get_value
+from sim.core.proposals import TERMINAL, Proposal, Status
 
 # --- a run at one week ------------------------------------------------------------------
 
@@ -39,6 +34,8 @@ class RunView:
         events: The event log up to ``week`` (columns of docs/events.md, with ``date``).
         series: The weekly series up to ``week`` (``SERIES_COLUMNS`` with ``date``).
         channels: The ad hoc channels as (name, whether the US end is the NSC).
+        proposals: A live run's proposals by id (what "because" clauses read); empty for a
+            replay, whose files hold only the log.
     """
 
     label: str
@@ -48,6 +45,7 @@ class RunView:
     events: pd.DataFrame
     series: pd.DataFrame
     channels: tuple[tuple[str, bool], ...]
+    proposals: Mapping[int, Proposal] = field(default_factory=dict)
 
     @property
     def date(self) -> dt.date:
@@ -250,131 +248,3 @@ def network(view: RunView, window: int = NETWORK_WINDOW_WEEKS) -> Network:
         Edge("State", "UN 1718", "exemption requests", _count(recent, ("un_submitted",)), None),
     ]
     return Network(tuple(nodes), tuple(edges))
-
-
-# --- scenarios, controls --------------------------------------------------------------------
-
-PAGE_PARAMETERS = (
-    "working_group.scope",
-    "working_group.max_gap_weeks",
-    "us.win_set",
-    "us.nsc_passthrough",
-    "us.consent_prob",
-    "information.disclosure",
-    "rok.domestic_pressure",
-    "rok.violation_prob",
-    "dprk.denunciation_rate",
-    "dprk.wedge_boost",
-    "legitimacy.denunciation_loss",
-    "un.lag_cosponsored_weeks",
-)
-"""Which schema fields get a slider; labels, units, bounds and defaults come from the
-schema and the starting scenario."""
-
-
-@dataclass(frozen=True)
-class SliderSpec:
-    """A slider generated from a schema field."""
-
-    path: str
-    label: str
-    description: str
-    value: float
-    min: float
-    max: float
-    step: float
-    integer: bool
-
-    def mesa_param(self) -> dict[str, Any]:
-        """The slider as a Mesa ``model_params`` entry."""
-        return {
-            "type": "SliderInt" if self.integer else "SliderFloat",
-            "label": self.label,
-            "value": self.value,
-            "min": self.min,
-            "max": self.max,
-            "step": self.step,
-        }
-
-
-def slider_specs(scenario: Scenario, paths: tuple[str, ...] = PAGE_PARAMETERS) -> list[SliderSpec]:
-    """Sliders for ``paths``: bounds, unit and meaning from the schema, values from ``scenario``.
-
-    A slider moves in 200 steps (integer fields: steps of 1) between the field's bounds;
-    an exclusive bound (``gt``/``lt``) is nudged one step inside, so every position of the
-    slider is a value the schema accepts.
-
-    Raises:
-        ScenarioError: if a path is unknown or its field lacks a lower or upper bound.
-    """
-    specs = []
-    for path in paths:
-        info = fields.field_info(path, scenario)
-        b = fields.bounds(info)
-        if b.lo is None or b.hi is None:
-            raise ScenarioError("page", [f"'{path}': a slider needs both bounds in the schema"])
-        integer = info.annotation is int
-        lo, hi = (int(b.lo), int(b.hi)) if integer else (float(b.lo), float(b.hi))
-        step = 1 if integer else (hi - lo) / 200
-        unit = fields.unit(info)
-        value = get_value(scenario, path)
-        specs.append(
-            SliderSpec(
-                path=path,
-                label=f"{path} ({unit})" if unit else path,
-                description=fields.description(info),
-                value=int(value) if integer else float(value),
-                min=lo if b.lo_inclusive else lo + step,
-                max=hi if b.hi_inclusive else hi - step,
-                step=step,
-                integer=integer,
-            )
-        )
-    return specs
-
-
-def scenario_choices(folder: Path) -> dict[str, tuple[Path, str]]:
-    """Every ``file / variant`` of the scenario files in ``folder`` (files that load)."""
-    out: dict[str, tuple[Path, str]] = {}
-    for path in sorted(folder.glob("*.yaml")):
-        try:
-            sf = load_file(path)
-        except ScenarioError:
-            continue
-        for variant in sf.variants:
-            out[f"{path.stem} / {variant}"] = (path, variant)
-    return out
-
-
-def build_scenario(
-    file: Path,
-    variant: str | None,
-    *,
-    working_group: bool = True,
-    overrides: dict[str, Any] | None = None,
-) -> Scenario:
-    """The scenario a page run uses: a file's variant, the sliders' values, the WG switch.
-
-    Args:
-        file: Scenario file.
-        variant: Variant name (the baseline when None).
-        working_group: False removes the WG (``establishment: never``); True keeps the
-            variant's own setting or, when the variant has none, takes the baseline
-            variant's scheduled WG (an endogenous one if the baseline has none either).
-        overrides: Field path -> value (from the sliders).
-
-    Raises:
-        ScenarioError: on a bad file, variant, path or value.
-    """
-    sf = load_file(file)
-    scenario = sf.variant(variant)
-    values = dict(overrides or {})
-    if not working_group:
-        values["working_group.establishment"] = "never"
-        values["working_group.agreed_on"] = None
-    elif scenario.working_group.establishment == "never":
-        base = sf.variant(None).working_group
-        scheduled = base.establishment == "scheduled" and base.agreed_on is not None
-        values["working_group.establishment"] = "scheduled" if scheduled else "endogenous"
-        values["working_group.agreed_on"] = base.agreed_on if scheduled else None
-    return apply_overrides(scenario, values)

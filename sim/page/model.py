@@ -1,6 +1,6 @@
 """The model behind the page: one live run, two side by side, or a stored run replayed.
 
-Mesa's ``SolaraViz`` steps and re-creates one ``mesa.Model`` from the page's controls;
+The page (``sim/page/app.py``) steps and re-creates one ``mesa.Model`` from its controls;
 :class:`PageModel` is that model. It builds its runs with :mod:`sim.runs.runner` (the same
 ``WorkingGroupModel`` the CLI runs) and steps them; it holds no model logic of its own.
 A replay reads a run stored by ``wgsim run`` or ``wgsim compare --events`` and advances a
@@ -21,15 +21,16 @@ import pyarrow.parquet as pq
 
 from sim.core.model import EVENT_COLUMNS, SERIES_COLUMNS, WorkingGroupModel
 from sim.errors import WgsimError
-from sim.page.data import RunView, build_scenario, scenario_choices
+from sim.page.controls import build_scenario
+from sim.page.data import RunView
 from sim.runs.runner import build, dated, events_frame, series_frame
 from sim.scenario.loader import load_file
 
 logger = logging.getLogger(__name__)
 
 MODES = {
+    "with and without the WG (same seed)": "side",
     "one run": "single",
-    "side by side: group vs no group": "side",
     "replay a stored run": "replay",
 }
 """The page's modes, as shown in the picker."""
@@ -75,6 +76,7 @@ class LiveRun:
             events_frame(m.events, start),
             series_frame(m.series, start),
             self.channels,
+            {p.id: p for p in m.proposals},
         )
 
 
@@ -218,89 +220,52 @@ def _channels(run: StoredRun, events: pd.DataFrame) -> tuple[tuple[str, bool], .
 
 
 class PageModel(mesa.Model):
-    """What the page steps: one run, a with/without-WG pair, or a replay.
+    """What the page steps: one run, a with/without-WG pair on one seed, or a replay.
 
-    Mesa's controls re-create it with the page's parameters; every keyword is one control.
+    The page re-creates it at Reset from its controls (already checked: a bad seed or
+    value never reaches here from the page).
 
     Args:
-        scenario_variant: ``"file / variant"`` as listed by the picker.
-        mode: A key of :data:`MODES`.
-        working_group: The WG switch (one-run mode).
-        seed: The seed (text from the seed box, or an int).
-        replay: A stored run's label (replay mode).
-        scenarios_dir: Folder of scenario files.
-        results_dir: Folder searched for stored runs.
-        scenario: Ignored (Mesa passes its own scenario object on reset).
-        rng: Ignored (the seed sets every draw).
-        **params: Slider values by field path; a slider left at its starting value
-            (``initial``) keeps the picked scenario's own value.
+        file: The scenario file.
+        variant: The variant's name (the file's baseline when None).
+        mode: A value of :data:`MODES` (``"single"``, ``"side"`` or ``"replay"``).
+        seed: The seed of every draw of the live runs.
+        overrides: Field path -> value (the sliders that differ from the scenario's values).
+        replay: The stored run to replay (replay mode).
+
+    Raises:
+        WgsimError: if the scenario, a value or the stored run is bad.
     """
 
     def __init__(
         self,
-        scenario_variant: str = "historical / historical",
-        mode: str = "one run",
-        working_group: bool = True,
-        seed: str | int = 0,
-        replay: str = "",
-        scenarios_dir: str = "scenarios",
-        results_dir: str = "results",
-        initial: dict[str, Any] | None = None,
-        scenario: Any = None,
-        rng: Any = None,
-        **params: Any,
+        file: Path = Path("scenarios/historical.yaml"),
+        variant: str | None = None,
+        mode: str = "side",
+        seed: int = 0,
+        overrides: dict[str, Any] | None = None,
+        replay: StoredRun | None = None,
     ) -> None:
-        super().__init__(rng=0)
-        self.problem = ""
-        self.mode = MODES.get(mode, "single")
+        super().__init__(rng=seed)
+        self.mode = mode
+        self.seed = seed
         self.runs: list[LiveRun | ReplayRun] = []
-        try:
-            self.seed = _seed(seed)
-            self.runs = self._build(
-                scenario_variant,
-                working_group,
-                replay,
-                Path(scenarios_dir),
-                Path(results_dir),
-                _changed(params, initial or {}),
-            )
-        except WgsimError as exc:
-            self.problem = str(exc)
-            self.seed = 0
-            self.mode = "single"
-            fallback = next(iter(scenario_choices(Path(scenarios_dir))), scenario_variant)
-            self.runs = self._build(fallback, True, "", Path(scenarios_dir), Path(results_dir), {})
         self._views: tuple[int, list[RunView]] = (-1, [])
-
-    def _build(
-        self,
-        choice: str,
-        working_group: bool,
-        replay: str,
-        scenarios: Path,
-        results: Path,
-        overrides: dict[str, Any],
-    ) -> list[LiveRun | ReplayRun]:
-        if self.mode == "replay":
-            found = {r.label: r for r in stored_runs(results)}
-            if replay not in found:
-                allowed = ", ".join(found) or f"none (no events.parquet under {results})"
-                raise WgsimError(f"unknown stored run '{replay}'; available: {allowed}")
-            return [ReplayRun(found[replay])]
-        file, variant = _choice(choice, scenarios)
-        if self.mode == "side":
-            pairs = [("working group", True), ("no group", False)]
-        else:
-            pairs = [("working group" if working_group else "no group", working_group)]
-        return [
-            LiveRun(
-                label,
-                build(
-                    build_scenario(file, variant, working_group=wg, overrides=overrides), self.seed
-                ),
-            )
-            for label, wg in pairs
-        ]
+        if mode == "replay":
+            if replay is None:
+                raise WgsimError("no stored run chosen to replay")
+            self.runs = [ReplayRun(replay)]
+            return
+        pairs = [("working group", True), ("no group", False)] if mode == "side" else [("", True)]
+        for label, wg in pairs:
+            scenario = build_scenario(file, variant, working_group=wg, overrides=overrides)
+            if not label:
+                label = (
+                    "no group"
+                    if scenario.working_group.establishment == "never"
+                    else ("working group")
+                )
+            self.runs.append(LiveRun(label, build(scenario, seed)))
 
     def step(self) -> None:
         """One week of every run (replays show one more stored week)."""
@@ -309,6 +274,16 @@ class PageModel(mesa.Model):
                 run.step()
         self.running = not all(run.finished for run in self.runs)
 
+    @property
+    def week(self) -> int:
+        """The week shown (the first run's)."""
+        return self.views()[0].week
+
+    @property
+    def finished(self) -> bool:
+        """Whether every run has reached its last week."""
+        return all(run.finished for run in self.runs)
+
     def views(self) -> list[RunView]:
         """Every run as the page shows it at this step (cached per step)."""
         if self._views[0] != self.steps:
@@ -316,32 +291,8 @@ class PageModel(mesa.Model):
         return self._views[1]
 
 
-def _seed(value: str | int) -> int:
-    try:
-        seed = int(str(value).strip())
-    except ValueError:
-        raise WgsimError(f"seed '{value}' is not a whole number; use 0 or more") from None
-    if seed < 0:
-        raise WgsimError(f"seed {seed} is negative; use 0 or more")
-    return seed
-
-
-def _choice(choice: str, scenarios: Path) -> tuple[Path, str]:
-    name, sep, variant = choice.partition(" / ")
-    path = scenarios / f"{name}.yaml"
-    if not sep or not path.exists():
-        known = ", ".join(sorted(p.stem for p in scenarios.glob("*.yaml")))
-        raise WgsimError(f"unknown scenario '{choice}'; files in {scenarios}: {known}")
-    return path, variant
-
-
-def _changed(params: dict[str, Any], initial: dict[str, Any]) -> dict[str, Any]:
-    """Slider values that differ from where the sliders started."""
-    return {k: v for k, v in params.items() if k not in initial or v != initial[k]}
-
-
 def today_line(view: RunView) -> str:
-    """``week 23 of 186 — 2018-11-12`` (the calendar date of the run)."""
+    """``week 23 of 186: 2018-11-12`` (the calendar date of the run)."""
     if view.week == 0:
         return f"week 0 of {view.n_weeks}: {view.start.isoformat()} (not started)"
     return f"week {view.week} of {view.n_weeks}: {view.date.isoformat()}"

@@ -9,7 +9,8 @@ parameter reference (:mod:`sim.scenario.reference`), validation messages
 - Lookup: :func:`field_info` finds the ``FieldInfo`` a path names; :func:`locate` follows a
   pydantic error location (which carries discriminator tags) to the section it points at.
 - What a field declares: :func:`bounds` (``ge``/``gt``/``le``/``lt`` as a :class:`Bounds`),
-  :func:`unit`, :func:`prior`, :func:`description`, :func:`type_name`.
+  :func:`unit`, :func:`prior`, :func:`description`, :func:`type_name`; in plain words for
+  readers (the page's sliders): :func:`label` and :func:`meaning`.
 - What a field holds: :func:`model_of` (a section), :func:`models_in` and :func:`slot`
   (sections inside lists and unions), :func:`effect_classes` and :func:`effect_kinds`
   (the shock effects, keyed by their ``kind`` tag).
@@ -289,3 +290,46 @@ def type_name(annotation: Any) -> str:
     """A short name of a field's type: ``float``, ``int | None``, ``date``."""
     text = getattr(annotation, "__name__", None) or str(annotation)
     return text.replace("typing.", "").replace("datetime.", "")
+
+
+# Abbreviations in field names, spelled out for readers (acronyms upper-cased).
+_WORDS = {
+    "prob": "probability",
+    "max": "maximum",
+    "min": "minimum",
+    "nsc": "NSC",
+    "un": "UN",
+    "us": "US",
+    "rok": "ROK",
+    "dprk": "DPRK",
+    "wg": "WG",
+    "mou": "MOU",
+    "mofa": "MOFA",
+    "dg": "DG",
+}
+
+
+def label(path: str) -> str:
+    """A readable name of the field ``path`` names: its schema title, else its name in words.
+
+    ``legitimacy.denunciation_loss`` becomes "Denunciation loss" and ``us.consent_prob``
+    "Consent probability"; a trailing unit word (``_weeks``) is left to the unit.
+    """
+    info = field_info(path)
+    if info.title:
+        return info.title
+    name = str(parse_path(path)[-1])
+    words = name.split("_")
+    if len(words) > 1 and words[-1] == unit(info):
+        words = words[:-1]
+    text = " ".join(_WORDS.get(w, w) for w in words)
+    return text[:1].upper() + text[1:]
+
+
+def meaning(info: FieldInfo) -> str:
+    """The description without its leading formula symbol (``s_WG: chance ...`` -> ``Chance ...``)."""
+    text = description(info)
+    head, sep, rest = text.partition(": ")
+    if sep and " " not in head:
+        text = rest
+    return text[:1].upper() + text[1:]

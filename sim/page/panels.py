@@ -1,0 +1,304 @@
+"""The page's panels (Solara components) for one step of a :class:`PageModel`.
+
+Each takes the model's run views and draws one part of the page: the header with the date,
+the scoreboard, the charts, the network and pipeline, the log, the many-seeds view.
+Presentation only: what they show comes from :mod:`sim.page.data`, ``score``, ``story``,
+``charts`` and ``views``.
+"""
+
+from __future__ import annotations
+
+import threading
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import solara
+from solara.widgets import VegaLite
+
+from sim.page.charts import outcome_charts, shock_list
+from sim.page.data import RunView, in_flight
+from sim.page.model import today_line
+from sim.page.score import ManySeeds, ended_line, many_seeds, number, scoreboard
+from sim.page.story import actors, filtered, log_rows, proposal_names
+from sim.page.views import ACTOR_NAMES, network_svg, pipeline_table
+
+IN_FLIGHT_ROWS = 12
+SEEDS = 50
+
+
+def Scoreboard(views: list[RunView]) -> Any:
+    """The outcomes so far, per run, and WG minus no group for a pair."""
+    pair = len(views) == 2
+    head = "".join(f"<th>{escape(v.label)}</th>" for v in views)
+    if pair:
+        head += "<th>difference (WG − no group)</th>"
+    rows = []
+    for line in scoreboard(views):
+        cells = "".join(f"<td>{number(v)}</td>" for v in line.values)
+        if pair:
+            cells += f"<td><b>{number(line.difference, signed=True)}</b></td>"
+        rows.append(f"<tr><th>{escape(line.name)} <small>({line.unit})</small></th>{cells}</tr>")
+    ended = ended_line(views)
+    if any(ended):
+        cells = "".join(f"<td>{e or 'lasts'}</td>" for e in ended) + ("<td></td>" if pair else "")
+        rows.append(f"<tr><th>WG ended on</th>{cells}</tr>")
+    html = (
+        '<table class="wgsim-table wgsim-score"><thead><tr><th>scoreboard</th>'
+        f"{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+    return solara.HTML(tag="div", unsafe_innerHTML=html, classes=["wgsim-scoreboard"])
+
+
+def Charts(views: list[RunView]) -> Any:
+    """The outcome charts (drawn in the browser) and the key to the numbered shocks."""
+    with solara.Column(gap="4px", classes=["wgsim-charts"]) as col:
+        VegaLite.element(spec=outcome_charts(views))
+        solara.Markdown(
+            "**Numbered lines: scheduled events** (dashed coloured lines: the WG created or "
+            "ended; triangles: a US surprise or a public dispute)\n\n" + shock_list(views[0]),
+            style={"font-size": "13px"},
+        )
+    return col
+
+
+def NetworkAndPipeline(views: list[RunView]) -> Any:
+    """The actor network of each run and the proposal pipeline."""
+    with solara.Row(gap="16px", style={"flex-wrap": "wrap"}) as row:
+        for view in views:
+            with solara.Column(gap="0px"):
+                solara.Markdown(f"**Actors and channels: {view.label}**")
+                solara.HTML(tag="div", unsafe_innerHTML=network_svg(view))
+        with solara.Column(gap="4px"):
+            solara.Markdown("**Proposal pipeline**")
+            solara.HTML(tag="div", unsafe_innerHTML=pipeline_table(views))
+            for view in views:
+                items = in_flight(view.events, view.week)
+                lines = [f"In flight ({view.label}): {len(items)}", ""]
+                lines += [
+                    f"- {i.name}: {i.stage}, {i.route or 'not routed yet'}, "
+                    f"{i.age_weeks} {'week' if i.age_weeks == 1 else 'weeks'}"
+                    for i in items[:IN_FLIGHT_ROWS]
+                ]
+                solara.Markdown("\n".join(lines), style={"font-size": "13px"})
+    legend = "; ".join(f"**{k}**: {v}" for k, v in ACTOR_NAMES.items())
+    with solara.Column(gap="0px") as col:
+        solara.Markdown(
+            "Edges: their width counts contacts in the last 13 weeks; their colour is the "
+            "mutual US–ROK trust (red low, green high); dashed: through the White House "
+            f"NSC. Actors — {legend}.",
+            style={"font-size": "13px"},
+        )
+    return row, col
+
+
+@solara.component
+def EventLog(views: list[RunView]) -> None:
+    """The whole history as dated sentences with "because" clauses, newest first."""
+    which = solara.use_reactive(0)
+    hide = solara.use_reactive(True)
+    actor = solara.use_reactive("everyone")
+    story = solara.use_reactive("every proposal")
+    view = views[min(which.value, len(views) - 1)]
+    rows = log_rows(view)
+    names = proposal_names(view)
+    stories = {f"#{pid}: {name}": pid for pid, name in names.items()}
+    with solara.Column(gap="4px", classes=["wgsim-log"]):
+        solara.Markdown(f"**Event log: {view.label}**")
+        with solara.Row(gap="12px", style={"flex-wrap": "wrap", "align-items": "center"}):
+            if len(views) == 2:
+                solara.ToggleButtonsSingle(
+                    value=which.value,
+                    values=[0, 1],
+                    on_value=which.set,
+                    children=[solara.Button(v.label, value=i) for i, v in enumerate(views)],
+                )
+            solara.Checkbox(label="hide meetings and contacts", value=hide)
+            solara.Select(
+                "one actor",
+                values=["everyone", *actors(rows)],
+                value=actor,
+                style={"max-width": "220px"},
+            )
+            solara.Select(
+                "one proposal's story",
+                values=["every proposal", *stories],
+                value=story,
+                style={"max-width": "360px"},
+            )
+        kept = filtered(
+            rows,
+            hide_contacts=hide.value,
+            actor="" if actor.value == "everyone" else actor.value,
+            proposal=stories.get(story.value, 0),
+        )
+        lines = [
+            f'<li data-kind="{r.kind}"><span class="d">{r.date}</span> {escape(r.text)}'
+            + (f' <span class="because">— {escape(r.because)}</span>' if r.because else "")
+            + "</li>"
+            for r in reversed(kept)
+        ]
+        total = len(rows)
+        solara.Markdown(
+            f"{len(kept)} of {total} {'event' if total == 1 else 'events'} shown, newest first."
+        )
+        body = "".join(lines) or "<li>Nothing has happened yet: press Step or Play.</li>"
+        solara.HTML(tag="ul", unsafe_innerHTML=body, classes=["wgsim-loglines"])
+
+
+def Header(views: list[RunView], title: str) -> Any:
+    """What is running (scenario, seed, mode) and each run's date."""
+    with solara.Column(gap="2px") as col:
+        solara.Markdown(f"### {title}")
+        for view in views:
+            solara.Markdown(f"**{view.label}** — {today_line(view)}", style={"font-size": "15px"})
+    return col
+
+
+def Finished(views: list[RunView]) -> Any:
+    """The end-of-run message with a one-line summary per run."""
+    parts = []
+    for line in scoreboard(views)[:5]:
+        vals = " / ".join(number(v) for v in line.values)
+        parts.append(f"{line.name}: {vals}")
+    runs = " / ".join(v.label for v in views)
+    return solara.Success(
+        f"Finished: all {views[0].n_weeks} weeks simulated. ({runs}) " + "; ".join(parts) + "."
+    )
+
+
+@solara.component
+def ManySeedsPanel(
+    file: Path, variant: str, overrides: dict[str, Any], possible: bool, on_seed: Any
+) -> None:
+    """Run seeds 0-49 with and without the WG; distributions and paired differences."""
+    result = solara.use_reactive(None)
+    done = solara.use_reactive(0)
+    running = solara.use_reactive(False)
+    key = (str(file), variant, tuple(sorted(overrides.items())))
+    last = solara.use_reactive(None)
+
+    def start() -> None:
+        running.set(True)
+        done.set(0)
+
+        def work() -> None:
+            try:
+                out = many_seeds(file, variant, overrides, SEEDS, done.set)
+                result.set(out)
+                last.set(key)
+            finally:
+                running.set(False)
+
+        threading.Thread(target=work, daemon=True).start()
+
+    solara.Markdown(
+        f"One seed is one possible history. Here the chosen scenario (with the sliders as set) "
+        f"runs with seeds 0 to {SEEDS - 1}, each with its working group and without it, on "
+        "the same random draws; the differences are paired seed by seed."
+    )
+    if not possible:
+        solara.Warning("This variant has no working group: pick one that has one to compare.")
+        return
+    solara.Button(
+        f"Run {SEEDS} seeds",
+        on_click=start,
+        disabled=running.value,
+        color="primary",
+    )
+    if running.value:
+        solara.ProgressLinear(done.value / SEEDS * 100)
+        solara.Markdown(f"{done.value} of {SEEDS} seeds run…")
+    out: ManySeeds | None = result.value
+    if out is None:
+        return
+    if last.value != key:
+        solara.Info("The settings changed since these runs: run them again to update.")
+    SeedsTable(out, on_seed)
+
+
+def SeedsTable(out: ManySeeds, on_seed: Any) -> Any:
+    """The paired differences and their intervals, the distributions, the teaching seed."""
+    rows = []
+    for m in out.metrics:
+        wg = [v for v in m.wg if v == v]
+        none = [v for v in m.none if v == v]
+        rows.append(
+            f"<tr><th>{escape(m.name)}</th>"
+            f"<td>{number(sum(wg) / len(wg) if wg else None)}</td>"
+            f"<td>{number(sum(none) / len(none) if none else None)}</td>"
+            f"<td><b>{number(m.mean, signed=True)}</b></td>"
+            f"<td>{number(m.lo)} to {number(m.hi)}</td><td>{m.n}</td></tr>"
+        )
+    html = (
+        '<table class="wgsim-table wgsim-seeds"><thead><tr><th>outcome (mean of '
+        f"{len(out.seeds)} seeds)</th><th>with the WG</th><th>no group</th><th>difference "
+        "(WG − no group)</th><th>95% interval</th><th>seeds</th></tr></thead><tbody>"
+        f"{''.join(rows)}</tbody></table>"
+    )
+    with solara.Column(gap="8px") as col:
+        solara.HTML(tag="div", unsafe_innerHTML=html)
+        solara.Markdown(
+            "An interval that does not contain 0 means the WG's effect on that outcome holds "
+            "across histories, not just in one."
+        )
+        VegaLite.element(spec=seeds_chart(out))
+        with solara.Row(style={"align-items": "center"}):
+            solara.Markdown(
+                f"**Recommended teaching seed: {out.teaching_seed}** (its differences are "
+                "the closest to the average ones: a typical history)."
+            )
+            solara.Button(
+                f"Use seed {out.teaching_seed}",
+                on_click=lambda: on_seed(str(out.teaching_seed)),
+                outlined=True,
+            )
+    return col
+
+
+def seeds_chart(out: ManySeeds) -> dict[str, Any]:
+    """Each seed's WG − no-group difference per outcome, as dots (one row per outcome)."""
+    values = [
+        {"outcome": m.name, "seed": s, "difference": a - b}
+        for m in out.metrics
+        for s, a, b in zip(out.seeds, m.wg, m.none, strict=True)
+        if a == a and b == b
+    ]
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "data": {"values": values},
+        "title": "Each seed's difference (WG − no group); the bar is the mean",
+        "facet": {
+            "row": {
+                "field": "outcome",
+                "type": "nominal",
+                "title": None,
+                "header": {"labelAngle": 0, "labelAlign": "left", "labelLimit": 200},
+            }
+        },
+        "spec": {
+            "width": 420,
+            "height": 34,
+            "layer": [
+                {
+                    "mark": {"type": "tick", "opacity": 0.5},
+                    "encoding": {
+                        "x": {
+                            "field": "difference",
+                            "type": "quantitative",
+                            "title": "WG − no group",
+                        },
+                        "tooltip": [{"field": "seed"}, {"field": "difference"}],
+                    },
+                },
+                {"mark": {"type": "rule", "color": "black"}, "encoding": {"x": {"datum": 0}}},
+                {
+                    "mark": {"type": "tick", "color": "#d95f02", "thickness": 3},
+                    "encoding": {"x": {"aggregate": "mean", "field": "difference"}},
+                },
+            ],
+        },
+        "resolve": {"scale": {"x": "independent"}},
+        "config": {"background": "white"},
+        "usermeta": {"embedOptions": {"actions": False}},
+    }
