@@ -18,6 +18,8 @@ Environment (set by ``wgsim serve``): ``WGSIM_PAGE_FILE`` the starting scenario 
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
 import threading
 import time
@@ -53,6 +55,8 @@ from sim.page.panels import (
     Scoreboard,
 )
 from sim.scenario.loader import load_file
+
+logger = logging.getLogger(__name__)
 
 TICK_SECONDS = 0.2
 """Time between weeks while playing (186 weeks: under a minute)."""
@@ -271,16 +275,22 @@ def RunArea(choices: Choices, runs: dict[str, StoredRun], wanted: Settings, bloc
         applied.set(wanted)
         version.set(version.value + 1)
 
-    def play_loop(cancel: threading.Event) -> None:
-        while playing.value and not cancel.is_set():
-            t0 = time.perf_counter()
-            if model_ref.current.finished:
-                playing.set(False)
-                return
-            step_once()
-            cancel.wait(max(0.01, TICK_SECONDS - (time.perf_counter() - t0)))
+    async def play_loop() -> None:
+        # On the server's event loop: each week's view is sent while the loop sleeps.
+        try:
+            while playing.value:
+                t0 = time.perf_counter()
+                if model_ref.current.finished:
+                    playing.set(False)
+                    return
+                step_once()
+                await asyncio.sleep(max(0.02, TICK_SECONDS - (time.perf_counter() - t0)))
+        except Exception:  # shown in the server's log, not lost in the thread
+            logger.exception("the page's play loop stopped")
+            playing.set(False)
+            raise
 
-    solara.use_thread(play_loop, dependencies=[playing.value])
+    solara.lab.use_task(play_loop, dependencies=[playing.value], prefer_threaded=False)
 
     Header(views, _title(applied.value, model))
     with solara.Row(gap="8px", style={"align-items": "center", "flex-wrap": "wrap"}):

@@ -58,20 +58,21 @@ def series_records(view: RunView) -> list[dict[str, Any]]:
     granted = view.events[view.events["kind"] == "un_approved"].groupby("week").size()
     exemptions = granted.reindex(s["week"], fill_value=0).cumsum().to_numpy()
     legit = s["legitimacy"].where(s["wg_phase"] == 1.0)
-    frame = pd.DataFrame(
-        {
-            "date": s["date"].map(_iso),
-            "run": view.label,
-            "surprises": s["surprises"],
-            "disputes": s["disputes"],
-            "exemptions": exemptions,
-            "legitimacy": legit.astype(object).where(legit.notna(), None),
-            "implemented": s["implemented"],
-            "gap": s["gap"],
-            "dpi": s["dpi"],
-        }
-    )
-    return frame.to_dict("records")
+    columns = {
+        "date": [_iso(d) for d in s["date"].tolist()],
+        "surprises": s["surprises"].tolist(),
+        "disputes": s["disputes"].tolist(),
+        "exemptions": exemptions.tolist(),
+        "legitimacy": [None if v != v else v for v in legit.tolist()],  # NaN: no WG
+        "implemented": s["implemented"].tolist(),
+        "gap": s["gap"].tolist(),
+        "dpi": s["dpi"].tolist(),
+    }
+    names = list(columns)
+    return [
+        {"run": view.label, **dict(zip(names, values, strict=True))}
+        for values in zip(*columns.values(), strict=True)
+    ]
 
 
 @dataclass(frozen=True)

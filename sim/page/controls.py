@@ -149,8 +149,9 @@ def scenario_choices(folder: Path) -> Choices:
         try:
             sf = load_file(path)
         except (WgsimError, OSError, ValueError) as exc:
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            skipped.append(f"{path.name}: {first}")
+            lines = [line.strip(" -") for line in str(exc).splitlines() if line.strip()]
+            reason = lines[1] if len(lines) > 1 else (lines[0] if lines else type(exc).__name__)
+            skipped.append(f"{path.name}: {reason}")
             continue
         for variant in sf.variants:
             entries[f"{path.stem} / {variant}"] = (path, variant)

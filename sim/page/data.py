@@ -147,14 +147,23 @@ def in_flight(events: pd.DataFrame, week: int) -> list[Item]:
     status = statuses(events)
     names = labels(events)
     rows = events[events["proposal_id"] > 0]
-    first = rows.groupby("proposal_id")["week"].min().astype(int).to_dict()
-    last = rows.groupby("proposal_id")[["route", "proposal_type"]].last()
+    first: dict[int, int] = {}
+    last: dict[int, tuple[str, str]] = {}
+    for pid, w, route, ptype in zip(
+        rows["proposal_id"].tolist(),
+        rows["week"].tolist(),
+        rows["route"].tolist(),
+        rows["proposal_type"].tolist(),
+        strict=True,
+    ):
+        first.setdefault(pid, int(w))
+        last[pid] = (str(route), str(ptype))
     items = [
         Item(
             pid,
-            item_phrase(pid, str(last.at[pid, "proposal_type"]), names.get(pid, "")),
+            item_phrase(pid, last[pid][1], names.get(pid, "")),
             STAGE_NAMES[s],
-            str(last.at[pid, "route"]),
+            last[pid][0],
             week - first[pid],
         )
         for pid, s in status.items()

@@ -54,6 +54,8 @@ class LiveRun:
         self.model = model
         s = model.params
         self.channels = tuple((c.name, c.via_nsc) for c in s.channels)
+        self._events: pd.DataFrame | None = None
+        self._series: pd.DataFrame | None = None
 
     def step(self) -> None:
         """One week."""
@@ -65,19 +67,31 @@ class LiveRun:
         return self.model.steps >= self.model.n_weeks
 
     def view(self) -> RunView:
-        """The run as the page shows it now."""
+        """The run as the page shows it now (the frames grow by the new rows only)."""
         m = self.model
         start = m.params.calendar.start
+        self._events = _grown(self._events, m.events, start, events_frame)
+        self._series = _grown(self._series, m.series, start, series_frame)
         return RunView(
             self.label,
             start,
             m.steps,
             m.n_weeks,
-            events_frame(m.events, start),
-            series_frame(m.series, start),
+            self._events,
+            self._series,
             self.channels,
             {p.id: p for p in m.proposals},
         )
+
+
+def _grown(frame: pd.DataFrame | None, rows: list[Any], start: Any, make: Any) -> pd.DataFrame:
+    """``frame`` (made from a prefix of ``rows``) with the rows added since."""
+    if frame is None or len(frame) > len(rows):
+        return make(rows, start)
+    new = rows[len(frame) :]
+    if not new:
+        return frame
+    return pd.concat([frame, make(new, start)], ignore_index=True)
 
 
 # --- stored runs (replay) ----------------------------------------------------------------

@@ -148,7 +148,7 @@ def EventLog(views: list[RunView]) -> None:
 
 def Header(views: list[RunView], title: str) -> Any:
     """What is running (scenario, seed, mode) and each run's date."""
-    with solara.Column(gap="2px") as col:
+    with solara.Column(gap="2px", classes=["wgsim-header"]) as col:
         solara.Markdown(f"### {title}")
         for view in views:
             solara.Markdown(f"**{view.label}** — {today_line(view)}", style={"font-size": "15px"})
