@@ -148,12 +148,12 @@ def SliderRow(spec: Any, value: float, on_value: Any) -> None:
     text as a tooltip.
     """
     with solara.Column(gap="0px", classes=["wgsim-slider"]):
-        label = solara.HTML(
+        solara.HTML(  # the title attribute: the browser's tooltip, read by screen readers
             tag="div",
             unsafe_innerHTML=f"{escape(spec.label)}: <b>{escape(spec.shown(value))}</b>",
             classes=["wgsim-label"],
+            attributes={"title": spec.tooltip},
         )
-        solara.Tooltip(spec.tooltip, children=[label])
         Slider = solara.SliderInt if spec.integer else solara.SliderFloat
         Slider(
             "",
@@ -182,8 +182,14 @@ def Controls(
         own = {sp.path: sp.value for sp in specs_for(choices, choice)}
         current.set(Settings(choice, s.mode, s.seed, own, s.replay))
 
+    own = {sp.path: sp for sp in specs}
+
     def move(path: str, value: float) -> None:
-        current.set(Settings(s.choice, s.mode, s.seed, {**s.values, path: value}, s.replay))
+        spec = own[path]
+        if abs(value - spec.value) <= spec.step / 2:  # the slider rounds to its step
+            value = spec.value
+        if value != s.values.get(path):
+            current.set(Settings(s.choice, s.mode, s.seed, {**s.values, path: value}, s.replay))
 
     def preset(values: dict[str, float]) -> None:
         own = {sp.path: sp.value for sp in specs}

@@ -217,7 +217,7 @@ def outcome_charts(views: list[RunView]) -> dict[str, Any]:
             "view": {"stroke": "#ddd"},
             "axis": {"labelFontSize": 10},
         },
-        "usermeta": {"embedOptions": {"actions": False}},
+        "usermeta": {"embedOptions": {"actions": False, "renderer": "svg"}},
     }
 
 

@@ -300,5 +300,5 @@ def seeds_chart(out: ManySeeds) -> dict[str, Any]:
         },
         "resolve": {"scale": {"x": "independent"}},
         "config": {"background": "white"},
-        "usermeta": {"embedOptions": {"actions": False}},
+        "usermeta": {"embedOptions": {"actions": False, "renderer": "svg"}},
     }

@@ -73,7 +73,8 @@ def environment(file: Path, results: Path) -> dict[str, str]:
     env["WGSIM_PAGE_RESULTS"] = str(results.resolve())
     env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"
     env["SOLARA_THEME_VARIANT"] = "light"  # the charts are drawn on white
-    env["SOLARA_THEME_SHOW_BANNER"] = "False"  # no badge over the page's log
+    env["SOLARA_THEME_SHOW_BANNER"] = "False"
+    env["SOLARA_THEME_LOADER"] = "plain"  # no "runs on Solara" badge over the page
     return env
 
 
