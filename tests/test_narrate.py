@@ -57,7 +57,7 @@ def test_item_phrases():
 
 def test_specific_sentences():
     assert sentence(Event("shock", "world", "", "", "2019-02-28: Hanoi summit")) == (
-        "Event of 2019-02-28: Hanoi summit."
+        "Hanoi summit (on 2019-02-28)."
     )
     assert sentence(Event("shelved", "Blue House", "item #3", "wg", "after a US veto")) == (
         "The Blue House gives up item #3 after a US veto."

@@ -26,6 +26,7 @@ from sim.page.about import ABOUT
 from sim.page.controls import PRESETS, slider_specs
 from sim.scenario.loader import load_file
 
+expect = pytest.importorskip("playwright.sync_api").expect
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -169,13 +170,21 @@ def wait_week(pg, week: int) -> None:
     )
 
 
+def select(pg, label: str):
+    """The select box whose label is exactly ``label``."""
+    name = pg.locator("label", has_text=re.compile(f"^{re.escape(label)}$"))
+    return pg.locator(".v-select").filter(has=name).first
+
+
 def choose(pg, label: str, option: str) -> None:
-    pg.locator(".v-select").filter(has_text=label).first.click()
+    select(pg, label).click()
     pg.get_by_role("option", name=option, exact=True).click()
 
 
 def reset(pg) -> None:
-    pg.get_by_role("button", name="Reset").click()
+    """Reset, and wait until the page has applied every change (its hint is gone)."""
+    pg.get_by_role("button", name="Reset", exact=True).click()
+    pg.locator(".v-alert").filter(has_text="Changed, applied at Reset").wait_for(state="detached")
     pg.wait_for_function(
         "() => /week 0 of/.test(document.querySelector('.wgsim-header').innerText)"
     )
@@ -184,15 +193,15 @@ def reset(pg) -> None:
 def step(pg, n: int = 1) -> None:
     for _ in range(n):
         target = max(weeks(pg)) + 1
-        pg.get_by_role("button", name="Step one week").click()
+        pg.get_by_role("button", name="Step one week", exact=True).click()
         wait_week(pg, target)
 
 
 def play_until(pg, week: int) -> None:
-    pg.get_by_role("button", name="Play").click()
+    pg.get_by_role("button", name="Play", exact=True).click()
     wait_week(pg, week)
-    pg.get_by_role("button", name="Pause").click()
-    pg.get_by_role("button", name="Play").wait_for()  # the loop has stopped
+    pg.get_by_role("button", name="Pause", exact=True).click()
+    pg.get_by_role("button", name="Play", exact=True).wait_for()  # the loop has stopped
 
 
 def log_text(pg) -> str:
@@ -270,7 +279,7 @@ def test_presets_and_the_what_changed_hint(page):
     hint = page.locator(".v-alert").filter(has_text="Changed, applied at Reset")
     hint.wait_for()
     assert "Denunciation loss:" in hint.inner_text() and "→ 0 legitimacy" in hint.inner_text()
-    page.get_by_role("button", name="Reset").click()
+    page.get_by_role("button", name="Reset", exact=True).click()
     hint.wait_for(state="detached")
     assert values == {"legitimacy.denunciation_loss": 0.0}
 
@@ -280,10 +289,10 @@ def test_bad_seed_is_refused_and_the_run_stays(page):
     for bad, says in (("abc", "not a whole number"), ("-3", "negative"), ("", "type a seed")):
         box.fill(bad)
         page.get_by_text(says).first.wait_for()
-        assert page.get_by_role("button", name="Reset").is_disabled()
+        assert page.get_by_role("button", name="Reset", exact=True).is_disabled()
         assert "historical / historical" in page.inner_text(".wgsim-header")
     box.fill("4")
-    page.get_by_role("button", name="Reset").click()
+    page.get_by_role("button", name="Reset", exact=True).click()
     page.get_by_text("seed 4").first.wait_for()
     assert "historical / historical" in page.inner_text(".wgsim-header")
 
@@ -325,7 +334,7 @@ def test_scoreboard_charts_markers_and_log_explain_the_run(page):
 
 def test_one_proposals_story(page):
     step(page, 6)
-    page.locator(".v-select").filter(has_text="one proposal's story").first.click()
+    select(page, "one proposal's story").click()
     option = page.get_by_role("option").nth(1)
     name = option.inner_text().split(": ", 1)[1]
     option.click()
@@ -354,18 +363,19 @@ def test_network_is_large_with_labels_on_their_nodes_and_actors_named_in_text(pa
 
 def test_replay_names_the_run_hides_live_controls_and_finishes(page):
     choose(page, "mode", "replay a stored run")
-    assert page.get_by_label("seed (a whole number)").count() == 0
+    page.get_by_label("seed (a whole number)").wait_for(state="detached")
     assert page.locator(".wgsim-slider").count() == 0
-    page.locator(".v-select").filter(has_text="stored run").first.click()
-    options = page.get_by_role("option").all_inner_texts()
-    assert any(o.startswith("short:") for o in options) and any("demo:" in o for o in options)
+    select(page, "stored run").click()
+    page.get_by_role("option", name=re.compile("^demo:")).wait_for()
+    options = [o.strip() for o in page.get_by_role("option").all_inner_texts()]
+    assert any(o.startswith("short:") for o in options), options
     page.get_by_role("option", name=re.compile("^short:")).click()
     reset(page)
     header = page.inner_text(".wgsim-header")
     assert "Replay of short: historical (seed 3)" in header
     step(page, 5)
     page.get_by_text("Finished: all 5 weeks simulated").wait_for()
-    assert page.get_by_role("button", name="Play").is_disabled()
+    assert page.get_by_role("button", name="Play", exact=True).is_disabled()
 
 
 def test_no_mesa_or_solara_leftovers_and_plain_wording(page):
@@ -389,7 +399,7 @@ def test_about_panel(page):
 
 def test_many_seeds_view(page):
     page.get_by_role("tab", name="Many seeds").click()
-    page.get_by_role("button", name="Run 50 seeds").click()
+    page.get_by_role("button", name="Run 50 seeds", exact=True).click()
     page.get_by_text("Recommended teaching seed").wait_for(timeout=180_000)
     table = page.inner_text(".wgsim-seeds")
     assert "difference" in table and "95% interval" in table and "US surprises" in table
@@ -397,7 +407,7 @@ def test_many_seeds_view(page):
     seed = re.findall(r"\d+", button.inner_text())[0]
     button.click()
     page.get_by_role("tab", name="The run").click()
-    assert page.get_by_label("seed (a whole number)").input_value() == seed
+    expect(page.get_by_label("seed (a whole number)")).to_have_value(seed)
 
 
 @pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
@@ -415,12 +425,12 @@ def test_nothing_clipped_and_screenshots(browser, server, size):
             " - document.querySelector('.wgsim-main').clientWidth"
         )
         assert overflow <= 1
-        pg.get_by_role("button", name="Hide controls").click()  # no overlap without sidebar
+        pg.get_by_role("button", name="Hide controls", exact=True).click()  # no overlap without sidebar
         charts = pg.locator(".wgsim-charts").bounding_box()
         below = pg.locator("svg[aria-label]").first.bounding_box()
         assert charts["y"] + charts["height"] <= below["y"] + 1
         name = f"page-{size[0]}x{size[1]}"
-        pg.get_by_role("button", name="Show controls").click()
+        pg.get_by_role("button", name="Show controls", exact=True).click()
         pg.screenshot(path=str(ARTIFACTS / f"{name}.png"))
         assert pg.bad == []
     finally:

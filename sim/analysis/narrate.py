@@ -9,6 +9,7 @@ log's columns; the proposal's label comes from its ``created`` row.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -91,7 +92,12 @@ def _paren(text: str) -> str:
 
 def _shock(e: Event) -> str:
     day, _, name = e.detail.partition(": ")
-    return f"event of {day}: {name}" if name else e.detail
+    return f"{name} (on {day})" if name else e.detail
+
+
+def _items(detail: str) -> str:
+    """``(1 item on the table)``: the model's count with the noun in the right number."""
+    return _paren(re.sub(r"\b1 items\b", "1 item", detail))
 
 
 def _created(e: Event) -> str:
@@ -138,8 +144,8 @@ TEMPLATES: dict[str, Callable[[Event], str]] = {
     ),
     "routed": _routed,
     "shelved": _shelved,
-    "wg_meeting": lambda e: f"the working group meets{_paren(e.detail)}",
-    "dg_meeting": lambda e: f"director-general-level talks meet{_paren(e.detail)}",
+    "wg_meeting": lambda e: f"the working group meets{_items(e.detail)}",
+    "dg_meeting": lambda e: f"director-general-level talks meet{_items(e.detail)}",
     "contact": _contact,
     "disclosed": lambda e: (
         f"{e.item}, going ahead without the US, is disclosed to the US on the {e.actor} channel"
