@@ -2,29 +2,38 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
+
+import pandas as pd
 
 import pytest
 
 from sim import load_file, run
-from sim.errors import ScenarioError
-from sim.page.data import (
+from sim.errors import ScenarioError, WgsimError
+from sim.page.charts import PANELS, outcome_charts, shock_list
+from sim.page.controls import (
+    GROUPS,
     PAGE_PARAMETERS,
-    in_flight,
-    network,
-    pipeline_counts,
+    PRESETS,
+    build_scenario,
+    changed,
+    parse_seed,
     scenario_choices,
     slider_specs,
-    statuses,
 )
+from sim.page.data import in_flight, network, pipeline_counts, statuses
 from sim.page.model import PageModel, ReplayRun, stored_runs, today_line
-from sim.page.views import network_figure, pipeline_figure, series_figure
-from sim.runs.runner import build, events_frame
+from sim.page.score import many_seeds, number, scoreboard
+from sim.page.story import filtered, log_rows, proposal_names
+from sim.page.views import network_svg, pipeline_table
+from sim.runs.runner import build, events_frame, series_frame
 from sim.scenario.fields import field_info
 from sim.scenario.paths import get_value
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
+HIST = SCENARIOS / "historical.yaml"
 
 
 @pytest.mark.parametrize(
@@ -55,7 +64,7 @@ def test_pipeline_counts_and_items_in_flight():
 
 
 def test_network_has_the_wg_hub_only_while_it_exists():
-    m = PageModel(seed=3)
+    m = PageModel(HIST, "historical", "single", 3)
     for _ in range(30):
         m.step()
     early = network(m.views()[0])
@@ -64,7 +73,7 @@ def test_network_has_the_wg_hub_only_while_it_exists():
     assert {"Chung-Bolton", "Kang-Pompeo", "Lee-Biegun"} <= names
     assert all(e.volume >= 0 for e in early.edges)
     assert all(0 <= e.trust <= 1 for e in early.edges if e.trust is not None)
-    off = PageModel(seed=3, working_group=False)
+    off = PageModel(HIST, "no-group", "single", 3)
     for _ in range(30):
         off.step()
     assert "WG" not in network(off.views()[0]).nodes
@@ -80,61 +89,119 @@ def test_sliders_come_from_the_schema():
         assert s.min == bounds["Ge"].ge and s.max == bounds["Le"].le
         assert s.value == pytest.approx(get_value(scenario, s.path))
         assert s.min <= s.value <= s.max
-        assert info.json_schema_extra["unit"] in s.label
+        assert s.unit == info.json_schema_extra["unit"] and s.path not in s.label
+        assert s.tooltip.startswith(s.path) and info.description in s.tooltip
     with pytest.raises(ScenarioError, match="not a field"):
         slider_specs(scenario, ("us.no_such_thing",))
 
 
 def test_page_model_steps_like_the_runner():
-    m = PageModel(scenario_variant="historical / no-group", seed="7", working_group=False)
+    m = PageModel(HIST, "no-group", "single", 7)
     while m.running:
         m.step()
-    ref = run(load_file(SCENARIOS / "historical.yaml").variant("no-group"), seed=7)
+    ref = run(load_file(HIST).variant("no-group"), seed=7)
     assert m.runs[0].model.events == ref.events
     assert today_line(m.views()[0]) == "week 186 of 186: 2021-12-27"
+    assert m.finished
 
 
-def test_wg_switch_and_side_by_side_share_the_seed():
-    on = PageModel(seed=4)
-    off = PageModel(seed=4, working_group=False)
-    side = PageModel(seed=4, mode="side by side: group vs no group")
-    for model in (on, off, side):
+def test_views_grow_by_new_rows_and_equal_fresh_frames():
+    m = PageModel(HIST, "historical", "single", 2)
+    for week in range(1, 61):
+        m.step()
+        if week % 20:
+            continue
+        view, model = m.views()[0], m.runs[0].model
+        start = model.params.calendar.start
+        pd.testing.assert_frame_equal(view.events, events_frame(model.events, start))
+        pd.testing.assert_frame_equal(view.series, series_frame(model.series, start))
+
+
+def test_the_variant_decides_the_group_and_the_pair_shares_the_seed():
+    wg = PageModel(HIST, "historical", "single", 4)
+    none = PageModel(HIST, "no-group", "single", 4)
+    side = PageModel(HIST, "historical", "side", 4)
+    for model in (wg, none, side):
         for _ in range(60):
             model.step()
     assert [r.label for r in side.runs] == ["working group", "no group"]
-    assert side.runs[0].model.events == on.runs[0].model.events
-    assert side.runs[1].model.events == off.runs[0].model.events
-    assert on.runs[0].model.events != off.runs[0].model.events
+    assert [wg.runs[0].label, none.runs[0].label] == ["working group", "no group"]
+    assert side.runs[0].model.events == wg.runs[0].model.events
+    assert wg.runs[0].model.events != none.runs[0].model.events
+    # defect 1: a no-group variant never gets a WG back
+    for variant in ("no-group",):
+        s = build_scenario(HIST, variant)
+        assert s.working_group.establishment == "never"
+    s = build_scenario(SCENARIOS / "endogenous.yaml", "no-group")
+    assert s.working_group.establishment == "never"
 
 
-def test_slider_changes_apply_and_untouched_sliders_keep_the_scenario():
-    start = {"us.win_set": 0.6}
-    same = PageModel(seed=1, initial=start, **{"us.win_set": 0.6})
-    assert same.runs[0].model.params.us.win_set == pytest.approx(0.6)
-    moved = PageModel(seed=1, initial=start, **{"us.win_set": 0.2})
+def test_slider_values_change_the_run_only_when_moved():
+    scenario = load_file(HIST).variant(None)
+    specs = slider_specs(scenario)
+    own = {s.path: s.value for s in specs}
+    rounded = {p: round(v / s.step) * s.step for (p, v), s in zip(own.items(), specs, strict=True)}
+    assert changed(rounded, specs) == {}  # a slider's rounding is not a change
+    assert changed({**own, "us.win_set": 0.2}, specs) == {"us.win_set": 0.2}
+    moved = PageModel(HIST, None, "single", 1, {"us.win_set": 0.2})
     assert moved.runs[0].model.params.us.win_set == pytest.approx(0.2)
 
 
+def test_sliders_load_each_variant_s_values():
+    scope = load_file(SCENARIOS / "scope.yaml")
+    values = {v: slider_specs(scope.variant(v))[0] for v in scope.variants}
+    assert values["sanctioned-only"].path == "working_group.scope"
+    assert values["sanctioned-only"].value == 0.0 != values["full-scope"].value
+
+
+def test_groups_and_presets_are_valid_fields():
+    assert set(GROUPS) == {"The working group", "The US", "The ROK", "The DPRK"}
+    specs = {s.path: s for s in slider_specs(load_file(HIST).variant(None))}
+    for values in PRESETS.values():
+        for path, value in values.items():
+            assert specs[path].min <= value <= specs[path].max
+            build_scenario(HIST, None, overrides=values)
+
+
 @pytest.mark.parametrize(
-    ("kwargs", "message"),
+    ("text", "seed", "problem"),
     [
-        ({"seed": "seven"}, "seed 'seven' is not a whole number"),
-        ({"scenario_variant": "nope / x"}, "unknown scenario 'nope / x'"),
-        ({"scenario_variant": "historical / nope"}, "unknown variant 'nope'"),
-        ({"mode": "replay a stored run", "replay": "x"}, "unknown stored run 'x'"),
-        ({"legitimacy.termination_threshold": 0.9}, "termination_threshold"),
+        ("7", 7, ""),
+        (" 0 ", 0, ""),
+        ("abc", None, "not a whole number"),
+        ("-3", None, "negative"),
+        ("", None, "type a seed"),
+        ("1.5", None, "not a whole number"),
+        (str(2**40), None, "too large"),
     ],
 )
-def test_bad_controls_show_a_problem_and_fall_back(kwargs, message, tmp_path):
-    m = PageModel(results_dir=str(tmp_path), **kwargs)
-    assert message in m.problem
-    assert len(m.runs) == 1 and m.runs[0].view().week == 0
+def test_seed_box(text, seed, problem):
+    got, why = parse_seed(text)
+    assert got == seed and problem in why and (why == "") == (seed is not None)
 
 
-def test_scenario_choices_list_every_variant():
+def test_bad_values_and_stored_runs_raise_clear_errors(tmp_path):
+    with pytest.raises(WgsimError, match="termination_threshold"):
+        PageModel(HIST, None, "single", 0, {"legitimacy.termination_threshold": 0.9})
+    with pytest.raises(WgsimError, match="unknown variant 'nope'"):
+        PageModel(HIST, "nope", "single", 0)
+    with pytest.raises(WgsimError, match="no stored run"):
+        PageModel(HIST, None, "replay", 0)
+
+
+def test_scenario_choices_list_every_variant_and_skip_broken_files(tmp_path):
     choices = scenario_choices(SCENARIOS)
-    assert "historical / no-group" in choices and "cadence / regular" in choices
-    assert choices["cadence / regular"] == (SCENARIOS / "cadence.yaml", "regular")
+    assert "historical / no-group" in choices.entries and "cadence / regular" in choices.entries
+    assert choices.entries["cadence / regular"] == (SCENARIOS / "cadence.yaml", "regular")
+    assert choices.skipped == ()
+    (tmp_path / "a.yaml").write_text("variants: [oops\n")
+    (tmp_path / "b.yaml").write_bytes(b"\xff\xfe\x00bad")
+    shutil.copy(SCENARIOS / "historical.yaml", tmp_path / "c.yaml")
+    got = scenario_choices(tmp_path)
+    names = [s.split(":")[0] for s in got.skipped]
+    assert "a.yaml" in names and "b.yaml" in names
+    assert all(len(s) > len("a.yaml: ") for s in got.skipped)  # each says why
+    assert "malformed YAML" in got.skipped[0]
 
 
 def test_replay_of_a_run_folder_and_a_compare_batch(tmp_path):
@@ -143,9 +210,7 @@ def test_replay_of_a_run_folder_and_a_compare_batch(tmp_path):
     from sim.cli import app
 
     cli = CliRunner()
-    r = cli.invoke(
-        app, ["run", str(SCENARIOS / "historical.yaml"), "-s", "3", "-o", str(tmp_path / "one")]
-    )
+    r = cli.invoke(app, ["run", str(HIST), "-s", "3", "-o", str(tmp_path / "one")])
     assert r.exit_code == 0, r.output
     r = cli.invoke(
         app,
@@ -168,9 +233,9 @@ def test_replay_of_a_run_folder_and_a_compare_batch(tmp_path):
     assert sum(x.folder.name == "cmp" for x in runs) == 4  # 2 variants x 2 replications
     single = next(x for x in runs if x.folder.name == "one")
     replay = ReplayRun(single)
-    ref = run(load_file(SCENARIOS / "historical.yaml").variant(None), seed=3)
+    ref = run(load_file(HIST).variant(None), seed=3)
     assert replay.channels == tuple(
-        (c.name, c.via_nsc) for c in load_file(SCENARIOS / "historical.yaml").variant(None).channels
+        (c.name, c.via_nsc) for c in load_file(HIST).variant(None).channels
     )
     for _ in range(50):
         replay.step()
@@ -178,18 +243,58 @@ def test_replay_of_a_run_folder_and_a_compare_batch(tmp_path):
     assert view.week == 50 and len(view.series) == 50
     assert len(view.events) == sum(e[0] <= 50 for e in ref.events)
     batch = next(x for x in runs if x.folder.name == "cmp" and x.variant == "regular")
-    page = PageModel(mode="replay a stored run", replay=batch.label, results_dir=str(tmp_path))
-    assert page.problem == ""
+    page = PageModel(mode="replay", replay=batch)
     while page.running:
         page.step()
     assert page.views()[0].week == 186
 
 
-def test_figures_draw_for_one_and_two_runs():
-    side = PageModel(seed=2, mode="side by side: group vs no group")
-    for _ in range(3):
+def test_panels_draw_for_one_and_two_runs():
+    side = PageModel(HIST, "historical", "side", 2)
+    for _ in range(40):
         side.step()
     for views in (side.views(), side.views()[:1]):
-        for draw in (network_figure, pipeline_figure, series_figure):
-            fig = draw(views)
-            assert fig.axes
+        spec = outcome_charts(views)
+        assert len(spec["concat"]) == len(PANELS)
+        assert {r["run"] for r in spec["datasets"]["series"]} == {v.label for v in views}
+        assert "Hanoi" in shock_list(views[0])
+        assert "<svg" in network_svg(views[0]) and "MOFA" in network_svg(views[0])
+        assert pipeline_table(views).count("<th>") >= 10
+        lines = scoreboard(views)
+        assert all(len(line.values) == len(views) for line in lines)
+        assert (lines[0].difference is None) == (len(views) == 1)
+
+
+def test_log_rows_explain_and_filter():
+    m = PageModel(HIST, "historical", "single", 0)
+    for _ in range(80):
+        m.step()
+    view = m.views()[0]
+    rows = log_rows(view)
+    assert len(rows) == len(view.events)  # the whole history
+    vetoes = [r for r in rows if r.kind == "vetoed"]
+    assert vetoes and all("sanctions load" in r.because for r in vetoes)
+    for r in vetoes:  # the clause reads the proposal and the week's win-set, not a guess
+        p = view.proposals[r.proposal]
+        if not p.modified:
+            assert f"({p.sigma:.2f})" in r.because
+    assert all(r.kind != "contact" for r in filtered(rows))
+    assert len(filtered(rows, hide_contacts=False)) == len(rows)
+    assert {r.actor for r in filtered(rows, actor="DPRK")} == {"DPRK"}
+    pid = next(iter(proposal_names(view)))
+    story = filtered(rows, hide_contacts=False, proposal=pid)
+    assert story and {r.proposal for r in story} == {pid} and story[0].kind == "created"
+
+
+def test_many_seeds_pairs_the_runs_by_seed():
+    done = []
+    out = many_seeds(HIST, "historical", {}, n=6, progress=done.append)
+    assert done == [1, 2, 3, 4, 5, 6] and out.seeds == tuple(range(6))
+    none = build_scenario(HIST, "historical", working_group=False)
+    wg = build_scenario(HIST, "historical")
+    surprises = out.metrics[0]
+    assert surprises.wg == tuple(float(run(wg, s).metrics["surprises"]) for s in range(6))
+    assert surprises.none == tuple(float(run(none, s).metrics["surprises"]) for s in range(6))
+    assert surprises.lo <= surprises.mean <= surprises.hi
+    assert 0 <= out.teaching_seed < 6
+    assert number(float("nan")) == "—" and number(2.0, signed=True) == "+2"
