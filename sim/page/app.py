@@ -58,8 +58,10 @@ from sim.scenario.loader import load_file
 
 logger = logging.getLogger(__name__)
 
-TICK_SECONDS = 0.2
-"""Time between weeks while playing (186 weeks: under a minute)."""
+WEEK_SECONDS = 0.25
+"""The pace of Play: seconds per simulated week (186 weeks: 47 s)."""
+MAX_WEEKS_PER_TICK = 4
+"""At most this many weeks between two redraws while playing (when drawing lags)."""
 
 CSS = """
 .wgsim-table { border-collapse: collapse; font-size: 14px; }
@@ -282,16 +284,26 @@ def RunArea(choices: Choices, runs: dict[str, StoredRun], wanted: Settings, bloc
         version.set(version.value + 1)
 
     async def play_loop() -> None:
-        # On the server's event loop: each week's view is sent while the loop sleeps.
+        # On the server's event loop: each view is sent while the loop sleeps. The run keeps
+        # a pace of WEEK_SECONDS per week: when drawing a week takes longer (a busy machine,
+        # many sessions), a tick advances up to MAX_WEEKS_PER_TICK weeks before redrawing.
         try:
+            start, done = time.perf_counter(), 0
             while playing.value:
-                t0 = time.perf_counter()
                 if model_ref.current.finished:
                     playing.set(False)
                     return
-                step_once()
-                await asyncio.sleep(max(0.02, TICK_SECONDS - (time.perf_counter() - t0)))
-        except Exception:  # shown in the server's log, not lost in the thread
+                due = int((time.perf_counter() - start) / WEEK_SECONDS) - done
+                n = min(MAX_WEEKS_PER_TICK, max(1, due))
+                with lock:
+                    for _ in range(n):
+                        if not model_ref.current.finished:
+                            model_ref.current.step()
+                done += n
+                version.set(version.value + 1)
+                wait = start + (done + 1) * WEEK_SECONDS - time.perf_counter()
+                await asyncio.sleep(max(0.02, wait))
+        except Exception:  # shown in the server's log, not lost in the task
             logger.exception("the page's play loop stopped")
             playing.set(False)
             raise

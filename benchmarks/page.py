@@ -1,0 +1,196 @@
+"""wgsim page benchmark: Step-to-updated-view, a full run with Play, several sessions.
+
+Run with ``python benchmarks/page.py`` (needs Chromium at /usr/bin/chromium and Playwright).
+It starts ``wgsim serve`` on a free port and drives the page in headless Chromium:
+
+- **step**: seconds from a click on *Step one week* until the header shows the new week
+  *and* the charts have been redrawn (a ``MutationObserver`` on the chart panel), over
+  ``--steps`` clicks in the default comparison (two runs, with and without the WG);
+- **full run**: seconds from *Play* at week 0 until the "Finished" message, and how many
+  different weeks the header showed on the way (the view updates as it goes);
+- **sessions**: the step time in one session while ``--sessions - 1`` others play.
+
+It also times, in this process, the Python side of one week's view (the panels' data) at
+weeks 10 and 180, as a reference. Figures go to stdout and, with ``--json``, to a file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sim.page.charts import outcome_charts  # noqa: E402
+from sim.page.data import in_flight  # noqa: E402
+from sim.page.model import PageModel  # noqa: E402
+from sim.page.score import scoreboard  # noqa: E402
+from sim.page.story import log_rows  # noqa: E402
+from sim.page.views import network_svg, pipeline_table  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+SCENARIO = ROOT / "scenarios" / "historical.yaml"
+WATCH = """() => { window.__redrawn = false; const o = new MutationObserver(() => {
+  window.__redrawn = true; }); o.observe(document.querySelector('.wgsim-charts'),
+  {subtree: true, childList: true}); }"""
+
+
+def python_view_seconds(week: int, rounds: int = 5) -> float:
+    """Median seconds to compute one week's panels (both runs) in Python at ``week``."""
+    model = PageModel(SCENARIO, None, "side", 0)
+    for _ in range(week - 1):
+        model.step()
+        model.views()
+    times = []
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        views = [run.view() for run in model.runs]
+        outcome_charts(views)
+        scoreboard(views)
+        pipeline_table(views)
+        for v in views:
+            log_rows(v)
+            network_svg(v)
+            in_flight(v.events, v.week)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _serve(port: int) -> subprocess.Popen[bytes]:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    wgsim = Path(sys.executable).parent / "wgsim"
+    proc = subprocess.Popen(
+        [str(wgsim), "serve", str(SCENARIO), "--port", str(port),
+         "--results", tempfile.mkdtemp()],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2):
+                return proc
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    raise SystemExit("the page server did not start")
+
+
+def _week(pg: Any) -> int:
+    found = re.findall(r"week (\d+) of", pg.inner_text(".wgsim-header"))
+    return min(int(w) for w in found)
+
+
+def _open(browser: Any, url: str) -> Any:
+    pg = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+    pg.set_default_timeout(180_000)
+    pg.goto(url)
+    pg.get_by_text(re.compile(r"week \d+ of")).first.wait_for()
+    pg.locator(".wgsim-charts svg").first.wait_for()
+    return pg
+
+
+def step_seconds(pg: Any, n: int) -> list[float]:
+    """Click-to-updated-view seconds of ``n`` single steps."""
+    out = []
+    for _ in range(n):
+        target = _week(pg) + 1
+        pg.evaluate(WATCH)
+        t0 = time.perf_counter()
+        pg.get_by_role("button", name="Step one week", exact=True).click()
+        pg.wait_for_function(
+            "w => window.__redrawn && [...document.querySelector('.wgsim-header').innerText"
+            ".matchAll(/week (\\d+) of/g)].every(m => Number(m[1]) >= w)",
+            arg=target,
+            polling=10,
+        )
+        out.append(time.perf_counter() - t0)
+    return out
+
+
+def reset(pg: Any) -> None:
+    """Reset and wait for week 0."""
+    pg.get_by_role("button", name="Reset", exact=True).click()
+    pg.wait_for_function(
+        "() => /week 0 of/.test(document.querySelector('.wgsim-header').innerText)"
+    )
+
+
+def full_run(pg: Any) -> tuple[float, int]:
+    """Seconds of a whole run with Play, and the number of weeks seen on the way."""
+    reset(pg)
+    seen = set()
+    t0 = time.perf_counter()
+    pg.get_by_role("button", name="Play", exact=True).click()
+    finished = pg.get_by_text("Finished: all")
+    while not finished.count():
+        seen.add(_week(pg))
+        time.sleep(0.5)
+    return time.perf_counter() - t0, len(seen)
+
+
+def main() -> int:
+    """Run the page benchmark and print (and optionally write) its figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=15)
+    parser.add_argument("--sessions", type=int, default=3)
+    parser.add_argument("--json", type=Path, default=None)
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    out: dict[str, Any] = {
+        "python_view_seconds_week10": python_view_seconds(10),
+        "python_view_seconds_week180": python_view_seconds(180),
+    }
+    port = _free_port()
+    proc = _serve(port)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            pg = _open(browser, url)
+            steps = step_seconds(pg, args.steps)
+            out["step_seconds_median"] = statistics.median(steps)
+            out["step_seconds_max"] = max(steps)
+            seconds, weeks_seen = full_run(pg)
+            out["full_run_seconds"] = seconds
+            out["full_run_weeks_seen"] = weeks_seen
+            others = [_open(browser, url) for _ in range(args.sessions - 1)]
+            reset(pg)
+            for other in others:
+                other.get_by_role("button", name="Play", exact=True).click()
+            busy = step_seconds(pg, max(5, args.steps // 3))
+            out["step_seconds_median_while_others_play"] = statistics.median(busy)
+            out["sessions"] = args.sessions
+            browser.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    for key, value in out.items():
+        print(f"{key:42s} {value:.3f}" if isinstance(value, float) else f"{key:42s} {value}")
+    if args.json:
+        args.json.write_text(json.dumps(out, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
