@@ -13,14 +13,14 @@ from sim.page.data import RunView, network, pipeline_counts, statuses
 
 # Node positions in a 460 x 330 box: the ROK left, the US right, the DPRK below, hubs between.
 POSITIONS = {
-    "Blue House": (80, 70),
-    "MOFA": (80, 175),
-    "MOU": (80, 280),
-    "State": (380, 175),
-    "UN 1718": (380, 60),
-    "DPRK": (230, 295),
-    "WG": (230, 175),
-    "DG talks": (230, 95),
+    "Blue House": (120, 50),
+    "MOFA": (60, 175),
+    "MOU": (120, 300),
+    "State": (390, 175),
+    "UN 1718": (390, 50),
+    "DPRK": (340, 300),
+    "WG": (230, 245),
+    "DG talks": (230, 110),
 }
 NODE_COLOURS = {
     "WG": "#1f5fa8",
@@ -64,8 +64,8 @@ def network_svg(view: RunView) -> str:
         k = seen.get(key, 0)
         seen[key] = k + 1
         (xa, ya), (xb, yb) = POSITIONS[e.a], POSITIONS[e.b]
-        bend = 28 * k * (-1) ** k  # parallel channels bow apart
-        mx, my = (xa + xb) / 2, (ya + yb) / 2 + bend
+        bend = 44 * k * (-1) ** k  # parallel channels bow apart
+        mx, my = (xa + xb) / 2, (ya + yb) / 2 + bend  # the curve's control point
         width = 1 + 0.8 * min(e.volume, 12)
         dash = ' stroke-dasharray="6 4"' if e.nsc else ""
         parts.append(
@@ -74,10 +74,15 @@ def network_svg(view: RunView) -> str:
             f"<title>{escape(e.label)}: {e.volume} in the last quarter</title></path>"
         )
         if e.label not in ("WG", "DG talks"):
-            ly = (ya + yb) / 2 + bend / 2 - 4
+            # channels: at the curve's middle; other flows: a quarter of the way from ``a``,
+            # clear of the channels that cross the middle of the diagram
+            t = 0.5 if e.trust is not None else 0.25
+            lx = xa + t * (xb - xa)
+            ly = ya + t * (yb - ya) + (bend / 2 if t == 0.5 else 0) - 4
             parts.append(
-                f'<text x="{mx:.0f}" y="{ly:.0f}" font-size="10" text-anchor="middle" '
-                f'fill="#333">{escape(e.label)} ({e.volume})</text>'
+                f'<text x="{lx:.0f}" y="{ly:.0f}" font-size="10" text-anchor="middle" '
+                f'fill="#333" paint-order="stroke" stroke="white" stroke-width="3">'
+                f"{escape(e.label)} ({e.volume})</text>"
             )
     for name in net.nodes:
         x, y = POSITIONS[name]
