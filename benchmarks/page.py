@@ -41,8 +41,16 @@ from sim.page.story import log_rows  # noqa: E402
 from sim.page.views import network_svg, pipeline_table  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 SCENARIO = ROOT / "scenarios" / "historical.yaml"
 WATCH = """() => { window.__redrawn = false; const o = new MutationObserver(() => {
   window.__redrawn = true; }); o.observe(document.querySelector('.wgsim-charts'),
@@ -80,9 +88,11 @@ def _serve(port: int) -> subprocess.Popen[bytes]:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     wgsim = Path(sys.executable).parent / "wgsim"
     proc = subprocess.Popen(
-        [str(wgsim), "serve", str(SCENARIO), "--port", str(port),
-         "--results", tempfile.mkdtemp()],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [str(wgsim), "serve", str(SCENARIO), "--port", str(port), "--results", tempfile.mkdtemp()],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:

@@ -6,7 +6,6 @@ import shutil
 from pathlib import Path
 
 import pandas as pd
-
 import pytest
 
 from sim import load_file, run

@@ -306,8 +306,15 @@ def test_broken_scenario_file_is_skipped_and_named(page):
 def test_scoreboard_charts_markers_and_log_explain_the_run(page):
     play_until(page, 40)  # past the WG's creation (week 21) and Hanoi (2019-02-28)
     score = page.inner_text(".wgsim-scoreboard")
-    for line in ("US surprises", "public disputes", "UN exemptions granted", "lead time",
-                 "projects implemented", "WG legitimacy", "difference (WG − no group)"):
+    for line in (
+        "US surprises",
+        "public disputes",
+        "UN exemptions granted",
+        "lead time",
+        "projects implemented",
+        "WG legitimacy",
+        "difference (WG − no group)",
+    ):
         assert line in score
     page.locator(".wgsim-charts svg text", has_text="US surprises").first.wait_for()
     charts = page.locator(".wgsim-charts").text_content()
@@ -425,7 +432,9 @@ def test_nothing_clipped_and_screenshots(browser, server, size):
             " - document.querySelector('.wgsim-main').clientWidth"
         )
         assert overflow <= 1
-        pg.get_by_role("button", name="Hide controls", exact=True).click()  # no overlap without sidebar
+        pg.get_by_role(
+            "button", name="Hide controls", exact=True
+        ).click()  # no overlap without sidebar
         charts = pg.locator(".wgsim-charts").bounding_box()
         below = pg.locator("svg[aria-label]").first.bounding_box()
         assert charts["y"] + charts["height"] <= below["y"] + 1

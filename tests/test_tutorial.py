@@ -28,10 +28,23 @@ def _flat(text: str) -> str:
 @pytest.mark.parametrize(
     "name",
     [
-        "Reset", "Play", "Pause", "Step one week", "Hide controls",
-        "The run", "Many seeds", "About this model", "hide meetings and contacts",
-        "one actor", "one proposal's story", "Changed, applied at Reset", "Finished",
-        "The scenario's own values", "scenario / variant", "WG ended on", "Use seed",
+        "Reset",
+        "Play",
+        "Pause",
+        "Step one week",
+        "Hide controls",
+        "The run",
+        "Many seeds",
+        "About this model",
+        "hide meetings and contacts",
+        "one actor",
+        "one proposal's story",
+        "Changed, applied at Reset",
+        "Finished",
+        "The scenario's own values",
+        "scenario / variant",
+        "WG ended on",
+        "Use seed",
     ],
 )
 def test_every_control_the_tutorial_names_is_on_the_page(name):

@@ -125,8 +125,10 @@ def build_model(choices: Choices, runs: dict[str, StoredRun], s: Settings) -> Pa
 
 
 def differences(applied: Settings, current: Settings, specs: list[Any]) -> list[str]:
-    """What the controls changed since the last Reset, in words (``specs``: the sliders of
-    the current choice)."""
+    """What the controls changed since the last Reset, in words.
+
+    ``specs`` are the sliders of the current choice.
+    """
     out = []
     for name in ("choice", "mode", "seed", "replay"):
         a, b = getattr(applied, name), getattr(current, name)
@@ -146,8 +148,9 @@ def differences(applied: Settings, current: Settings, specs: list[Any]) -> list[
 
 @solara.component
 def SliderRow(spec: Any, value: float, on_value: Any) -> None:
-    """One slider: its name, value and unit above an equal-width track; the reference
-    text as a tooltip.
+    """One slider: its name, value and unit above an equal-width track.
+
+    The parameter reference's text is the name's tooltip.
     """
     with solara.Column(gap="0px", classes=["wgsim-slider"]):
         solara.HTML(  # the title attribute: the browser's tooltip, read by screen readers
@@ -156,16 +159,26 @@ def SliderRow(spec: Any, value: float, on_value: Any) -> None:
             classes=["wgsim-label"],
             attributes={"title": spec.tooltip},
         )
-        Slider = solara.SliderInt if spec.integer else solara.SliderFloat
-        Slider(
-            "",
-            value=value,
-            min=spec.min,
-            max=spec.max,
-            step=spec.step,
-            on_value=on_value,
-            thumb_label=False,
-        )
+        if spec.integer:
+            solara.SliderInt(
+                "",
+                value=int(value),
+                min=int(spec.min),
+                max=int(spec.max),
+                step=1,
+                on_value=on_value,
+                thumb_label=False,
+            )
+        else:
+            solara.SliderFloat(
+                "",
+                value=value,
+                min=spec.min,
+                max=spec.max,
+                step=spec.step,
+                on_value=on_value,
+                thumb_label=False,
+            )
 
 
 @solara.component
@@ -220,7 +233,7 @@ def Controls(
             style={"font-size": "13px"},
         )
         return
-    seed, problem = parse_seed(seed_text.value)
+    _, problem = parse_seed(seed_text.value)
     solara.InputText(
         "seed (a whole number)",
         value=seed_text,

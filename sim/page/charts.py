@@ -15,8 +15,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-import pandas as pd
-
 from sim.page.data import RunView
 
 COLOURS = ("#1f5fa8", "#d95f02")

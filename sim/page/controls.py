@@ -81,8 +81,9 @@ class SliderSpec:
 
 
 def slider_specs(scenario: Scenario, paths: tuple[str, ...] = PAGE_PARAMETERS) -> list[SliderSpec]:
-    """Sliders for ``paths``: names, bounds, unit and meaning from the schema, values from
-    ``scenario``.
+    """Sliders for ``paths``: names, bounds, units, meanings from the schema; values from it.
+
+    ``scenario`` gives the values.
 
     A slider moves in 200 steps (integer fields: steps of 1) between the field's bounds;
     an exclusive bound (``gt``/``lt``) is nudged one step inside, so every position of the
@@ -140,8 +141,10 @@ class Choices:
 
 
 def scenario_choices(folder: Path) -> Choices:
-    """Every ``file / variant`` of the scenario files in ``folder``; broken files are skipped
-    and named (issue 18: one bad file must not take the page down).
+    """Every ``file / variant`` of the scenario files in ``folder``.
+
+    A file that does not load is skipped and named with the reason (issue 18: one bad file
+    must not take the page down).
     """
     entries: dict[str, tuple[Path, str]] = {}
     skipped = []

@@ -172,11 +172,11 @@ def ManySeedsPanel(
     file: Path, variant: str, overrides: dict[str, Any], possible: bool, on_seed: Any
 ) -> None:
     """Run seeds 0-49 with and without the WG; distributions and paired differences."""
-    result = solara.use_reactive(None)
+    result: solara.Reactive[ManySeeds | None] = solara.use_reactive(None)
     done = solara.use_reactive(0)
     running = solara.use_reactive(False)
     key = (str(file), variant, tuple(sorted(overrides.items())))
-    last = solara.use_reactive(None)
+    last: solara.Reactive[Any] = solara.use_reactive(None)
 
     def start() -> None:
         running.set(True)

@@ -118,7 +118,9 @@ BECAUSE: dict[str, Callable[[Context], str]] = {
 def _series_by_week(series: pd.DataFrame) -> dict[int, dict[str, float]]:
     cols = [c for c in ("win_set", "dprk_mode", "legitimacy") if c in series.columns]
     weeks = series["week"].astype(int).tolist()
-    values = series[cols].to_dict("records")
+    values: list[dict[str, float]] = [
+        {str(k): float(v) for k, v in row.items()} for row in series[cols].to_dict("records")
+    ]
     return dict(zip(weeks, values, strict=True))
 
 
@@ -128,25 +130,16 @@ def log_rows(view: RunView) -> list[LogRow]:
     names = labels(ev)
     state = _series_by_week(view.series)
     out = []
-    for r in ev.itertuples():
+    weeks = [int(w) for w in ev["week"].tolist()]
+    pids = [int(p) for p in ev["proposal_id"].tolist()]
+    dates = [str(d)[:10] for d in ev["date"].tolist()]
+    for r, week, pid, date in zip(ev.itertuples(), weeks, pids, dates, strict=True):
         e = to_event(r, names)
-        pid = int(r.proposal_id)
         rule = BECAUSE.get(e.kind)
         because = ""
         if rule is not None:
-            week = int(r.week)
             because = rule(Context(state.get(week, {}), view.proposals.get(pid), e.detail))
-        out.append(
-            LogRow(
-                week=int(r.week),
-                date=str(r.date)[:10],
-                kind=e.kind,
-                actor=e.actor,
-                proposal=pid,
-                text=sentence(e),
-                because=because,
-            )
-        )
+        out.append(LogRow(week, date, e.kind, e.actor, pid, sentence(e), because))
     return out
 
 

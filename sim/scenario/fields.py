@@ -327,7 +327,7 @@ def label(path: str) -> str:
 
 
 def meaning(info: FieldInfo) -> str:
-    """The description without its leading formula symbol (``s_WG: chance ...`` -> ``Chance ...``)."""
+    """The description without its leading symbol: ``s_WG: chance ...`` -> ``Chance ...``."""
     text = description(info)
     head, sep, rest = text.partition(": ")
     if sep and " " not in head:
