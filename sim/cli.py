@@ -381,7 +381,7 @@ def serve(
         Path, typer.Option("--results", help="Folder searched for stored runs to replay.")
     ] = Path("results"),
 ) -> None:
-    """Start the interactive page (Mesa SolaraViz) at http://HOST:PORT; Ctrl-C stops it."""
+    """Start the interactive page (Solara, offline) at http://HOST:PORT; Ctrl-C stops it."""
     from sim.page.assets import installed_requirements, missing
     from sim.page.serve import check_port
     from sim.page.serve import serve as run_server

@@ -339,8 +339,12 @@ def test_scoreboard_charts_markers_and_log_explain_the_run(page):
     )
 
 
-def test_one_proposals_story(page):
+def test_one_proposals_story_and_the_log_of_each_run(page):
     step(page, 6)
+    page.get_by_role("button", name="log of: no group", exact=True).click()
+    page.get_by_text("Event log: no group").wait_for()
+    page.get_by_role("button", name="log of: working group", exact=True).click()
+    page.get_by_text("Event log: working group").wait_for()
     select(page, "one proposal's story").click()
     option = page.get_by_role("option").nth(1)
     name = option.inner_text().split(": ", 1)[1]

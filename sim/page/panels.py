@@ -107,12 +107,13 @@ def EventLog(views: list[RunView]) -> None:
         solara.Markdown(f"**Event log: {view.label}**")
         with solara.Row(gap="12px", style={"flex-wrap": "wrap", "align-items": "center"}):
             if len(views) == 2:
-                solara.ToggleButtonsSingle(
-                    value=which.value,
-                    values=[0, 1],
-                    on_value=which.set,
-                    children=[solara.Button(v.label, value=i) for i, v in enumerate(views)],
-                )
+                for i, v in enumerate(views):
+                    solara.Button(
+                        f"log of: {v.label}",
+                        on_click=lambda i=i: which.set(i),
+                        color="primary" if i == which.value else None,
+                        outlined=i != which.value,
+                    )
             solara.Checkbox(label="hide meetings and contacts", value=hide)
             solara.Select(
                 "one actor",
