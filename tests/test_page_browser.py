@@ -288,7 +288,8 @@ def test_bad_seed_is_refused_and_the_run_stays(page):
     box = page.get_by_label("seed (a whole number)")
     for bad, says in (("abc", "not a whole number"), ("-3", "negative"), ("", "type a seed")):
         box.fill(bad)
-        page.get_by_text(says).first.wait_for()
+        box.press("Tab")  # leaving the box sends it too (besides each keystroke)
+        page.locator(".wgsim-main .v-alert").filter(has_text=says).wait_for()
         assert page.get_by_role("button", name="Reset", exact=True).is_disabled()
         assert "historical / historical" in page.inner_text(".wgsim-header")
     box.fill("4")
