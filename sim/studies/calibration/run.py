@@ -23,11 +23,12 @@ import numpy as np
 import pandas as pd
 import pyabc
 import yaml
+from pyabc import weighted_statistics
 
 from sim.runs.executors import dask_client
 from sim.runs.store import atomic_write_json, provenance
 from sim.studies.calibration.report import write_fit_report
-from sim.studies.calibration.simulator import ScaledDistance, Simulator
+from sim.studies.calibration.simulator import Simulator, scaled_distance
 from sim.studies.calibration.spec import Budget, CalibrationError, CalibrationSpec, load_spec
 from sim.studies.calibration.targets import Episodes
 
@@ -56,7 +57,7 @@ def calibrate(
     )
     simulator = Simulator(scenario, episodes, spec.parameters, budget.seeds_per_particle)
     observed = {t.id: t.value for t in episodes.fitted}
-    distance = ScaledDistance({t.id: t.tolerance for t in episodes.fitted})
+    distance = scaled_distance({t.id: t.tolerance for t in episodes.fitted})
     abc = pyabc.ABCSMC(
         simulator,
         prior,
@@ -144,22 +145,14 @@ def _sampler(workers: int, dask: str | None, progress: bool = False) -> Any:
     return sampler
 
 
-def effective_sample_size(weights: np.ndarray) -> float:
-    """Kish's effective sample size of importance weights, (sum w)^2 / sum w^2.
-
-    It equals the population size for equal weights and falls toward 1 as a few particles
-    carry the weight (a degenerate population whose credible intervals mean little).
-    """
-    w = np.asarray(weights, dtype=float)
-    return float(w.sum() ** 2 / np.sum(w**2)) if w.size else float("nan")
-
-
 def weighted_quantile(x: np.ndarray, w: np.ndarray, q: float) -> float:
-    """The ``q`` quantile of ``x`` with weights ``w``."""
-    order = np.argsort(x)
-    x, w = np.asarray(x)[order], np.asarray(w)[order]
-    cum = np.cumsum(w) / np.sum(w)
-    return float(np.interp(q, cum - w / (2 * np.sum(w)), x))
+    """The ``q`` quantile of ``x`` with weights ``w`` (pyabc's, on weights normalised to 1)."""
+    weights = np.asarray(w, dtype=float)
+    return float(
+        weighted_statistics.weighted_quantile(
+            np.asarray(x, dtype=float), weights / weights.sum(), alpha=q
+        )
+    )
 
 
 def _write_outputs(
@@ -197,7 +190,9 @@ def _write_outputs(
     table.to_csv(out / "posterior_summary.csv", index=False)
     pops = history.get_all_populations()
     pops["ess"] = [
-        effective_sample_size(history.get_distribution(m=0, t=int(t))[1]) if t >= 0 else np.nan
+        weighted_statistics.effective_sample_size(history.get_distribution(m=0, t=int(t))[1])
+        if t >= 0
+        else np.nan
         for t in pops["t"]
     ]
     sims = int(history.total_nr_simulations)
@@ -208,7 +203,7 @@ def _write_outputs(
         "generations": int(history.n_populations),
         "acceptance_rate": accepted / sims if sims else float("nan"),
         "final_epsilon": float(pops["epsilon"].iloc[-1]),
-        "effective_sample_size": round(effective_sample_size(w), 1),
+        "effective_sample_size": round(float(weighted_statistics.effective_sample_size(w)), 1),
         # Sampling time of every generation as pyabc recorded it, so a resumed run (or
         # outputs rewritten from a finished database) reports the whole run's time.
         "wall_seconds": round(float(pops["wall_time"].sum()), 1),
