@@ -1,5 +1,6 @@
 """The calibration pipeline end to end (quick), resume, and calibrated scenarios."""
 
+import json
 import os
 import shutil
 
@@ -90,6 +91,10 @@ def test_quick_calibration_end_to_end_and_resume(tmp_path):
             target = line[2:].split(" ")[0]
             assert spec.mechanisms.get(target, "no note on the mechanism") in line
     assert 1.0 <= doc["run"]["effective_sample_size"] <= doc["run"]["population_size"]
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["kind"] == "calibration" and manifest["quick"] is True
+    assert manifest["spec_path"] == str(SPEC.resolve()) and manifest["summary"] == summary
+    assert manifest["versions"]["pyabc"] != "not installed" and "git_dirty" in manifest
     again = calibrate(SPEC, out, quick=True, workers=2)
     assert again["simulations"] == summary["simulations"], "a finished run is not redone"
     assert again["wall_seconds"] == summary["wall_seconds"] > 0, "the run's time, not this call's"

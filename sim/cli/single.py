@@ -218,5 +218,5 @@ def serve(
         )
     out_console.print(f"wgsim page: http://{host}:{port}/  (Ctrl-C stops it)")
     code = run_server(path, host, port, results)
-    if code:
-        raise typer.Exit(code)
+    if code:  # a server ended by a signal exits as a shell reports it: 128 + the signal
+        raise typer.Exit(128 - code if code < 0 else code)

@@ -25,7 +25,7 @@ import pyabc
 import yaml
 from pyabc import weighted_statistics
 
-from sim.runs.executors import dask_client
+from sim.runs.executors import cluster_size, dask_client
 from sim.runs.store import atomic_write_json, provenance
 from sim.studies.calibration.report import write_fit_report
 from sim.studies.calibration.simulator import Simulator, scaled_distance
@@ -48,6 +48,7 @@ def calibrate(
     Returns:
         A summary: simulations, generations, acceptance rate, wall time, epsilon.
     """
+    started = dt.datetime.now(dt.UTC).isoformat()
     spec, scenario, episodes = load_spec(spec_path)
     budget = spec.quick if quick else spec.budget
     out.mkdir(parents=True, exist_ok=True)
@@ -64,7 +65,7 @@ def calibrate(
         distance,
         population_size=budget.population_size,
         transitions=_transition(budget.transition, [p.key for p in spec.parameters]),
-        sampler=_sampler(workers, dask, progress),
+        sampler=(sampler := _sampler(workers, dask, progress)),
     )
     db = out / "posterior.db"
     _check_database(out, db, _fit_digest(spec, scenario, episodes, quick))
@@ -90,8 +91,34 @@ def calibrate(
             max_total_nr_simulations=budget.max_simulations or np.inf,
         )
     summary = _write_outputs(history, spec, simulator, episodes, out, budget)
+    fit = _fit_digest(spec, scenario, episodes, quick)
+    run = {"quick": quick, "workers": workers, "dask_address": dask, "started": started}
+    _write_manifest(out, Path(spec_path), fit, run, summary, sampler)
     log(f"{summary['simulations']} simulations, acceptance {summary['acceptance_rate']:.1%}")
     return summary
+
+
+def _write_manifest(
+    out: Path, spec_path: Path, fit: str, run: dict[str, Any], summary: dict[str, Any], sampler: Any
+) -> None:
+    """``manifest.json`` of a calibration: the spec, how it ran, its summary, provenance."""
+    executor: dict[str, Any] = {"executor": "dask" if run["dask_address"] else "processes"}
+    client = getattr(sampler, "client", None)  # a Dask sampler's client
+    if client is not None:
+        executor.update(cluster_size(client))
+    manifest = {
+        "kind": "calibration",
+        "spec_file": str(spec_path),
+        "spec_path": str(spec_path.resolve()),
+        "spec_text": spec_path.read_text(encoding="utf-8"),
+        "fit_digest": fit,
+        **run,
+        **executor,
+        "finished": dt.datetime.now(dt.UTC).isoformat(),
+        "summary": summary,
+        **provenance(),
+    }
+    atomic_write_json(manifest, out / "manifest.json")
 
 
 def _fit_digest(spec: Any, scenario: Any, episodes: Any, quick: bool) -> str:
