@@ -100,3 +100,21 @@ def test_ema_workbench_experiments_and_prim():
     assert box is not None
     last = box.peeling_trajectory.iloc[-1]
     assert last["density"] >= y.mean()  # the box holds terminations more densely
+
+
+def test_the_examples_in_docs_adapters_md_run(tmp_path, monkeypatch):
+    pytest.importorskip("ema_workbench", reason="the 'ema' extra is not installed")
+    from conftest import ROOT
+
+    text = (ROOT / "docs" / "adapters.md").read_text(encoding="utf-8")
+    blocks = [b.split("```", 1)[0] for b in text.split("```python\n")[1:]]
+    assert len(blocks) == 4
+    monkeypatch.chdir(ROOT)  # the batch_run example reads scenarios/historical.yaml
+    names: dict[str, object] = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for block in blocks:
+            exec(compile(block, "docs/adapters.md", "exec"), names)
+    assert isinstance(names["outcomes"], dict)
+    assert len(names["indices"]["S1"]) == 2 and names["box"] is not None
+    assert {r["seed"] for r in names["rows"]} == {0, 1}
