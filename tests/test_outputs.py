@@ -142,3 +142,9 @@ def test_a_folder_of_the_old_layout_is_refused_clearly(wgsim_run, tmp_path, hist
     assert code == 2
     assert "output schema 1" in err and "choose another --out" in err
     assert "Traceback" not in err
+
+
+def test_decode_leaves_schema_1_codes_alone():
+    old = pd.DataFrame({"week": [1, 2], "wg_phase": [0.0, 1.0], "dprk_mode": [1.0, 2.0]})
+    back = codebook.decode("series", old)
+    assert back["wg_phase"].tolist() == [0.0, 1.0] and back["dprk_mode"].tolist() == [1.0, 2.0]

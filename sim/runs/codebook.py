@@ -340,7 +340,7 @@ def decode(table_name: str, frame: pd.DataFrame) -> pd.DataFrame:
         if name not in out.columns:
             continue
         s = out[name]
-        if col.kind == "label":
+        if col.kind == "label" and not pd.api.types.is_numeric_dtype(s):  # schema 1: codes
             out[name] = s.astype(str).map({lab: i for i, lab in enumerate(col.labels)})
         elif col.kind == "date":
             out[name] = pd.to_datetime(s)
