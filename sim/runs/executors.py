@@ -14,10 +14,11 @@ would pay although serial and process batches never use Dask.
 
 from __future__ import annotations
 
+import logging
 import time
 import traceback
 from collections.abc import Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ProcessPoolExecutor, wait
 from multiprocessing import get_context
 from typing import Any
 
@@ -256,6 +257,11 @@ def _dask_results(
     from dask.distributed import wait as dask_wait
 
     client, cluster = dask_client(address, workers)
+    # When the scheduler dies, distributed's client logs each failed reconnection as an
+    # ERROR with a traceback; the batch reports the loss itself, in one line.
+    client_log = logging.getLogger("distributed.client")
+    level = client_log.level
+    client_log.setLevel(logging.CRITICAL)
     try:
         size.update(cluster_size(client))
         pending = client.map(run_chunk, chunks, pure=False)
@@ -265,19 +271,34 @@ def _dask_results(
                 done, not_done = dask_wait(pending, timeout=2.0, return_when="FIRST_COMPLETED")
             except TimeoutError:
                 done, not_done = set(), set(pending)
-            except OSError as exc:  # the scheduler went away
-                raise InfrastructureError(
-                    f"lost the Dask scheduler at {address} ({type(exc).__name__}: {exc}); "
-                    "finished chunks are kept, rerun to resume"
-                ) from None
+            except (OSError, CancelledError) as exc:  # the scheduler went away
+                raise _scheduler_lost(address, exc) from None
             for fut in done:
-                yield fut.result()
+                try:
+                    result = fut.result()
+                except CancelledError as exc:  # cancelled because the scheduler went away
+                    raise _scheduler_lost(address, exc) from None
+                yield result
             pending = list(not_done)
             alone_since = _check_workers(client, address, alone_since, bool(done))
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
+        client_log.setLevel(level)
+
+
+def _scheduler_lost(address: str, exc: BaseException) -> InfrastructureError:
+    """The error of a batch whose Dask scheduler went away, its cause in a few words."""
+    if isinstance(exc, CancelledError):  # distributed cancels every task of a lost scheduler
+        cause = "connection lost, its tasks cancelled"
+    else:
+        first = str(exc).splitlines()[0][:200] if str(exc) else ""
+        cause = f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+    return InfrastructureError(
+        f"lost the Dask scheduler at {address} ({cause}); "
+        "finished chunks are kept, rerun to resume"
+    )
 
 
 def _check_workers(
@@ -289,10 +310,7 @@ def _check_workers(
     try:
         n = len(client.scheduler_info().get("workers", {}))
     except OSError as exc:
-        raise InfrastructureError(
-            f"lost the Dask scheduler at {address} ({type(exc).__name__}: {exc}); "
-            "finished chunks are kept, rerun to resume"
-        ) from None
+        raise _scheduler_lost(address, exc) from None
     if n:
         return None
     now = time.monotonic()
