@@ -26,6 +26,17 @@ import pytest
 from conftest import ROOT
 
 UV = shutil.which("uv", path=str(Path(sys.executable).parent)) or shutil.which("uv")
+NOT_SOURCE = (
+    ".git",
+    ".venv",
+    "results",
+    "build",
+    "dist",
+    "*.egg-info",
+    "__pycache__",
+    ".*_cache",
+    ".hypothesis",
+)
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +45,12 @@ def installed(tmp_path_factory):
     if UV is None:
         pytest.skip("uv is needed to build the wheel (make setup installs it)")
     base = tmp_path_factory.mktemp("wheel")
+    # Built from a copy: setuptools keeps build/ in the source tree, and a module deleted
+    # since an earlier build would linger there and be packaged again.
+    source = base / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(*NOT_SOURCE))
     build = subprocess.run(
-        [UV, "build", "--wheel", "--out-dir", str(base / "dist"), str(ROOT)],
+        [UV, "build", "--wheel", "--out-dir", str(base / "dist"), str(source)],
         capture_output=True,
         text=True,
         timeout=240,

@@ -372,6 +372,11 @@ def codebook_markdown() -> str:
         "Key columns (which run a row belongs to) come first: a batch's tables have",
         "`scenario`, `variant`, (`point` in experiments), `replication`, `seed` and, in",
         "`runs` and `failures`, `run_key`.",
+        "",
+        "Reading them: `pd.read_parquet(path)` gives categoricals for text, and floats with NaN",
+        'for integer columns that hold nulls (`dtype_backend="pyarrow"` keeps them integers);',
+        "`pyarrow.parquet.read_schema(path).metadata` holds the provenance;",
+        "`sim.runs.codebook.decode(table, frame)` gives the model's in-memory conventions back.",
     ]
     for name, (cols, what) in TABLES.items():
         lines += ["", f"## `{name}`: {what}", "", "| column | type | unit | null means | meaning |"]

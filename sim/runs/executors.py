@@ -296,8 +296,7 @@ def _scheduler_lost(address: str, exc: BaseException) -> InfrastructureError:
         first = str(exc).splitlines()[0][:200] if str(exc) else ""
         cause = f"{type(exc).__name__}: {first}" if first else type(exc).__name__
     return InfrastructureError(
-        f"lost the Dask scheduler at {address} ({cause}); "
-        "finished chunks are kept, rerun to resume"
+        f"lost the Dask scheduler at {address} ({cause}); finished chunks are kept, rerun to resume"
     )
 
 
