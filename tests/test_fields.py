@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from sim import scenario as sc
 from sim.errors import ScenarioError
-from sim.page.data import slider_specs
+from sim.page.controls import slider_specs
 from sim.scenario import fields
 from sim.scenario.fields import Bounds, bounds, field_info, locate
 from sim.scenario.loader import build_scenario

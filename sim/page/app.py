@@ -55,6 +55,7 @@ from sim.page.panels import (
     Scoreboard,
 )
 from sim.scenario.loader import load_file
+from sim.scenario.shipped import resolve
 
 logger = logging.getLogger(__name__)
 
@@ -349,7 +350,7 @@ def RunArea(choices: Choices, runs: dict[str, StoredRun], wanted: Settings, bloc
 @solara.component
 def Page() -> None:
     """One page per browser session: its own model, so sessions do not share a run."""
-    file = Path(os.environ.get("WGSIM_PAGE_FILE", "scenarios/historical.yaml"))
+    file = Path(os.environ.get("WGSIM_PAGE_FILE") or resolve("scenario", "historical"))
     results = Path(os.environ.get("WGSIM_PAGE_RESULTS", "results"))
     choices = solara.use_memo(lambda: scenario_choices(file.parent), [])
     runs = solara.use_memo(lambda: {r.label: r for r in stored_runs(results)}, [])
