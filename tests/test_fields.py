@@ -131,7 +131,7 @@ def test_sliders_keep_inside_exclusive_bounds():
     assert spec.min == pytest.approx(spec.step)  # gt=0: the slider starts one step above 0
     assert spec.max == 2.0  # le=2: inclusive
     assert spec.min <= spec.value == 0.75 <= spec.max
-    assert spec.label == "shocks[0].effects[0].scale (factor)"
+    assert (spec.label, spec.unit) == ("Scale", "factor")
     # every position of the slider is a value the schema accepts
     apply_overrides(s, {"shocks[0].effects[0].scale": spec.min})
     with pytest.raises(ScenarioError):

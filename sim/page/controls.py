@@ -110,7 +110,7 @@ def slider_specs(scenario: Scenario, paths: tuple[str, ...] = PAGE_PARAMETERS) -
         specs.append(
             SliderSpec(
                 path=path,
-                label=fields.label(path),
+                label=fields.label(path, scenario),
                 unit=unit,
                 meaning=fields.meaning(info),
                 tooltip=f"{tooltip} Prior: {prior}" if prior else tooltip,

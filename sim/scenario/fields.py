@@ -309,13 +309,14 @@ _WORDS = {
 }
 
 
-def label(path: str) -> str:
+def label(path: str, scenario: BaseModel | None = None) -> str:
     """A readable name of the field ``path`` names: its schema title, else its name in words.
 
     ``legitimacy.denunciation_loss`` becomes "Denunciation loss" and ``us.consent_prob``
-    "Consent probability"; a trailing unit word (``_weeks``) is left to the unit.
+    "Consent probability"; a trailing unit word (``_weeks``) is left to the unit. Paths
+    into lists (``shocks[0]...``) need the ``scenario`` that holds them.
     """
-    info = field_info(path)
+    info = field_info(path, scenario)
     if info.title:
         return info.title
     name = str(parse_path(path)[-1])
