@@ -170,6 +170,7 @@ def test_groups_and_presets_are_valid_fields():
         ("abc", None, "not a whole number"),
         ("-3", None, "negative"),
         ("", None, "type a seed"),
+        (None, None, "type a seed"),
         ("1.5", None, "not a whole number"),
         (str(2**40), None, "too large"),
     ],

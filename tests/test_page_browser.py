@@ -44,6 +44,7 @@ ARGS = [
     "--disable-quic",
 ]
 WEEK = re.compile(r"week (\d+) of (\d+)")
+NETWORK = "svg[aria-label^='Actors and channels']"
 WAIT = 90_000  # ms: generous, the machine is shared
 
 
@@ -285,6 +286,7 @@ def test_presets_and_the_what_changed_hint(page):
 
 
 def test_bad_seed_is_refused_and_the_run_stays(page):
+    step(page)
     box = page.get_by_label("seed (a whole number)")
     for bad, says in (("abc", "not a whole number"), ("-3", "negative"), ("", "type a seed")):
         box.fill(bad)
@@ -292,6 +294,7 @@ def test_bad_seed_is_refused_and_the_run_stays(page):
         page.locator(".wgsim-main .v-alert").filter(has_text=says).wait_for()
         assert page.get_by_role("button", name="Reset", exact=True).is_disabled()
         assert "historical / historical" in page.inner_text(".wgsim-header")
+        assert weeks(page) == [1, 1]  # the run shown goes on, untouched
     box.fill("4")
     page.get_by_role("button", name="Reset", exact=True).click()
     page.get_by_text("seed 4").first.wait_for()
@@ -359,7 +362,7 @@ def test_one_proposals_story_and_the_log_of_each_run(page):
 
 def test_network_is_large_with_labels_on_their_nodes_and_actors_named_in_text(page):
     step(page)
-    svg = page.locator("svg[aria-label^='Actors and channels']").first
+    svg = page.locator(NETWORK).first
     box = svg.bounding_box()
     assert box["width"] >= 400 and box["height"] >= 280
     for name in ("MOFA", "State", "DPRK", "Blue House"):
@@ -429,7 +432,7 @@ def test_nothing_clipped_and_screenshots(browser, server, size):
         step(pg, 3)
         pg.locator(".wgsim-charts svg").first.wait_for()
         width = pg.evaluate("() => document.documentElement.clientWidth")
-        for sel in (".wgsim-charts svg", ".wgsim-scoreboard table", "svg[aria-label]"):
+        for sel in (".wgsim-charts svg", ".wgsim-scoreboard table", NETWORK):
             box = pg.locator(sel).first.bounding_box()
             assert box["x"] >= 0 and box["x"] + box["width"] <= width, (sel, box, width)
         overflow = pg.evaluate(
@@ -441,10 +444,14 @@ def test_nothing_clipped_and_screenshots(browser, server, size):
             "button", name="Hide controls", exact=True
         ).click()  # no overlap without sidebar
         charts = pg.locator(".wgsim-charts").bounding_box()
-        below = pg.locator("svg[aria-label]").first.bounding_box()
+        pg.get_by_role("button", name="Show controls", exact=True).wait_for()
+        pg.locator(".wgsim-charts svg").first.wait_for()
+        below = pg.locator(NETWORK).first.bounding_box()
         assert charts["y"] + charts["height"] <= below["y"] + 1
         name = f"page-{size[0]}x{size[1]}"
         pg.get_by_role("button", name="Show controls", exact=True).click()
+        pg.locator(".wgsim-side").wait_for()
+        pg.locator(".wgsim-charts svg").first.wait_for()
         pg.screenshot(path=str(ARTIFACTS / f"{name}.png"))
         assert pg.bad == []
     finally:

@@ -264,13 +264,15 @@ def Controls(
 
 
 @solara.component
-def RunArea(choices: Choices, runs: dict[str, StoredRun], wanted: Settings, blocked: bool) -> None:
+def RunArea(
+    choices: Choices, runs: dict[str, StoredRun], initial: Settings, wanted: Settings, blocked: bool
+) -> None:
     """The run: Reset / Play / Step, the scoreboard, charts, network, pipeline and log.
 
     Its state (the model, the step counter, playing) is its own, so a step re-renders this
     part of the page only, not the sidebar.
     """
-    first = solara.use_memo(lambda: wanted, [])
+    first = solara.use_memo(lambda: initial, [])  # the page's starting settings (valid)
     applied = solara.use_reactive(first)
     model_ref = solara.use_ref(solara.use_memo(lambda: build_model(choices, runs, first), []))
     lock = solara.use_memo(threading.Lock, [])
@@ -398,16 +400,17 @@ def Page() -> None:
                 with solara.Column(classes=["wgsim-side"]):
                     Controls(choices, runs, current, seed_text)
             with solara.Column(classes=["wgsim-main"]):
-                if seed_problem and not replay:
-                    solara.Error(f"Seed: {seed_problem}. The run shown is unchanged.")
-                if pair_impossible:
-                    solara.Warning(
-                        "This variant has no working group, so there is nothing to compare: "
-                        "choose the mode 'one run' or another variant."
-                    )
+                with solara.Column(gap="4px"):  # always there: the tabs below keep their place
+                    if seed_problem and not replay:
+                        solara.Error(f"Seed: {seed_problem}. The run shown is unchanged.")
+                    if pair_impossible:
+                        solara.Warning(
+                            "This variant has no working group, so there is nothing to "
+                            "compare: choose the mode 'one run' or another variant."
+                        )
                 with solara.lab.Tabs():
                     with solara.lab.Tab("The run"):
-                        RunArea(choices, runs, wanted, blocked)
+                        RunArea(choices, runs, first, wanted, blocked)
                     with solara.lab.Tab("Many seeds"):
                         ManySeedsPanel(
                             file_c,

@@ -221,7 +221,7 @@ def changed(values: dict[str, float], specs: list[SliderSpec]) -> dict[str, floa
     return out
 
 
-def parse_seed(text: str) -> tuple[int | None, str]:
+def parse_seed(text: str | None) -> tuple[int | None, str]:
     """The seed box's text as a seed, or None and what is wrong with it.
 
     >>> parse_seed(" 7 ")
@@ -229,7 +229,7 @@ def parse_seed(text: str) -> tuple[int | None, str]:
     >>> parse_seed("abc")[1]
     "'abc' is not a whole number: type 0, 1, 2 ..."
     """
-    stripped = text.strip()
+    stripped = (text or "").strip()  # a cleared box may hold None
     if not stripped:
         return None, "type a seed: a whole number, 0 or more"
     try:
