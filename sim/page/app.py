@@ -396,9 +396,11 @@ def Page() -> None:
                 unsafe_innerHTML="wgsim: the US–ROK working group on North Korea, 2018–2021",
             )
         with solara.Row(gap="16px", classes=["wgsim-body"]):
-            if sidebar.value:
-                with solara.Column(classes=["wgsim-side"]):
-                    Controls(choices, runs, current, seed_text)
+            # always there (hidden, not removed), so the run beside it keeps its place and state
+            with solara.Column(
+                classes=["wgsim-side"], style={} if sidebar.value else {"display": "none"}
+            ):
+                Controls(choices, runs, current, seed_text)
             with solara.Column(classes=["wgsim-main"]):
                 with solara.Column(gap="4px"):  # always there: the tabs below keep their place
                     if seed_problem and not replay:
