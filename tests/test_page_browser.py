@@ -205,6 +205,17 @@ def play_until(pg, week: int) -> None:
     pg.get_by_role("button", name="Play", exact=True).wait_for()  # the loop has stopped
 
 
+def box_of(pg, selector: str) -> dict:
+    """The first match's bounding box; a chart redrawn after a step is replaced, so retry."""
+    for _ in range(100):
+        pg.locator(selector).first.wait_for()
+        box = pg.locator(selector).first.bounding_box()
+        if box is not None:
+            return box
+        pg.wait_for_timeout(100)
+    raise AssertionError(f"{selector} never stayed on the page")
+
+
 def log_text(pg) -> str:
     return pg.inner_text(".wgsim-loglines")
 
@@ -362,15 +373,23 @@ def test_one_proposals_story_and_the_log_of_each_run(page):
 
 def test_network_is_large_with_labels_on_their_nodes_and_actors_named_in_text(page):
     step(page)
-    svg = page.locator(NETWORK).first
-    box = svg.bounding_box()
-    assert box["width"] >= 400 and box["height"] >= 280
-    for name in ("MOFA", "State", "DPRK", "Blue House"):
-        node = svg.locator("g", has=page.locator("text", has_text=re.compile(f"^{name}$")))
-        rect, label = node.locator("rect").bounding_box(), node.locator("text").bounding_box()
-        cx, cy = label["x"] + label["width"] / 2, label["y"] + label["height"] / 2
-        assert rect["x"] <= cx <= rect["x"] + rect["width"]
-        assert rect["y"] <= cy <= rect["y"] + rect["height"]
+    page.locator(NETWORK).first.wait_for()
+    geometry = page.evaluate(  # in one call: the SVG is replaced when the week changes
+        """sel => { const svg = document.querySelector(sel); const b = svg.getBoundingClientRect();
+        const nodes = [...svg.querySelectorAll('g')].map(g => {
+          const r = g.querySelector('rect').getBoundingClientRect();
+          const t = g.querySelector('text').getBoundingClientRect();
+          return {name: g.querySelector('text').textContent, r: [r.x, r.y, r.width, r.height],
+                  c: [t.x + t.width / 2, t.y + t.height / 2]}; });
+        return {w: b.width, h: b.height, nodes}; }""",
+        NETWORK,
+    )
+    assert geometry["w"] >= 400 and geometry["h"] >= 280
+    names = {n["name"] for n in geometry["nodes"]}
+    assert {"MOFA", "State", "DPRK", "Blue House", "MOU", "UN 1718"} <= names
+    for n in geometry["nodes"]:  # each label sits on its own node
+        (x, y, w, h), (cx, cy) = n["r"], n["c"]
+        assert x <= cx <= x + w and y <= cy <= y + h, n
     body = page.inner_text(".wgsim-page")  # defect 12: the actors in the page's text
     for name in ("MOFA", "State Department", "Ministry of Unification", "Blue House", "DPRK"):
         assert name in body
@@ -433,7 +452,7 @@ def test_nothing_clipped_and_screenshots(browser, server, size):
         pg.locator(".wgsim-charts svg").first.wait_for()
         width = pg.evaluate("() => document.documentElement.clientWidth")
         for sel in (".wgsim-charts svg", ".wgsim-scoreboard table", NETWORK):
-            box = pg.locator(sel).first.bounding_box()
+            box = box_of(pg, sel)
             assert box["x"] >= 0 and box["x"] + box["width"] <= width, (sel, box, width)
         overflow = pg.evaluate(
             "() => document.querySelector('.wgsim-main').scrollWidth"
@@ -443,10 +462,10 @@ def test_nothing_clipped_and_screenshots(browser, server, size):
         pg.get_by_role(
             "button", name="Hide controls", exact=True
         ).click()  # no overlap without sidebar
-        charts = pg.locator(".wgsim-charts").bounding_box()
+        charts = box_of(pg, ".wgsim-charts")
         pg.get_by_role("button", name="Show controls", exact=True).wait_for()
         pg.locator(".wgsim-charts svg").first.wait_for()
-        below = pg.locator(NETWORK).first.bounding_box()
+        below = box_of(pg, NETWORK)
         assert charts["y"] + charts["height"] <= below["y"] + 1
         name = f"page-{size[0]}x{size[1]}"
         pg.get_by_role("button", name="Show controls", exact=True).click()
