@@ -70,7 +70,8 @@ def test_grievance_is_spent_by_a_denunciation_and_fades_otherwise():
     m.random = Scripted(0.999)  # no denunciation
     moves.denunciation(1)
     assert moves.grievance == pytest.approx(1.0 * 0.75)
-    m.tally.vetoes = 2  # two visible WG acts add visibility_per_item each
+    m.tally.vetoes = 2  # a veto that does not become public is no occasion...
+    m.event_log.counts["dispute"] += 2  # ... two public disputes are, each per_item
     moves.params = moves.params.model_copy(update={"visibility_per_item": 0.5})
     moves.denunciation(2)
     assert moves.grievance == pytest.approx((0.75 + 1.0) * 0.75)

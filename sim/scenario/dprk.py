@@ -139,12 +139,12 @@ class DprkParams(Section):
         "0: the seeds record denunciations only as answers to events [S002, S004]",
     )
     visibility_per_item: float = param(
-        0.2,
+        1.0,
         0.0,
         5.0,
-        "grievance/act",
-        "Grievance added per visible WG act: a WG veto or a public dispute over one.",
-        "MECHANISMS §2.6 (vetoes and delays make the WG visible)",
+        "grievance/dispute",
+        "Grievance added per WG veto or delay made public (a dispute over 'interference').",
+        "MECHANISMS §2.6 (vetoes and delays make the WG visible) [S002, S003]",
     )
     visibility_breakdown: float = param(
         1.5,

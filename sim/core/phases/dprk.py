@@ -3,7 +3,7 @@
 The DPRK engages while the US–DPRK track is open and otherwise plays a wedge strategy
 (Crawford 2011): it rewards the ROK's offers and denounces the institution that binds the
 allies. A denunciation is a salient act that answers an occasion — the WG's launch, a
-visible WG veto or public dispute, a breakdown of talks, a crisis [S002, S004] — so the
+WG veto or delay made public in a dispute, a breakdown of talks, a crisis [S002, S004] — so the
 occasions add to a grievance that a denunciation spends and that otherwise fades
 (docs/model.md §7, DPRK); frustration with undelivered pledges may end in a provocation.
 """
@@ -124,8 +124,10 @@ class DprkMoves:
         if not self._launched:
             self._launched = True
             self.grieve(d.visibility_launch, "at its launch")
+        # What Pyongyang sees of the WG's vetoes and delays is what becomes public in
+        # Seoul: the disputes over "interference" since last week.
         disputes = self.log.counts["dispute"]
-        visible = self.tally.vetoes + disputes - self._disputes_seen
+        visible = disputes - self._disputes_seen
         self._disputes_seen = disputes
         self.grieve(d.visibility_per_item * visible, "over a WG veto or delay")
         if self.dprk.denounces(self.grievance + d.visibility_base):
