@@ -169,3 +169,16 @@ def test_denunciation_timing_and_peak_progress_are_reported():
     dpi = [row[SERIES_COLUMNS.index("dpi")] for row in r.series]
     assert r.metrics["dpi_peak"] == pytest.approx(max(dpi)) and max(dpi) > 0.0
     assert r.metrics["dpi_peak"] >= r.metrics["dpi_final"]
+
+
+def test_no_comparison_outcome_is_identically_zero_in_every_variant():
+    from sim.studies.comparison.report import OUTCOMES
+
+    values: dict[str, list[float]] = {key: [] for key, _, _ in OUTCOMES}
+    for variant in HISTORICAL.variants:
+        for seed in range(30):
+            metrics = run(HISTORICAL.variant(variant), seed, series=False).metrics
+            for key in values:
+                values[key].append(metrics[key])
+    dead = [k for k, v in values.items() if not any(x == x and x != 0 for x in v)]
+    assert not dead, f"outcomes zero in every run of every variant: {dead}"
