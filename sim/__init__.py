@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from sim.scenario.paths import apply_overrides
     from sim.scenario.schema import Scenario
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
+"""The package version (pyproject.toml reads it from here)."""
 
 _LAZY = {
     "ScenarioFile": "sim.scenario.loader",

@@ -1,11 +1,13 @@
 """The calibration pipeline end to end (quick), resume, and calibrated scenarios."""
 
+import json
 import os
 import shutil
 
 import pytest
 import yaml
 from conftest import ROOT
+from pyabc.weighted_statistics import effective_sample_size
 
 from sim.errors import ScenarioError
 from sim.scenario.loader import load_file
@@ -13,30 +15,29 @@ from sim.studies.calibration.run import (
     _sampler,
     _transition,
     calibrate,
-    effective_sample_size,
     weighted_quantile,
 )
-from sim.studies.calibration.simulator import ScaledDistance
+from sim.studies.calibration.simulator import scaled_distance
 from sim.studies.calibration.spec import CalibrationError, load_spec
 
 SPEC = ROOT / "calibration" / "historical.yaml"
 
 
 def test_scaled_distance():
-    d = ScaledDistance({"a": 2.0, "b": 0.5})
-    assert d({"a": 3.0, "b": 1.0}, {"a": 1.0, "b": 1.5}) == pytest.approx((1 + 1) ** 0.5)
+    d = scaled_distance({"a": 2.0, "b": 0.5})
+    x0 = {"a": 1.0, "b": 1.5}
+    d.initialize(t=0, get_sample=lambda: None, x_0=x0, total_sims=0)
+    # errors 2/2 and 0.5/0.5: sqrt(1 + 1); the order of the keys does not matter
+    assert d({"b": 1.0, "a": 3.0}, x0, t=0) == pytest.approx((1 + 1) ** 0.5)
+    assert d({"a": 1.0, "b": 1.5}, x0, t=0) == 0.0
 
 
 def test_weighted_quantile():
     x = [1.0, 2.0, 3.0]
     assert weighted_quantile(x, [1, 1, 1], 0.5) == pytest.approx(2.0)
     assert weighted_quantile(x, [0.0, 0.0, 1.0], 0.5) == pytest.approx(3.0)
-
-
-def test_effective_sample_size():
-    assert effective_sample_size([0.25, 0.25, 0.25, 0.25]) == pytest.approx(4.0)
-    assert effective_sample_size([1.0, 0.0, 0.0]) == pytest.approx(1.0)
-    assert effective_sample_size([3.0, 1.0]) == pytest.approx(16 / 10)
+    # unnormalised weights: midpoints of the cumulative weights 1/8, 3/8, 3/4 interpolated
+    assert weighted_quantile(x, [1, 1, 2], 0.5) == pytest.approx(2 + (0.5 - 3 / 8) / (3 / 8))
 
 
 def test_spec_paths_are_checked(tmp_path):
@@ -90,6 +91,10 @@ def test_quick_calibration_end_to_end_and_resume(tmp_path):
             target = line[2:].split(" ")[0]
             assert spec.mechanisms.get(target, "no note on the mechanism") in line
     assert 1.0 <= doc["run"]["effective_sample_size"] <= doc["run"]["population_size"]
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["kind"] == "calibration" and manifest["quick"] is True
+    assert manifest["spec_path"] == str(SPEC.resolve()) and manifest["summary"] == summary
+    assert manifest["versions"]["pyabc"] != "not installed" and "git_dirty" in manifest
     again = calibrate(SPEC, out, quick=True, workers=2)
     assert again["simulations"] == summary["simulations"], "a finished run is not redone"
     assert again["wall_seconds"] == summary["wall_seconds"] > 0, "the run's time, not this call's"

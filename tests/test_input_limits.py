@@ -29,6 +29,14 @@ CASES = {
         "extends: @HISTORICAL@\nscenario:\n  calendar: {start: 2018-13-11}\n",
         "'2018-13-11' is not a date (month must be in 1..12)",
     ),
+    "calendar near year 9999": (
+        "extends: @HISTORICAL@\nscenario:\n  calendar: {start: 9999-01-04, end: 9999-12-27}\n",
+        "calendar: start (9999-01-04) must lie between 1945-01-01 and 2100-12-31",
+    ),
+    "calendar near year 1": (
+        "extends: @HISTORICAL@\nscenario:\n  calendar: {start: 0001-01-01, end: 0001-12-31}\n",
+        "calendar: start (0001-01-01) must lie between 1945-01-01 and 2100-12-31",
+    ),
     "deep nesting": ("scenario: " + "[" * 100_000, "nested deeper than 100 levels"),
     "alias bomb": (bomb(10), "aliases expand to more than 100,000 values"),
     "too many aliases": (
@@ -54,6 +62,21 @@ def test_bad_yaml_is_one_clear_message(wgsim, tmp_path, case):
     assert time.perf_counter() - t0 < 10
     assert code == 2 and "Traceback" not in out, out
     assert needle in out and str(f) in out
+
+
+@pytest.mark.parametrize("year", [1945, 2100])
+def test_calendars_at_the_edges_of_the_allowed_range_get_a_full_report(wgsim, tmp_path, year):
+    f = tmp_path / "edge.yaml"
+    f.write_text(
+        "scenario:\n  name: edge\n"
+        f"  calendar: {{start: {year}-01-01, end: {year}-12-31}}\n"
+        "  working_group: {establishment: scheduled, agreed_on: "
+        f"{year}-03-01, cadence: ad_hoc}}\n"
+    )
+    code, out = wgsim("compare", f, "-n", "2", "--out", tmp_path / "out")
+    assert code == 0, out
+    for name in ("report.md", "fan.png", "survival.png", "timeline_base.png"):
+        assert (tmp_path / "out" / name).stat().st_size > 0
 
 
 def test_a_file_over_the_size_limit_is_refused_before_it_is_parsed(wgsim, tmp_path, monkeypatch):

@@ -15,9 +15,15 @@ def cell(value: Any) -> str:
     return str(value)
 
 
+def escape(text: str) -> str:
+    """``text`` safe inside a Markdown table cell: ``|`` escaped, line breaks as spaces."""
+    return text.replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+
+
 def markdown_table(df: pd.DataFrame) -> str:
-    """A frame as a Markdown table."""
+    """A frame as a Markdown table (GitHub's pipe-table syntax)."""
     cols = list(df.columns)
-    lines = ["| " + " | ".join(str(c) for c in cols) + " |", "|" + "---|" * len(cols)]
-    lines += ["| " + " | ".join(cell(r[c]) for c in cols) + " |" for _, r in df.iterrows()]
+    header = "| " + " | ".join(escape(str(c)) for c in cols) + " |"
+    lines = [header, "|" + "---|" * len(cols)]
+    lines += ["| " + " | ".join(escape(cell(r[c])) for c in cols) + " |" for _, r in df.iterrows()]
     return "\n".join(lines)

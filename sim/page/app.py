@@ -28,6 +28,7 @@ from sim.page.data import in_flight, scenario_choices, slider_specs
 from sim.page.model import MODES, NO_REPLAY, PageModel, stored_runs, today_line
 from sim.page.views import network_figure, pipeline_figure, series_figure
 from sim.scenario.loader import load_file
+from sim.scenario.shipped import resolve
 
 LOG_LINES = 30
 """Narrated events shown per run (newest first)."""
@@ -129,7 +130,7 @@ def EventLog(model: PageModel) -> Any:
 @solara.component
 def Page() -> None:
     """One page per browser session: its own model, so sessions do not share a run."""
-    file = Path(os.environ.get("WGSIM_PAGE_FILE", "scenarios/historical.yaml"))
+    file = Path(os.environ.get("WGSIM_PAGE_FILE") or resolve("scenario", "historical"))
     results = Path(os.environ.get("WGSIM_PAGE_RESULTS", "results"))
     params = solara.use_memo(lambda: page_params(file, results), [])
     model = solara.use_memo(lambda: PageModel(**initial_kwargs(params)), [])

@@ -22,6 +22,7 @@ import pyarrow.parquet as pq
 from sim.core.model import EVENT_COLUMNS, SERIES_COLUMNS, WorkingGroupModel
 from sim.errors import WgsimError
 from sim.page.data import RunView, build_scenario, scenario_choices
+from sim.runs.codebook import decode
 from sim.runs.runner import build, dated, events_frame, series_frame
 from sim.scenario.loader import load_file
 
@@ -142,12 +143,15 @@ def _manifest(folder: Path) -> dict[str, Any]:
 
 
 def _read(path: Path, run: StoredRun, columns: tuple[str, ...]) -> pd.DataFrame:
+    """A stored run's rows of ``path`` (events or series) in the model's conventions."""
+    table = path.stem
     if run.replication >= 0:
         filters = [("variant", "==", run.variant), ("replication", "==", run.replication)]
         df = pd.read_parquet(path, filters=filters)
     else:
         df = pd.read_parquet(path)
-    return df[[c for c in ("week", "date", *columns) if c in df.columns]]
+    df = df[[c for c in ("week", "date", *columns) if c in df.columns]]
+    return decode(table, df)
 
 
 class ReplayRun:

@@ -18,11 +18,12 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sim.errors import WgsimError
+from sim.runs.codebook import SCHEMA_VERSION
 from sim.runs.executors import chunk_results
 from sim.runs.jobs import Job, make_chunks
 from sim.runs.lock import folder_lock
@@ -36,7 +37,7 @@ from sim.runs.parts import (
     quarantine_corrupt,
     write_parts,
 )
-from sim.runs.store import atomic_write_json
+from sim.runs.store import atomic_write_json, file_metadata
 from sim.scenario import Scenario
 
 
@@ -49,6 +50,7 @@ class BatchOutcome:
     ok: int
     failed: int
     quarantined: tuple[str, ...] = ()
+    cluster: dict[str, Any] = field(default_factory=dict)
 
 
 def execute(
@@ -92,7 +94,7 @@ def execute(
     outcome = BatchOutcome(len(jobs), len(jobs) - len(todo), 0, 0, quarantined)
     if on_start is not None:
         on_start(outcome.total, outcome.skipped)
-    for result in chunk_results(chunks, workers, dask):
+    for result in chunk_results(chunks, workers, dask, outcome.cluster):
         write_parts(out, result)
         outcome.ok += result.n_ok
         outcome.failed += result.n_failed
@@ -128,6 +130,23 @@ def read_manifest(out: Path) -> dict[str, Any] | None:
     if not isinstance(data, dict):
         raise ManifestError(f"{path} is not a manifest (a JSON object); choose another --out")
     return data
+
+
+def check_schema(out: Path, previous: dict[str, Any]) -> None:
+    """Refuse to resume a folder whose tables were stored in another layout.
+
+    Raises:
+        ManifestError: naming the folder, its layout and this wgsim's.
+    """
+    if not previous:
+        return
+    had = previous.get("schema_version", 1)
+    if had != SCHEMA_VERSION:
+        raise ManifestError(
+            f"{out} holds results stored by another wgsim (output schema {had}; this wgsim "
+            f"writes schema {SCHEMA_VERSION}, docs/outputs.md), which cannot be resumed; "
+            "choose another --out, or move the folder away"
+        )
 
 
 @contextmanager
@@ -180,6 +199,7 @@ def run_with_manifest(
     """
     with folder_lock(out):
         previous = read_manifest(out) or {}
+        check_schema(out, previous)
         attempts = list(previous.get("attempts", []))
         for earlier in attempts:  # one still "running" was killed before it could say so
             if isinstance(earlier, dict) and earlier.get("status") == "running":
@@ -198,7 +218,10 @@ def run_with_manifest(
         try:
             with _sigterm_as_interrupt():
                 outcome = execute(jobs, scenarios, out, **options)
-                counts = finalize(out)
+                meta = file_metadata(
+                    "", str(manifest.get("scenario_digest", "")), int(manifest.get("seed", 0))
+                )
+                counts = finalize(out, meta)
         except BaseException as exc:
             ended = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
             attempt.update(finished=_now(), status=ended)
@@ -208,13 +231,14 @@ def run_with_manifest(
             atomic_write_json(record, out / "manifest.json")
             raise
         status = "complete" if outcome.failed == 0 else "complete with failures"
-        attempt.update(finished=_now(), status=status)
+        attempt.update(finished=_now(), status=status, **outcome.cluster)
         record.update(
             {
                 "finished": attempt["finished"],
                 "status": status,
                 "seconds": round(time.perf_counter() - t0, 3),
                 "rows": counts,
+                **outcome.cluster,
             }
         )
         atomic_write_json(record, out / "manifest.json")

@@ -14,10 +14,11 @@ would pay although serial and process batches never use Dask.
 
 from __future__ import annotations
 
+import logging
 import time
 import traceback
 from collections.abc import Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ProcessPoolExecutor, wait
 from multiprocessing import get_context
 from typing import Any
 
@@ -27,6 +28,7 @@ import pyarrow as pa
 
 from sim.core.model import SERIES_COLUMNS
 from sim.errors import InfrastructureError, WgsimError
+from sim.runs.codebook import encode, encode_frame
 from sim.runs.jobs import Chunk, ChunkResult, Job
 from sim.runs.runner import run
 
@@ -69,12 +71,12 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
         if chunk.events:
             events.append(_with_keys(res.events_frame(), job))
     out = ChunkResult(chunk.index, n_ok=len(rows), n_failed=len(failures))
-    out.add("runs", _table(rows))
-    out.add("failures", _table(failures))
+    out.add("runs", encode("runs", _table(rows)))
+    out.add("failures", encode("failures", _table(failures)))
     if series and start is not None:
-        out.add("series", _series_table(series, start))
+        out.add("series", encode("series", _series_table(series, start)))
     if events:
-        out.add("events", pa.Table.from_pandas(pd.concat(events), preserve_index=False))
+        out.add("events", encode_frame("events", pd.concat(events)))
     return out
 
 
@@ -113,20 +115,25 @@ def _series_table(series: list[tuple[Job, list[tuple[float, ...]]]], start: Any)
         col = [job.seed if k == "seed" else job.keys[k] for job, _ in series]
         data[k] = _column(col).take(run_of_row)
     data["week"] = pa.array(week)
-    first = np.datetime64(start, "us")
-    data["date"] = pa.array(first + (week - 1) * np.timedelta64(7, "D"))
+    first = np.datetime64(start, "D")
+    data["date"] = pa.array(first + (week - 1) * np.timedelta64(7, "D"), type=pa.date32())
     for name, values in zip(SERIES_COLUMNS[1:], columns[1:], strict=True):
         data[name] = pa.array(values, type=pa.float64(), from_pandas=True)
     return pa.table(data)
 
 
-def chunk_results(chunks: list[Chunk], workers: int, dask: str | None) -> Iterator[ChunkResult]:
+def chunk_results(
+    chunks: list[Chunk], workers: int, dask: str | None, cluster: dict[str, Any] | None = None
+) -> Iterator[ChunkResult]:
     """Run ``chunks`` and yield each one's result as it finishes (in no fixed order).
 
     Args:
         chunks: The chunks to run.
         workers: Worker processes (1 runs serially in this process).
         dask: A Dask scheduler address, or ``"local"`` for a LocalCluster; None for processes.
+        cluster: Filled, on Dask, with the cluster's real size when the batch starts
+            (``dask_workers``, ``dask_threads``): a cluster given by address has the
+            workers it has, whatever ``workers`` says.
 
     Yields:
         The result of each chunk.
@@ -134,7 +141,7 @@ def chunk_results(chunks: list[Chunk], workers: int, dask: str | None) -> Iterat
     if not chunks:
         return
     if dask is not None:
-        yield from _dask_results(chunks, workers, dask)
+        yield from _dask_results(chunks, workers, dask, cluster if cluster is not None else {})
     elif workers <= 1:
         for c in chunks:
             yield run_chunk(c)
@@ -235,11 +242,28 @@ def dask_client(address: str, workers: int) -> tuple[Any, Any]:
     return Client(cluster), cluster
 
 
-def _dask_results(chunks: list[Chunk], workers: int, address: str) -> Iterator[ChunkResult]:
+def cluster_size(client: Any) -> dict[str, int]:
+    """The workers and threads a Dask client's cluster has now."""
+    info = client.scheduler_info(n_workers=-1).get("workers", {})
+    return {
+        "dask_workers": len(info),
+        "dask_threads": sum(w.get("nthreads", 0) for w in info.values()),
+    }
+
+
+def _dask_results(
+    chunks: list[Chunk], workers: int, address: str, size: dict[str, Any]
+) -> Iterator[ChunkResult]:
     from dask.distributed import wait as dask_wait
 
     client, cluster = dask_client(address, workers)
+    # When the scheduler dies, distributed's client logs each failed reconnection as an
+    # ERROR with a traceback; the batch reports the loss itself, in one line.
+    client_log = logging.getLogger("distributed.client")
+    level = client_log.level
+    client_log.setLevel(logging.CRITICAL)
     try:
+        size.update(cluster_size(client))
         pending = client.map(run_chunk, chunks, pure=False)
         alone_since: float | None = None  # when the cluster was last seen without workers
         while pending:
@@ -247,19 +271,33 @@ def _dask_results(chunks: list[Chunk], workers: int, address: str) -> Iterator[C
                 done, not_done = dask_wait(pending, timeout=2.0, return_when="FIRST_COMPLETED")
             except TimeoutError:
                 done, not_done = set(), set(pending)
-            except OSError as exc:  # the scheduler went away
-                raise InfrastructureError(
-                    f"lost the Dask scheduler at {address} ({type(exc).__name__}: {exc}); "
-                    "finished chunks are kept, rerun to resume"
-                ) from None
+            except (OSError, CancelledError) as exc:  # the scheduler went away
+                raise _scheduler_lost(address, exc) from None
             for fut in done:
-                yield fut.result()
+                try:
+                    result = fut.result()
+                except CancelledError as exc:  # cancelled because the scheduler went away
+                    raise _scheduler_lost(address, exc) from None
+                yield result
             pending = list(not_done)
             alone_since = _check_workers(client, address, alone_since, bool(done))
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
+        client_log.setLevel(level)
+
+
+def _scheduler_lost(address: str, exc: BaseException) -> InfrastructureError:
+    """The error of a batch whose Dask scheduler went away, its cause in a few words."""
+    if isinstance(exc, CancelledError):  # distributed cancels every task of a lost scheduler
+        cause = "connection lost, its tasks cancelled"
+    else:
+        first = str(exc).splitlines()[0][:200] if str(exc) else ""
+        cause = f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+    return InfrastructureError(
+        f"lost the Dask scheduler at {address} ({cause}); finished chunks are kept, rerun to resume"
+    )
 
 
 def _check_workers(
@@ -271,10 +309,7 @@ def _check_workers(
     try:
         n = len(client.scheduler_info().get("workers", {}))
     except OSError as exc:
-        raise InfrastructureError(
-            f"lost the Dask scheduler at {address} ({type(exc).__name__}: {exc}); "
-            "finished chunks are kept, rerun to resume"
-        ) from None
+        raise _scheduler_lost(address, exc) from None
     if n:
         return None
     now = time.monotonic()

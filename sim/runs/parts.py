@@ -154,11 +154,16 @@ def merged_chunks(path: Path) -> list[int]:
     return list(json.loads(meta[CHUNKS_KEY])) if CHUNKS_KEY in meta else []
 
 
-def finalize(out: Path) -> dict[str, int]:
+def finalize(out: Path, meta: dict[str, str] | None = None) -> dict[str, int]:
     """Merge the complete chunks into one Parquet file per kind; returns row counts.
 
     Safe to run again after a kill at any point: chunks a merged file already holds are
     skipped, runs are kept once per run key, and chunk folders go only at the end.
+
+    Args:
+        out: The batch's folder.
+        meta: Key-value metadata for every merged file (its provenance), beside the
+            chunks it holds; ``wgsim.table`` is set to the kind.
     """
     counts = {}
     chunks = _chunk_dirs(out)
@@ -171,7 +176,8 @@ def finalize(out: Path) -> dict[str, int]:
             counts[kind] = 0
             continue
         chunk_ids = sorted(held | {_index(d) for d in new})
-        counts[kind] = _merge(files, target, chunk_ids, dedupe=kind == "runs")
+        file_meta = {**(meta or {}), "wgsim.table": kind} if meta else {}
+        counts[kind] = _merge(files, target, chunk_ids, file_meta, dedupe=kind == "runs")
         halt_point(f"merged-{kind}")
     for d in chunks:
         shutil.rmtree(d)
@@ -180,12 +186,16 @@ def finalize(out: Path) -> dict[str, int]:
     return counts
 
 
-def _merge(files: list[Path], target: Path, chunk_ids: list[int], *, dedupe: bool) -> int:
+def _merge(
+    files: list[Path], target: Path, chunk_ids: list[int], meta: dict[str, str], *, dedupe: bool
+) -> int:
     """Stream ``files`` into ``target`` batch by batch (atomic replace).
 
     With ``dedupe``, a run key already written is not written again.
     """
-    schema = _unified_schema(files).with_metadata({CHUNKS_KEY: json.dumps(chunk_ids)})
+    metadata = {k.encode(): v.encode() for k, v in meta.items()}
+    metadata[CHUNKS_KEY] = json.dumps(chunk_ids).encode()
+    schema = _unified_schema(files).with_metadata(metadata)
     tmp = target.with_name(f".{target.name}.merge.tmp")
     seen: set[str] = set()
     n = 0

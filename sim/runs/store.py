@@ -14,10 +14,33 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from sim.errors import WgsimError
+from sim.runs.codebook import SCHEMA_VERSION
 
-PACKAGES = ("wgsim", "mesa", "numpy", "pandas", "pyarrow", "pydantic")
+PACKAGES = (
+    "wgsim",
+    "mesa",
+    "numpy",
+    "pandas",
+    "pyarrow",
+    "pydantic",
+    "scipy",
+    "SALib",
+    "pyabc",
+    "dask",
+    "distributed",
+    "matplotlib",
+    "networkx",
+    "PyYAML",
+    "typer",
+    "solara",
+    "ema_workbench",
+)
+"""Distributions whose versions every manifest records (the scientific stack and the tools
+that read or write results)."""
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+|\.{2,}")
 
@@ -87,14 +110,19 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
     return path
 
 
-def atomic_write_parquet(df: pd.DataFrame, path: str | Path) -> Path:
-    """Write a frame as Parquet atomically."""
+def atomic_write_parquet(
+    data: pd.DataFrame | pa.Table, path: str | Path, meta: dict[str, str] | None = None
+) -> Path:
+    """Write a frame or Arrow table as Parquet atomically, with key-value metadata ``meta``."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    table = data if isinstance(data, pa.Table) else pa.Table.from_pandas(data, preserve_index=False)
+    if meta:
+        table = table.replace_schema_metadata({**(table.schema.metadata or {}), **meta})
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
     try:
-        df.to_parquet(tmp, index=False)
+        pq.write_table(table, tmp)
         os.chmod(tmp, _file_mode())
         os.replace(tmp, path)
     except BaseException:
@@ -103,16 +131,34 @@ def atomic_write_parquet(df: pd.DataFrame, path: str | Path) -> Path:
     return path
 
 
+def file_metadata(table: str, scenario_digest: str, seed: int) -> dict[str, str]:
+    """Key-value metadata of a stored table, so the file alone says where it came from.
+
+    Args:
+        table: The codebook's table name (runs, series, events, ...).
+        scenario_digest: The scenario file's digest.
+        seed: The run's seed, or a batch's root seed.
+    """
+    return {
+        "wgsim.table": table,
+        "wgsim.version": wgsim_version(),
+        "wgsim.schema_version": str(SCHEMA_VERSION),
+        "wgsim.scenario_digest": scenario_digest,
+        "wgsim.seed": str(seed),
+        "wgsim.git_commit": git_commit(),
+    }
+
+
 def atomic_write_json(obj: Any, path: str | Path) -> Path:
     """Write ``obj`` as indented JSON atomically."""
     return atomic_write_bytes(path, (json.dumps(obj, indent=2, default=str) + "\n").encode())
 
 
-def git_commit() -> str:
-    """The commit of the source tree wgsim runs from ("unknown" outside a checkout)."""
+def _git(*args: str) -> str | None:
+    """Output of a git command in the source tree (None outside a checkout or on error)."""
     try:
         out = subprocess.run(
-            ["git", "rev-parse", "HEAD"],
+            ["git", *args],
             cwd=Path(__file__).parent,
             capture_output=True,
             text=True,
@@ -120,14 +166,33 @@ def git_commit() -> str:
             check=False,
         )
     except (OSError, subprocess.SubprocessError):
-        return "unknown"
-    return out.stdout.strip() if out.returncode == 0 else "unknown"
+        return None
+    return out.stdout if out.returncode == 0 else None
+
+
+def git_commit() -> str:
+    """The commit of the source tree wgsim runs from ("unknown" outside a checkout)."""
+    out = _git("rev-parse", "HEAD")
+    return out.strip() if out else "unknown"
+
+
+def git_dirty() -> bool | None:
+    """Whether the source tree has uncommitted changes (None outside a checkout)."""
+    out = _git("status", "--porcelain", "--untracked-files=no")
+    return None if out is None else bool(out.strip())
+
+
+def wgsim_version() -> str:
+    """The version of the running wgsim (its source, not the installed metadata)."""
+    import sim
+
+    return sim.__version__
 
 
 def versions() -> dict[str, str]:
-    """Versions of Python and the key libraries."""
-    out = {"python": platform.python_version()}
-    for name in PACKAGES:
+    """Versions of Python, wgsim and the libraries of :data:`PACKAGES`."""
+    out = {"python": platform.python_version(), "wgsim": wgsim_version()}
+    for name in PACKAGES[1:]:
         try:
             out[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
@@ -137,4 +202,10 @@ def versions() -> dict[str, str]:
 
 def provenance() -> dict[str, Any]:
     """What every result folder records about where it came from."""
-    return {"git_commit": git_commit(), "versions": versions(), "platform": platform.platform()}
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "git_commit": git_commit(),
+        "git_dirty": git_dirty(),
+        "versions": versions(),
+        "platform": platform.platform(),
+    }

@@ -8,6 +8,15 @@ from pydantic import model_validator
 
 from sim.scenario.base import Section, param
 
+EARLIEST = dt.date(1945, 1, 1)
+"""The earliest date a calendar may hold: the model's actors (two Korean states, a US–ROK
+alliance) exist from 1945 on, and every output date stays well inside what pandas
+timestamps (years 1677..2262) and matplotlib's date axes (years 1..9999, with margins)
+can represent."""
+
+LATEST = dt.date(2100, 12, 31)
+"""The latest date a calendar may hold (see :data:`EARLIEST`)."""
+
 
 class Calendar(Section):
     """The simulated period. One step is one week starting on ``start``."""
@@ -17,7 +26,7 @@ class Calendar(Section):
         None,
         None,
         "date",
-        "First simulated week (a Monday).",
+        "First simulated week (a Monday); between 1945-01-01 and 2100-12-31.",
         "the week before the Singapore summit (EPISODES.md)",
     )
     end: dt.date = param(
@@ -25,12 +34,18 @@ class Calendar(Section):
         None,
         None,
         "date",
-        "Start of the last simulated week.",
+        "Start of the last simulated week; between 1945-01-01 and 2100-12-31.",
         "past the documented end (2021-06) so the WG can outlive it (MECHANISMS §2.1)",
     )
 
     @model_validator(mode="after")
     def _ordered(self) -> Calendar:
+        for name, day in (("start", self.start), ("end", self.end)):
+            if not EARLIEST <= day <= LATEST:
+                raise ValueError(
+                    f"{name} ({day.isoformat()}) must lie between {EARLIEST.isoformat()} "
+                    f"and {LATEST.isoformat()}"
+                )
         if (self.end - self.start).days < 28:
             raise ValueError(
                 f"end ({self.end}) must be at least 4 weeks after start ({self.start})"

@@ -8,6 +8,7 @@ specs report their problems with :func:`format_validation`.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from pydantic import ValidationError
@@ -31,7 +32,12 @@ def format_validation(exc: ValidationError) -> list[str]:
         if msg.startswith("Value error, "):
             msg = msg[len("Value error, ") :]
         value = err.get("input")
-        shown = "" if isinstance(value, dict) else f" (got {value!r})"
+        if isinstance(value, dict):
+            shown = ""
+        elif isinstance(value, dt.date):
+            shown = f" (got {value.isoformat()})"
+        else:
+            shown = f" (got {value!r})"
         lines.append(f"{where}: {msg}{shown}")
     return lines
 

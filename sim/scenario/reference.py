@@ -28,35 +28,67 @@ def _cell(value: Any) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def section_rows(model: type[BaseModel], instance: BaseModel, prefix: str) -> list[list[str]]:
-    """Rows (path, type, default, bounds, unit, meaning, prior) of a section's leaf fields."""
+def parameter_table(scenario: Scenario | None = None) -> list[dict[str, Any]]:
+    """Every leaf field of the schema as data: one dict per field path.
+
+    Keys: ``path``, ``section``, ``type``, ``default`` (the value in ``scenario``, by
+    default the schema's default), ``low``/``high`` (None for no bound) with
+    ``low_inclusive``/``high_inclusive``, ``bounds`` (interval notation), ``unit``,
+    ``description`` and ``prior``. Adapters (SALib, EMA Workbench) and the Markdown
+    reference are built from it, so bounds are never copied by hand.
+    """
+    root = scenario or Scenario()
+    rows: list[dict[str, Any]] = []
+    for name, info in Scenario.model_fields.items():
+        sub = fields.model_of(info.annotation)
+        if sub is not None:
+            rows += _section_table(sub, getattr(root, name), name, name)
+    return rows
+
+
+def _section_table(
+    model: type[BaseModel], instance: BaseModel, prefix: str, section: str
+) -> list[dict[str, Any]]:
     rows = []
     for name, info in model.model_fields.items():
-        path = f"{prefix}.{name}" if prefix else name
+        path = f"{prefix}.{name}"
         value = getattr(instance, name)
         sub = fields.model_of(info.annotation)
         if sub is not None:
-            rows += section_rows(sub, value, path)
+            rows += _section_table(sub, value, path, section)
             continue
-        if typing.get_origin(info.annotation) is list:
-            value = f"{len(value)} entries" if value else "[]"
+        b = fields.bounds(info)
         rows.append(
-            [
-                f"`{path}`",
-                _cell(fields.type_name(info.annotation)),
-                _cell(value),
-                _cell(fields.bounds(info)),
-                _cell(fields.unit(info)),
-                _cell(fields.description(info)),
-                _cell(fields.prior(info)),
-            ]
+            {
+                "path": path,
+                "section": section,
+                "type": fields.type_name(info.annotation),
+                "default": value,
+                "low": b.lo,
+                "high": b.hi,
+                "low_inclusive": b.lo_inclusive,
+                "high_inclusive": b.hi_inclusive,
+                "bounds": str(b),
+                "unit": fields.unit(info),
+                "description": fields.description(info),
+                "prior": fields.prior(info),
+                "is_list": typing.get_origin(info.annotation) is list,
+            }
         )
     return rows
 
 
+def _markdown_row(row: dict[str, Any]) -> list[str]:
+    value = row["default"]
+    if row["is_list"]:
+        value = f"{len(value)} entries" if value else "[]"
+    keys = ("bounds", "unit", "description", "prior")
+    return [f"`{row['path']}`", _cell(row["type"]), _cell(value), *(_cell(row[k]) for k in keys)]
+
+
 def parameters_markdown() -> str:
     """The whole parameter reference as Markdown."""
-    default = Scenario()
+    table = parameter_table()
     out = [HEADER]
     cols = ["path", "type", "default", "bounds", "unit", "meaning", "prior (why this value)"]
     for name, info in Scenario.model_fields.items():
@@ -65,9 +97,7 @@ def parameters_markdown() -> str:
             continue
         out += [f"## `{name}`", "", (sub.__doc__ or "").strip().splitlines()[0], ""]
         out += ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
-        out += [
-            "| " + " | ".join(r) + " |" for r in section_rows(sub, getattr(default, name), name)
-        ]
+        out += ["| " + " | ".join(_markdown_row(r)) + " |" for r in table if r["section"] == name]
         out.append("")
     out += [
         "## Lists set by scenario files",

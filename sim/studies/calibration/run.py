@@ -23,11 +23,12 @@ import numpy as np
 import pandas as pd
 import pyabc
 import yaml
+from pyabc import weighted_statistics
 
-from sim.runs.executors import dask_client
+from sim.runs.executors import cluster_size, dask_client
 from sim.runs.store import atomic_write_json, provenance
 from sim.studies.calibration.report import write_fit_report
-from sim.studies.calibration.simulator import ScaledDistance, Simulator
+from sim.studies.calibration.simulator import Simulator, scaled_distance
 from sim.studies.calibration.spec import Budget, CalibrationError, CalibrationSpec, load_spec
 from sim.studies.calibration.targets import Episodes
 
@@ -47,6 +48,7 @@ def calibrate(
     Returns:
         A summary: simulations, generations, acceptance rate, wall time, epsilon.
     """
+    started = dt.datetime.now(dt.UTC).isoformat()
     spec, scenario, episodes = load_spec(spec_path)
     budget = spec.quick if quick else spec.budget
     out.mkdir(parents=True, exist_ok=True)
@@ -56,14 +58,14 @@ def calibrate(
     )
     simulator = Simulator(scenario, episodes, spec.parameters, budget.seeds_per_particle)
     observed = {t.id: t.value for t in episodes.fitted}
-    distance = ScaledDistance({t.id: t.tolerance for t in episodes.fitted})
+    distance = scaled_distance({t.id: t.tolerance for t in episodes.fitted})
     abc = pyabc.ABCSMC(
         simulator,
         prior,
         distance,
         population_size=budget.population_size,
         transitions=_transition(budget.transition, [p.key for p in spec.parameters]),
-        sampler=_sampler(workers, dask, progress),
+        sampler=(sampler := _sampler(workers, dask, progress)),
     )
     db = out / "posterior.db"
     _check_database(out, db, _fit_digest(spec, scenario, episodes, quick))
@@ -89,8 +91,34 @@ def calibrate(
             max_total_nr_simulations=budget.max_simulations or np.inf,
         )
     summary = _write_outputs(history, spec, simulator, episodes, out, budget)
+    fit = _fit_digest(spec, scenario, episodes, quick)
+    run = {"quick": quick, "workers": workers, "dask_address": dask, "started": started}
+    _write_manifest(out, Path(spec_path), fit, run, summary, sampler)
     log(f"{summary['simulations']} simulations, acceptance {summary['acceptance_rate']:.1%}")
     return summary
+
+
+def _write_manifest(
+    out: Path, spec_path: Path, fit: str, run: dict[str, Any], summary: dict[str, Any], sampler: Any
+) -> None:
+    """``manifest.json`` of a calibration: the spec, how it ran, its summary, provenance."""
+    executor: dict[str, Any] = {"executor": "dask" if run["dask_address"] else "processes"}
+    client = getattr(sampler, "client", None)  # a Dask sampler's client
+    if client is not None:
+        executor.update(cluster_size(client))
+    manifest = {
+        "kind": "calibration",
+        "spec_file": str(spec_path),
+        "spec_path": str(spec_path.resolve()),
+        "spec_text": spec_path.read_text(encoding="utf-8"),
+        "fit_digest": fit,
+        **run,
+        **executor,
+        "finished": dt.datetime.now(dt.UTC).isoformat(),
+        "summary": summary,
+        **provenance(),
+    }
+    atomic_write_json(manifest, out / "manifest.json")
 
 
 def _fit_digest(spec: Any, scenario: Any, episodes: Any, quick: bool) -> str:
@@ -144,22 +172,14 @@ def _sampler(workers: int, dask: str | None, progress: bool = False) -> Any:
     return sampler
 
 
-def effective_sample_size(weights: np.ndarray) -> float:
-    """Kish's effective sample size of importance weights, (sum w)^2 / sum w^2.
-
-    It equals the population size for equal weights and falls toward 1 as a few particles
-    carry the weight (a degenerate population whose credible intervals mean little).
-    """
-    w = np.asarray(weights, dtype=float)
-    return float(w.sum() ** 2 / np.sum(w**2)) if w.size else float("nan")
-
-
 def weighted_quantile(x: np.ndarray, w: np.ndarray, q: float) -> float:
-    """The ``q`` quantile of ``x`` with weights ``w``."""
-    order = np.argsort(x)
-    x, w = np.asarray(x)[order], np.asarray(w)[order]
-    cum = np.cumsum(w) / np.sum(w)
-    return float(np.interp(q, cum - w / (2 * np.sum(w)), x))
+    """The ``q`` quantile of ``x`` with weights ``w`` (pyabc's, on weights normalised to 1)."""
+    weights = np.asarray(w, dtype=float)
+    return float(
+        weighted_statistics.weighted_quantile(
+            np.asarray(x, dtype=float), weights / weights.sum(), alpha=q
+        )
+    )
 
 
 def _write_outputs(
@@ -197,7 +217,9 @@ def _write_outputs(
     table.to_csv(out / "posterior_summary.csv", index=False)
     pops = history.get_all_populations()
     pops["ess"] = [
-        effective_sample_size(history.get_distribution(m=0, t=int(t))[1]) if t >= 0 else np.nan
+        weighted_statistics.effective_sample_size(history.get_distribution(m=0, t=int(t))[1])
+        if t >= 0
+        else np.nan
         for t in pops["t"]
     ]
     sims = int(history.total_nr_simulations)
@@ -208,7 +230,7 @@ def _write_outputs(
         "generations": int(history.n_populations),
         "acceptance_rate": accepted / sims if sims else float("nan"),
         "final_epsilon": float(pops["epsilon"].iloc[-1]),
-        "effective_sample_size": round(effective_sample_size(w), 1),
+        "effective_sample_size": round(float(weighted_statistics.effective_sample_size(w)), 1),
         # Sampling time of every generation as pyabc recorded it, so a resumed run (or
         # outputs rewritten from a finished database) reports the whole run's time.
         "wall_seconds": round(float(pops["wall_time"].sum()), 1),

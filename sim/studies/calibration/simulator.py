@@ -8,8 +8,9 @@ by its tolerance. Both are picklable, so pyabc can send them to worker processes
 from __future__ import annotations
 
 import hashlib
-import math
 from typing import Any
+
+import pyabc
 
 from sim.runs.runner import run
 from sim.scenario import Scenario
@@ -55,12 +56,11 @@ class Simulator:
         return {k: v / self.seeds for k, v in sums.items()}
 
 
-class ScaledDistance:
-    """Euclidean distance with each target's error divided by its tolerance."""
+def scaled_distance(tolerances: dict[str, float]) -> pyabc.PNormDistance:
+    """Euclidean distance with each target's error divided by its tolerance.
 
-    def __init__(self, tolerances: dict[str, float]) -> None:
-        self.tolerances = tolerances
-
-    def __call__(self, x: dict[str, float], x0: dict[str, float]) -> float:
-        """The distance between simulated ``x`` and observed ``x0`` statistics."""
-        return math.sqrt(sum(((x[k] - x0[k]) / tol) ** 2 for k, tol in self.tolerances.items()))
+    pyabc's :class:`~pyabc.PNormDistance` with p = 2 and fixed weights 1/tolerance:
+    ``sqrt(sum(((x_k - x0_k) / tol_k) ** 2))`` over the fitted targets. An adaptive
+    distance of pyabc (``AdaptivePNormDistance``) can replace it without other changes.
+    """
+    return pyabc.PNormDistance(p=2, fixed_weights={k: 1.0 / tol for k, tol in tolerances.items()})

@@ -113,7 +113,10 @@ def survival_figure(runs: pd.DataFrame, variants: list[str], path: Path) -> Path
         drawn = True
         t = np.concatenate([[0.0], km.times])
         s = np.concatenate([[1.0], km.survival])
-        ax.step(t, s, where="post", label=f"{v} (n={km.n}, ended {km.events})")
+        (line,) = ax.step(t, s, where="post", label=f"{v} (n={km.n}, ended {km.events})")
+        low = np.concatenate([[1.0], np.nan_to_num(km.low, nan=0.0)])
+        high = np.concatenate([[1.0], np.nan_to_num(km.high, nan=1.0)])
+        ax.fill_between(t, low, high, step="post", color=line.get_color(), alpha=0.15, lw=0)
     if not drawn:
         plt.close(fig)
         return None
@@ -123,7 +126,7 @@ def survival_figure(runs: pd.DataFrame, variants: list[str], path: Path) -> Path
     ax.axvline(135, color="grey", ls="--", lw=0.8)
     ax.text(136, 0.95, "documented end\n(2021-06)", fontsize=7, va="top")
     ax.legend(fontsize=8)
-    ax.set_title("Kaplan–Meier survival of the working group (right-censored at the end)")
+    ax.set_title("Kaplan–Meier survival of the working group (right-censored; shaded: 95% band)")
     return save_figure(fig, path)
 
 

@@ -144,6 +144,7 @@ def run_compare(
     manifest = {
         "kind": "compare",
         "scenario_file": str(path),
+        "scenario_path": str(Path(path).resolve()),
         "scenario_digest": sf.digest,
         "scenario_text": sf.text,
         "variants": list(sf.variants),

@@ -60,6 +60,7 @@ def run_experiment(
     manifest = {
         "kind": "experiment",
         "experiment_file": str(exp.path),
+        "experiment_path": str(Path(exp.path).resolve()),
         "experiment_text": exp.text,
         "experiment_digest": experiment_digest(exp),
         "scenario_digest": exp.scenarios.digest,

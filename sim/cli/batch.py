@@ -1,0 +1,224 @@
+"""Batch commands: compare, experiment, calibrate.
+
+Each streams its runs to disk and resumes an interrupted batch when run again; progress
+and status go to standard error, the summary to standard output (``--json`` for JSON).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+
+from sim.cli.common import (
+    MAX_REPLICATIONS,
+    Dask,
+    FileArg,
+    Json,
+    Workers,
+    emit_json,
+    err_console,
+    out_console,
+    scenario_path,
+    status,
+    tracker,
+    verbosity,
+)
+
+
+def _interrupted(out: Path) -> typer.Exit:
+    err_console.print(f"interrupted: finished runs are saved in {out}; rerun to resume")
+    return typer.Exit(130)
+
+
+def compare(
+    file: FileArg,
+    replications: Annotated[
+        int,
+        typer.Option(
+            "--replications", "-n", help="Replications per variant.", min=1, max=MAX_REPLICATIONS
+        ),
+    ] = 200,
+    workers: Workers = 2,
+    dask: Dask = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Output folder (default results/<file>).")
+    ] = None,
+    events: Annotated[bool, typer.Option("--events", help="Also store every event log.")] = False,
+    seed: Annotated[int, typer.Option("--seed", "-s", help="Root seed.", min=0)] = 0,
+    posterior: Annotated[
+        Path | None,
+        typer.Option(
+            "--posterior",
+            help="Calibration posterior (posterior.csv): each replication draws its parameters.",
+        ),
+    ] = None,
+    as_json: Json = False,
+) -> None:
+    """Compare every variant of FILE over N replications with common random numbers.
+
+    Results stream to disk as chunks finish; rerunning the same command resumes an
+    interrupted batch. Writes runs/series(/events)/failures Parquet, manifest.json and
+    report.md with figures.
+    """
+    from sim.runs.store import safe_name
+    from sim.studies.comparison.run import run_compare
+
+    path = scenario_path(file)
+    out = out or Path("results") / safe_name(f"compare-{path.stem}")
+    progress, started, advance = tracker(out)
+    try:
+        with progress:
+            result = run_compare(
+                path,
+                replications=replications,
+                out=out,
+                workers=workers,
+                dask=dask,
+                events=events,
+                seed=seed,
+                posterior=posterior,
+                on_progress=advance,
+                on_start=started,
+            )
+    except KeyboardInterrupt:
+        raise _interrupted(out) from None
+    o = result.outcome
+    for moved in o.quarantined:
+        status(f"unreadable results set aside and redone: {escape(moved)}")
+    if as_json:
+        emit_json(_compare_summary(result))
+    else:
+        out_console.print(
+            f"{o.ok} runs done, {o.skipped} resumed, {o.failed} failed in {result.seconds:.1f} s"
+        )
+        if result.report:
+            out_console.print(f"Report: [bold]{escape(str(result.report))}[/bold]")
+    if o.failed:
+        err_console.print(f"{o.failed} runs failed: see {out / 'failures.parquet'}")
+        raise typer.Exit(1)
+
+
+def _compare_summary(result: Any) -> dict[str, Any]:
+    """The JSON summary of a comparison: counts, files and each variant's outcome means."""
+    import pandas as pd
+
+    from sim.studies.comparison.report import OUTCOMES
+
+    o = result.outcome
+    means: dict[str, dict[str, float]] = {}
+    runs_file = result.out / "runs.parquet"
+    if runs_file.exists():
+        keys = [k for k, _, _ in OUTCOMES]
+        runs = pd.read_parquet(runs_file)
+        keys = [k for k in keys if k in runs]
+        grouped = runs.groupby("variant", observed=True)[keys].mean(numeric_only=False)
+        means = {
+            str(v): {str(k): float(x) for k, x in row.items()}
+            for v, row in grouped.astype(float).iterrows()
+        }
+    return {
+        "out": str(result.out),
+        "runs": o.ok,
+        "resumed": o.skipped,
+        "failed": o.failed,
+        "seconds": round(result.seconds, 3),
+        "report": str(result.report) if result.report else None,
+        "means": means,
+    }
+
+
+def experiment(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="Experiment file (YAML), or a shipped experiment's name.", show_default=False
+        ),
+    ],
+    workers: Workers = 2,
+    dask: Dask = None,
+    quick: Annotated[
+        bool, typer.Option("--quick", help="Tiny version (the file's 'quick' sizes).")
+    ] = False,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Output folder (default results/<name>).")
+    ] = None,
+) -> None:
+    """Run a sweep or sensitivity analysis declared in an experiment file.
+
+    Every design point runs the treatment and control variants with shared seeds; the
+    report gives effects with intervals, Sobol or Morris indices and tornado charts.
+    Rerunning the same command resumes an interrupted experiment.
+    """
+    from sim.runs.store import safe_name
+    from sim.studies.experiments.run import run_experiment
+    from sim.studies.experiments.spec import load_experiment
+
+    exp = load_experiment(scenario_path(file, "experiment"), quick=quick)
+    name = safe_name(f"experiment-{exp.spec.name}{'-quick' if quick else ''}")
+    out = out or Path("results") / name
+    progress, started, advance = tracker(out)
+    try:
+        with progress:
+            outcome, report = run_experiment(
+                exp, out, workers=workers, dask=dask, on_progress=advance, on_start=started
+            )
+    except KeyboardInterrupt:
+        raise _interrupted(out) from None
+    out_console.print(
+        f"{outcome.ok} runs done, {outcome.skipped} resumed, {outcome.failed} failed; "
+        f"{len(exp.points)} design points"
+    )
+    if report:
+        out_console.print(f"Report: [bold]{report}[/bold]")
+    if outcome.failed:
+        err_console.print(f"{outcome.failed} runs failed: see {out / 'failures.parquet'}")
+        raise typer.Exit(1)
+
+
+def calibrate(
+    spec: Annotated[
+        Path,
+        typer.Argument(
+            help="Calibration spec (YAML), or a shipped spec's name.", show_default=False
+        ),
+    ],
+    dask: Dask = None,
+    workers: Workers = 2,
+    quick: Annotated[
+        bool, typer.Option("--quick", help="A tiny run (the spec's 'quick').")
+    ] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Output folder (default results/calibration)."),
+    ] = None,
+) -> None:
+    """Fit the free parameters to the documented episodes by ABC-SMC (pyabc).
+
+    Writes the posterior database and summary, calibrated.yaml (posterior medians and
+    90% intervals), fit_report.md and manifest.json. Rerunning continues from the database.
+    """
+    from sim.runs.store import ensure_output_folder
+    from sim.studies.calibration.run import calibrate as run_calibration
+
+    out = ensure_output_folder(
+        out or Path("results") / ("calibration-quick" if quick else "calibration")
+    )
+    summary = run_calibration(
+        scenario_path(spec, "calibration"),
+        out,
+        quick=quick,
+        workers=workers,
+        dask=dask,
+        log=status,
+        progress=err_console.is_terminal and not verbosity.quiet,
+    )
+    out_console.print(
+        f"{summary['simulations']} particles, {summary['generations']} generations, "
+        f"acceptance {summary['acceptance_rate']:.1%}, {summary['wall_seconds']:.0f} s"
+    )
+    out_console.print(
+        f"Posterior and report in [bold]{out}[/bold] (fit_report.md, calibrated.yaml)"
+    )

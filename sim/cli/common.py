@@ -1,0 +1,206 @@
+"""What the commands share: consoles, options declared once, and output helpers.
+
+Results go to standard output, status lines (resuming, calibration logs, progress bars)
+to standard error; ``--quiet`` silences the status lines and ``--json`` prints the
+results as one JSON document instead of tables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import math
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+from sim.scenario.shipped import Kind, resolve
+
+# No emoji codes: names and values in messages are printed as written (":x:" stays ":x:").
+out_console = Console(soft_wrap=True, emoji=False)
+err_console = Console(stderr=True, soft_wrap=True, emoji=False)
+
+MAX_REPLICATIONS = 1_000_000
+MAX_WORKERS = 256
+
+
+@dataclass
+class Verbosity:
+    """The global ``--quiet`` / ``--verbose`` choice."""
+
+    quiet: bool = False
+    verbose: bool = False
+
+
+verbosity = Verbosity()
+
+
+def configure(quiet: bool, verbose: bool) -> None:
+    """Set the verbosity; ``--verbose`` also shows wgsim's and pyabc's log records."""
+    verbosity.quiet, verbosity.verbose = quiet, verbose
+    if verbose:
+        logging.basicConfig(
+            level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s"
+        )
+
+
+def status(message: str) -> None:
+    """A status line on standard error (silent with ``--quiet``)."""
+    if not verbosity.quiet:
+        err_console.print(message)
+
+
+def detail(message: str) -> None:
+    """A line on standard error shown only with ``--verbose``."""
+    if verbosity.verbose:
+        err_console.print(message)
+
+
+def emit_json(doc: Any) -> None:
+    """Print ``doc`` as JSON on standard output (NaN and infinities as null)."""
+    sys.stdout.write(json.dumps(_clean(doc), indent=2, default=str) + "\n")
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return value
+
+
+Workers = Annotated[
+    int, typer.Option("--workers", "-w", help="Worker processes.", min=1, max=MAX_WORKERS)
+]
+Dask = Annotated[
+    str | None,
+    typer.Option("--dask", help="Dask scheduler address, or 'local' to start a LocalCluster."),
+]
+"""The ``--workers`` and ``--dask`` options, declared once for every batch command."""
+
+Json = Annotated[bool, typer.Option("--json", help="Print the summary as JSON on standard output.")]
+Seed = Annotated[int, typer.Option("--seed", "-s", help="Random seed.", min=0)]
+FileArg = Annotated[
+    Path,
+    typer.Argument(
+        help="Scenario file (YAML), or the name of a shipped scenario (wgsim scenarios).",
+        show_default=False,
+    ),
+]
+
+
+def scenario_path(value: Path, kind: Kind = "scenario") -> Path:
+    """A command's file argument: the file on disk, or the shipped file of that name."""
+    return resolve(kind, value)
+
+
+def fmt(value: float) -> str:
+    """A summary value: integers as such, others to three decimals, NaN as a dash."""
+    if value != value:  # NaN
+        return "–"
+    if float(value).is_integer():
+        return f"{int(value)}"
+    return f"{value:.3f}"
+
+
+def week_date(start: dt.date, week: float) -> str:
+    """The Monday starting ``week`` ("" for no week)."""
+    if week < 0 or week != week:
+        return ""
+    return (start + dt.timedelta(days=7 * (int(week) - 1))).isoformat()
+
+
+SUMMARY_ROWS = (
+    ("surprises", "US-side surprises (entrapment friction)"),
+    ("disputes", "ROK-side public disputes"),
+    ("n_mou_challenge", "MOU public calls to readjust the WG"),
+    ("n_denunciation", "DPRK denunciations of the WG"),
+    ("created", "proposals created"),
+    ("routed", "proposals routed"),
+    ("route_wg", "  routed through the WG"),
+    ("route_bilateral", "  routed through ad hoc channels"),
+    ("route_unilateral", "  unilateral"),
+    ("n_approved", "US approvals"),
+    ("n_vetoed", "US vetoes"),
+    ("exemptions", "UN 1718 exemptions"),
+    ("exemption_lead_days_median", "exemption lead time, median days"),
+    ("implemented", "proposals implemented"),
+    ("completion_ratio", "completion ratio"),
+    ("stalled", "proposals stalled"),
+    ("dpi_final", "denuclearization progress index"),
+    ("dpi_peak", "denuclearization progress index, peak"),
+    ("ws_gap", "wedge: ROK–US gap change"),
+    ("n_wg_meeting", "WG meetings"),
+    ("wg_first_meeting_week", "WG first meeting (week)"),
+    ("wg_terminated_week", "WG terminated (week; -1 = survives)"),
+    ("legitimacy_final", "WG legitimacy at the end"),
+)
+
+
+def print_summary(metrics: dict[str, float], start: dt.date, title: str) -> None:
+    """The summary table of one run on standard output."""
+    table = Table(title=title)
+    table.add_column("outcome")
+    table.add_column("value", justify="right")
+    for key, label in SUMMARY_ROWS:
+        value = metrics[key]
+        text = fmt(value)
+        if key.endswith("_week") and value >= 0:
+            text += f" ({week_date(start, value)})"
+        table.add_row(label, text)
+    out_console.print(table)
+
+
+class RateColumn(ProgressColumn):
+    """Runs per second of a progress task."""
+
+    def render(self, task: Task) -> Text:
+        """The task's current speed."""
+        speed = task.speed
+        return Text("" if speed is None else f"{speed:,.0f} runs/s", style="cyan")
+
+
+def tracker(out: Path) -> tuple[Progress, Any, Any]:
+    """A progress bar on standard error (hidden with ``--quiet``) and the callbacks feeding it."""
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        RateColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        disable=verbosity.quiet,
+    )
+    task = progress.add_task("runs", total=None)
+    failed = 0
+
+    def started(total: int, skipped: int) -> None:
+        progress.update(task, total=total, completed=skipped)
+        if skipped:
+            status(f"resuming: {skipped} of {total} runs already done in {out}")
+
+    def advance(n: int, n_failed: int) -> None:
+        nonlocal failed
+        failed += n_failed
+        label = f"runs ({failed} failed)" if failed else "runs"
+        progress.update(task, advance=n, description=label)
+
+    return progress, started, advance
