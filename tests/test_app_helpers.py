@@ -108,9 +108,10 @@ def test_wg_switch_and_side_by_side_share_the_seed():
 
 
 def test_slider_changes_apply_and_untouched_sliders_keep_the_scenario():
-    start = {"us.win_set": 0.6}
-    same = PageModel(seed=1, initial=start, **{"us.win_set": 0.6})
-    assert same.runs[0].model.params.us.win_set == pytest.approx(0.6)
+    base = PageModel(seed=1).runs[0].model.params.us.win_set  # the scenario's (calibrated)
+    start = {"us.win_set": base}
+    same = PageModel(seed=1, initial=start, **{"us.win_set": base})
+    assert same.runs[0].model.params.us.win_set == pytest.approx(base)
     moved = PageModel(seed=1, initial=start, **{"us.win_set": 0.2})
     assert moved.runs[0].model.params.us.win_set == pytest.approx(0.2)
 
