@@ -182,3 +182,19 @@ def test_no_comparison_outcome_is_identically_zero_in_every_variant():
                 values[key].append(metrics[key])
     dead = [k for k, v in values.items() if not any(x == x and x != 0 for x in v)]
     assert not dead, f"outcomes zero in every run of every variant: {dead}"
+
+
+def test_vetting_keeps_a_sanctioned_item_sanctioned():
+    from tests.test_rules import proposal
+
+    m = small_model(working_group={"vetting_strength": 0.2})
+    m.wg.establish(1)
+    sanctioned, light = proposal(id=1, sigma=0.55), proposal(id=2, sigma=0.3)
+    m.wg.queue = [sanctioned, light]
+    m.consultation.wg_meeting(3)
+    assert sanctioned.vetted and sanctioned.sigma == pytest.approx(0.5)  # floored at sigma_UN
+    assert light.vetted and light.sigma == pytest.approx(0.24)  # cut by mu
+    heavy = proposal(id=3, sigma=0.9)
+    m.wg.queue = [heavy]
+    m.consultation.wg_meeting(4)
+    assert heavy.sigma == pytest.approx(0.72)  # well above the threshold: cut as before
