@@ -170,6 +170,7 @@ def test_summarize_assembles_every_metric():
         wg_met_week=4,
         wg_ended_week=8,
         last_denunciation_week=6,
+        first_denunciation_week=3,
         un_threshold=0.5,
         gray_threshold=0.3,
         gap_sum=13.0,
@@ -177,6 +178,7 @@ def test_summarize_assembles_every_metric():
         loss_denunciation=0.1,
         loss_total=0.4,
         dpi_final=0.2,
+        dpi_peak=0.3,
         legitimacy_final=0.6,
     )
     assert (out["surprises"], out["disputes"], out["friction"]) == (1, 1, 2)
@@ -193,6 +195,8 @@ def test_summarize_assembles_every_metric():
     assert (out["wg_terminated_week"], out["wg_terminated"]) == (8, 1.0)
     assert out["wg_lifetime_weeks"] == 4.0 and out["wg_censored"] == 0.0
     assert out["dpi_final"] == 0.2 and out["legitimacy_final"] == 0.6
+    assert out["dpi_peak"] == 0.3
+    assert (out["denunciation_first_week"], out["denunciation_last_week"]) == (3.0, 6.0)
     assert all(isinstance(v, (int, float)) for v in out.values())
 
 
@@ -205,6 +209,7 @@ def test_summarize_of_an_empty_run():
         wg_met_week=-1,
         wg_ended_week=-1,
         last_denunciation_week=-1,
+        first_denunciation_week=-1,
         un_threshold=0.5,
         gray_threshold=0.3,
         gap_sum=1.0,
@@ -212,8 +217,10 @@ def test_summarize_of_an_empty_run():
         loss_denunciation=0.0,
         loss_total=0.0,
         dpi_final=0.0,
-        legitimacy_final=0.7,
+        dpi_peak=0.0,
+        legitimacy_final=math.nan,
     )
     assert out["friction"] == 0 and out["ws_gap"] == pytest.approx(0.0)
     assert math.isnan(out["ws_legitimacy"]) and math.isnan(out["completion_ratio"])
     assert out["wg_terminated"] == 0.0 and out["wg_censored"] == 1.0
+    assert math.isnan(out["denunciation_first_week"]) and math.isnan(out["legitimacy_final"])

@@ -128,7 +128,8 @@ def test_every_proposal_is_terminal_or_in_flight(stem, variant, seed):
         if p.status == Status.VETOED:
             assert p.t_us == p.t_done
         if p.exempted:
-            assert p.t_un > p.t_un_submit >= p.t_us >= 0 and p.sigma >= un
+            # a co-sponsored request may be decided in the week it is filed (T12)
+            assert p.t_un >= p.t_un_submit >= p.t_us >= 0 and p.sigma >= un
     last = dict(zip(SERIES_COLUMNS, result.series[-1], strict=True))
     assert last["in_flight"] == sum(1 for p in ps if not p.terminal)
     assert result.metrics["in_flight_at_end"] == last["in_flight"]
@@ -578,34 +579,6 @@ def test_surprises_occur_with_probability_a_times_one_minus_q():
         observed += r.metrics["surprises"]
     assert expected > 30
     assert abs(observed - expected) < 4 * variance**0.5, (observed, expected)
-
-
-def test_denunciations_follow_the_group_s_visibility():
-    scenario = build_scenario(
-        {
-            "working_group": {"agreed_on": "2018-07-02"},  # week 4
-            "dprk": {
-                "denunciation_rate": 10.0,
-                "visibility_launch": 1.0,
-                "visibility_launch_weeks": 4,
-                "visibility_base": 0.0,
-                "visibility_per_item": 0.0,
-            },
-        }
-    )
-    for seed in range(3):
-        assert weeks_of(run(scenario, seed), "denunciation") == [4, 5, 6, 7]
-
-
-def test_a_discredited_group_draws_weekly_criticism():
-    scenario = build_scenario(
-        {
-            "working_group": {"agreed_on": "2018-06-11", "can_terminate": False},
-            "legitimacy": {**STEADY, "initial": 0.3, "criticism_prob": 1.0},
-        }
-    )
-    r = run(scenario, 0)
-    assert weeks_of(r, "criticism") == list(range(1, 187))
 
 
 @pytest.mark.parametrize("dispute_prob", [0.0, 1.0])

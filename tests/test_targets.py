@@ -76,10 +76,20 @@ def test_t6_envoy_contacts_in_the_window():
     assert tg.envoy_contacts_before_wg(events, [], CAL) == 2.0
 
 
-def test_t7_challenge_after_the_new_minister():
+def test_t7_weeks_to_the_first_public_call():
     start = CAL.week_of(tg.NEW_MINISTER)
-    assert tg.mou_challenge_after_new_minister([ev(start + 4, "mou_challenge")], [], CAL) == 1.0
-    assert tg.mou_challenge_after_new_minister([ev(start + 12, "mou_challenge")], [], CAL) == 0.0
+    weeks = tg.first_public_challenge_weeks
+    assert weeks([ev(start + 3, "mou_challenge"), ev(start + 7, "mou_challenge")], [], CAL) == 3.0
+    # a public call before the minister took office is what the record does not support
+    assert (
+        weeks([ev(start - 30, "mou_challenge"), ev(start + 3, "mou_challenge")], [], CAL) == -26.0
+    )
+    assert weeks([ev(start - 5, "mou_challenge")], [], CAL) == -5.0
+    # internal objections and challenges of MOFA's line are not calls to readjust the WG
+    assert (
+        weeks([ev(start + 1, "mou_objection"), ev(start + 2, "mou_challenge_mofa")], [], CAL)
+        == 26.0
+    )
 
 
 def test_t8_calendar_months_from_june_2021():
@@ -93,15 +103,61 @@ def test_t8_calendar_months_from_june_2021():
     assert months([], [], CAL) == 12.0
 
 
-def test_t9_legitimacy_decline():
-    w0, w1 = CAL.week_of(tg.dt.date(2020, 1, 6)), CAL.week_of(tg.dt.date(2020, 12, 28))
-    decline = tg.legitimacy_declines_in_2020
-    assert decline([], series_with_legitimacy({w0: 0.6, w1: 0.4}), CAL) == 1.0
-    assert decline([], series_with_legitimacy({w0: 0.4, w1: 0.6}), CAL) == 0.0
-    assert decline([], series_with_legitimacy({w0: 0.6}), CAL) == 1.0
-    assert decline([], series_with_legitimacy({}), CAL) == 0.0
+def test_t9_share_of_the_loss_after_2019():
+    share = tg.legitimacy_loss_share_after_2020
+    first = AGREED
+    wa = CAL.week_of(tg.dt.date(2019, 12, 30))
+    wb = CAL.week_of(tg.DOCUMENTED_END)
+
+    def path(l_a, l_b, end=wb):
+        values = {w: 0.7 for w in range(first, wa)}
+        values.update({w: l_a for w in range(wa - 1, end)})
+        values[end - 1] = l_b
+        return series_with_legitimacy(values)
+
+    assert share([], path(0.7, 0.3), CAL) == pytest.approx(1.0)  # all of it in 2020-21
+    assert share([], path(0.5, 0.3), CAL) == pytest.approx(0.5)  # half
+    assert share([], path(0.3, 0.3), CAL) == pytest.approx(0.0)  # all of it in 2019
+    assert share([], path(0.7, 0.8), CAL) == 0.0  # no loss
+    assert share([], path(0.6, 0.2, end=wb - 20), CAL) == pytest.approx(0.8)  # ended early
+    early = {w: 0.7 for w in range(first, wa - 10)}  # gone before 2020
+    assert share([], series_with_legitimacy(early), CAL) == 0.0
+    assert share([], series_with_legitimacy({}), CAL) == 0.0
     with pytest.raises(ValueError, match="weekly series"):
-        decline([], [], CAL)
+        share([], [], CAL)
+
+
+def test_t11_exemptions_and_the_share_not_implemented():
+    lo, hi = CAL.week_of(tg.T11_FROM), CAL.week_of(tg.T11_TO)
+    events = [
+        ev(lo - 1, "un_approved", pid=1),  # before the window
+        ev(lo, "un_approved", pid=2),
+        ev(lo + 5, "un_approved", pid=3),
+        ev(hi, "un_approved", pid=4),
+        ev(hi + 1, "un_approved", pid=5),  # after it
+        ev(lo + 8, "implemented", pid=2),
+        ev(hi + 3, "implemented", pid=3),  # too late to count
+    ]
+    assert tg.un_exemptions_nov2018_sep2020(events, [], CAL) == 3.0
+    assert tg.exempted_share_not_implemented(events, [], CAL) == pytest.approx(2 / 3)
+    assert tg.exempted_share_not_implemented([], [], CAL) == 0.0
+
+
+def test_t12_weeks_from_wg_approval_to_exemption():
+    lag = tg.wg_approval_to_exemption_weeks
+    events = [
+        ev(10, "approved", pid=1, route="wg"),
+        ev(10, "un_approved", pid=1, route="wg"),
+        ev(12, "approved", pid=2, route="wg"),
+        ev(13, "un_approved", pid=2, route="wg"),
+        ev(14, "approved", pid=3, route="wg"),
+        ev(20, "un_approved", pid=3, route="wg"),
+        ev(14, "approved", pid=4, route="bilateral"),  # not through the WG
+        ev(40, "un_approved", pid=4, route="bilateral"),
+    ]
+    assert lag(events, [], CAL) == 1.0  # median of 0, 1, 6
+    assert lag(events[:2], [], CAL) == 0.0
+    assert lag([], [], CAL) == 12.0
 
 
 def test_t10_structural_check():
@@ -110,8 +166,9 @@ def test_t10_structural_check():
 
 def test_episodes_file_loads_and_names_every_target():
     ep = load_episodes(ROOT / "calibration" / "episodes.yaml")
-    assert [t.id for t in ep.targets] == [f"T{i}" for i in range(1, 11)]
-    assert len(ep.fitted) == 9
+    ids = [f"T{i}" for i in range(1, 10)] + ["T11a", "T11b", "T12", "T10"]
+    assert [t.id for t in ep.targets] == ids
+    assert len(ep.fitted) == 12
     assert all(t.source for t in ep.targets)
     assert len(ep.exogenous) >= 15
 

@@ -142,6 +142,13 @@ TEMPLATES: dict[str, Callable[[Event], str]] = {
     "mou_challenge": lambda e: (
         f"the Ministry of Unification publicly calls to readjust the working group; {e.after_colon}"
     ),
+    "mou_challenge_mofa": lambda e: (
+        "the Ministry of Unification publicly challenges MOFA's line on engagement; "
+        f"{e.after_colon}"
+    ),
+    "mou_objection": lambda e: (
+        f"the Ministry of Unification objects to MOFA's line inside the government; {e.after_colon}"
+    ),
     "routed": _routed,
     "shelved": _shelved,
     "wg_meeting": lambda e: f"the working group meets{_items(e.detail)}",
@@ -166,7 +173,10 @@ TEMPLATES: dict[str, Callable[[Event], str]] = {
     "dprk_accepted": lambda e: f"the DPRK accepts {e.item}",
     "dprk_rejected": lambda e: f"the DPRK rejects {e.item}",
     "dprk_ignored": lambda e: f"the DPRK ignores {e.item}, which stalls",
-    "denunciation": lambda e: "the DPRK denounces the working group",
+    "denunciation": lambda e: (
+        "the DPRK denounces the working group"
+        + e.detail.removeprefix("denounces the working group").rstrip()
+    ),
     "implemented": _implemented,
     "surprise": lambda e: f"the US is surprised: it was not told of {e.item}",
     "dispute": lambda e: (

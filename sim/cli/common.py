@@ -131,7 +131,7 @@ def week_date(start: dt.date, week: float) -> str:
 SUMMARY_ROWS = (
     ("surprises", "US-side surprises (entrapment friction)"),
     ("disputes", "ROK-side public disputes"),
-    ("n_mou_challenge", "MOU challenges"),
+    ("n_mou_challenge", "MOU public calls to readjust the WG"),
     ("n_denunciation", "DPRK denunciations of the WG"),
     ("created", "proposals created"),
     ("routed", "proposals routed"),
@@ -146,6 +146,7 @@ SUMMARY_ROWS = (
     ("completion_ratio", "completion ratio"),
     ("stalled", "proposals stalled"),
     ("dpi_final", "denuclearization progress index"),
+    ("dpi_peak", "denuclearization progress index, peak"),
     ("ws_gap", "wedge: ROK–US gap change"),
     ("n_wg_meeting", "WG meetings"),
     ("wg_first_meeting_week", "WG first meeting (week)"),

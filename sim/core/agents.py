@@ -295,6 +295,7 @@ class Dprk(Actor):
         self.frustration = 0.0
         self.trust_us = params.initial_trust_us
         self.dpi = 0.0
+        self.dpi_peak = 0.0
 
     def update_mode(self, week: int) -> bool:
         """Engage while the US–DPRK track is open, wedge otherwise; coerce in a provocation week.
@@ -332,9 +333,11 @@ class Dprk(Actor):
             prob *= 1.0 - d.border_penalty
         return 1 if rnd.random() < prob else -1
 
-    def denounces(self, visibility: float) -> bool:
-        """Whether the DPRK denounces the WG: P = 1 - exp(-lambda V (1+F)(1+omega wedge))."""
-        rate = self.params.denunciation_rate * visibility * (1.0 + self.frustration)
+    def denounces(self, grievance: float) -> bool:
+        """Whether the DPRK denounces the WG: P = 1 - exp(-lambda G (1+F)(1+omega wedge))."""
+        if grievance <= 0.0:
+            return False  # no occasion, no draw
+        rate = self.params.denunciation_rate * grievance * (1.0 + self.frustration)
         if self.mode == DprkMode.WEDGE:
             rate *= 1.0 + self.params.wedge_boost
         return self.random.random() < 1.0 - math.exp(-rate)
@@ -357,6 +360,7 @@ class Dprk(Actor):
         if self.mode == DprkMode.COERCE:
             dpi -= d.dpi_provocation_loss
         self.dpi = min(max(dpi, 0.0), 1.0)
+        self.dpi_peak = max(self.dpi_peak, self.dpi)
 
     def provoke(self, week: int) -> None:
         """A major provocation: coercion this week, frustration halved."""
@@ -381,13 +385,20 @@ class Un1718Committee(Actor):
         self.due: dict[int, list[Proposal]] = {}
 
     def _lag(self, cosponsored: bool) -> int:
-        """Weeks to a decision: 1 + Geom(1/l), l the mean lag of the request's kind."""
+        """Weeks to a decision: m + X, X geometric on {0, 1, ...} with mean l (ODD §7, UN).
+
+        m and l are the minimum and mean extra lag of the request's kind; a lag of 0
+        means a decision in the week the request is filed (phase 6 follows phase 5).
+        """
         un = self.params
-        mean = un.lag_cosponsored_weeks if cosponsored else un.lag_standard_weeks
-        return 1 + geometric(self.random, 1.0 / mean)
+        if cosponsored:
+            least, mean = un.min_lag_cosponsored_weeks, un.lag_cosponsored_weeks
+        else:
+            least, mean = un.min_lag_standard_weeks, un.lag_standard_weeks
+        return least + geometric(self.random, 1.0 / (1.0 + mean)) - 1
 
     def submit(self, p: Proposal, week: int, cosponsored: bool) -> None:
-        """Queue an exemption request; the decision comes 1 + Geom(1/l) weeks later."""
+        """Queue an exemption request; the decision comes m + X weeks later (see ``_lag``)."""
         lag = self._lag(cosponsored)
         p.status = Status.UN_PENDING
         p.t_un_submit = week
@@ -409,7 +420,8 @@ class Un1718Committee(Actor):
                     keep.append(p)
                     continue
                 p.un_cosponsored = True
-                moved.setdefault(min(due, week + self._lag(True)), []).append(p)
+                # At least next week: the takeover may come after this week's decisions.
+                moved.setdefault(min(due, week + max(1, self._lag(True))), []).append(p)
                 taken.append(p)
             self.due[due] = keep
         for due, items in moved.items():

@@ -45,11 +45,12 @@ class Friction:
         self.params = params
         self.rok_trust = params.initial_trust
 
-    def check_surprise(self, p: Proposal, week: int) -> None:
+    def check_surprise(self, p: Proposal, week: int, *, announced: bool = False) -> None:
         """An undisclosed alliance-sensitive move surprises the US w.p. a(1-q).
 
-        Checked when the Blue House announces going ahead alone and when an item is
-        implemented; an item surprises the US at most once.
+        Checked when the Blue House announces going ahead alone (after the routing is
+        logged) and when an item is implemented (after the implementation is logged): a
+        surprise follows the act it is about. An item surprises the US at most once.
         """
         detected = self.rnd.random() < p.a * (1.0 - self.information.quality)
         if p.route == Route.UNILATERAL:
@@ -57,7 +58,8 @@ class Friction:
         if detected:
             p.surprised = True
             self.state.surprised()
-            self.log("surprise", "State", p, f"the US was not told of '{p.label}'")
+            act = "announced" if announced else "implemented"
+            self.log("surprise", "State", p, f"the US was not told of '{p.label}' ({act})")
 
     def check_dispute(self, p: Proposal, why: str) -> None:
         """An overdue or vetoed WG item may become a public dispute (once per item)."""

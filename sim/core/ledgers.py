@@ -50,7 +50,6 @@ class WeekTally:
     Attributes:
         approved_value: Value to the ROK of the items approved through the WG.
         vetoes: Vetoes attributed to the WG.
-        flags: WG vetoes and deferrals (they make the WG visible to the DPRK).
         denunciations: DPRK denunciations of the WG.
         challenges: MOU challenges and ruling-party criticisms of the WG.
         overdue: WG items pending past the MOU's patience (set by the weekly sweep).
@@ -64,7 +63,6 @@ class WeekTally:
         """Start a new week (``overdue`` is recounted by each week's sweep)."""
         self.approved_value = 0.0
         self.vetoes = 0
-        self.flags = 0
         self.denunciations = 0
         self.challenges = 0
 
@@ -106,28 +104,26 @@ class Ledgers:
     Args:
         n_weeks: Weeks in the run.
         frustration_window: Weeks over which the DPRK weighs pledges against deliveries.
-        visibility_window: Weeks of WG vetoes and deferrals that make the WG visible.
 
     Attributes:
         created: Items proposed in each week (the ROK's pledges to the DPRK).
         delivered: Items implemented in each week.
-        wg_flags: WG vetoes and deferrals in each week.
         last_denunciation_week: The week of the latest denunciation (-1: none).
+        first_denunciation_week: The week of the first one (-1: none).
         loss_denunciation: Legitimacy lost to denunciations, summed over weeks.
         loss_total: Legitimacy lost to every cause, summed over weeks.
         gap_sum: The ROK–US gap on engagement pace, summed over weeks.
         gap0: That gap in week 1.
     """
 
-    def __init__(self, n_weeks: int, frustration_window: int, visibility_window: int) -> None:
+    def __init__(self, n_weeks: int, frustration_window: int) -> None:
         n = n_weeks + 2
         self.created = [0] * n
         self.delivered = [0] * n
-        self.wg_flags = [0] * n
         self.recent_created = WindowCount(self.created, frustration_window)
         self.recent_delivered = WindowCount(self.delivered, frustration_window)
-        self.recent_flags = WindowCount(self.wg_flags, visibility_window)
         self.last_denunciation_week = -1
+        self.first_denunciation_week = -1
         self.loss_denunciation = 0.0
         self.loss_total = 0.0
         self.gap_sum = 0.0

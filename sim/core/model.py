@@ -115,9 +115,7 @@ class WorkingGroupModel(mesa.Model):
             self.state, self.blue_house, self.information, self.event_log, self.random, s.rok
         )
         self.pipeline = Pipeline(self.wg, self.dg, self.friction, self.event_log)
-        self.ledgers = Ledgers(
-            self.n_weeks, s.dprk.frustration_window_weeks, s.dprk.visibility_window_weeks
-        )
+        self.ledgers = Ledgers(self.n_weeks, s.dprk.frustration_window_weeks)
 
     def _build_phases(self, series: bool) -> None:
         s, log, rnd = self.params, self.event_log, self.random

@@ -76,8 +76,6 @@ class Pipeline:
                 self.dg.queue.append(p)
             case Route.UNILATERAL:
                 self.offer(p)
-                if p.a > 0.0 and not p.us_informed:  # going ahead alone is announced
-                    self.friction.check_surprise(p, week)
             case Route.SHELVED:
                 p.status = Status.SHELVED
                 p.t_done = week
@@ -88,6 +86,10 @@ class Pipeline:
         self.log("routed", "Blue House", p)
         if new:
             self.in_flight.append(p)
+        # Going ahead alone is announced: the US may be surprised by the announcement,
+        # which follows the routing it is about (docs/events.md).
+        if route == Route.UNILATERAL and p.a > 0.0 and not p.us_informed and not p.surprised:
+            self.friction.check_surprise(p, week, announced=True)
 
     def offer(self, p: Proposal) -> None:
         """Offer ``p`` to the DPRK."""

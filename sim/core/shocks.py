@@ -116,6 +116,7 @@ def summit(t: Targets, week: int, deal_possible: bool, name: str) -> None:
     d = t.dprk_params
     if deal_possible and gap < d.deal_tolerance:
         t.dprk.dpi = min(1.0, t.dprk.dpi + d.deal_gain)
+        t.dprk.dpi_peak = max(t.dprk.dpi_peak, t.dprk.dpi)
         t.log("summit_deal", "DPRK", detail=name)
 
 
@@ -126,6 +127,8 @@ def apply_effect(t: Targets, effect: Effect, week: int, name: str) -> None:
             t.dprk.track_open = effect.open
             t.dprk.track_until = week + effect.close_after_weeks if effect.close_after_weeks else -1
             t.log("track_opened" if effect.open else "track_closed", "DPRK", detail=name)
+            if not effect.open:
+                t.dprk_moves.breakdown(name)
         case SummitEffect():
             summit(t, week, effect.deal_possible, name)
         case ProposalsEffect():
@@ -146,7 +149,8 @@ def apply_effect(t: Targets, effect: Effect, week: int, name: str) -> None:
             open_window(t.wg, t.log, week, t.legitimacy.window_weeks, name)
         case UsConsentEffect():
             t.state.consent = effect.value
-            t.log("us_consent_changed", "State", detail=f"{name}: consent {effect.value:.2f}")
+            if t.wg.active:  # consent to end a WG that does not exist is not an event
+                t.log("us_consent_changed", "State", detail=f"{name}: consent {effect.value:.2f}")
         case ProvocationEffect():
             t.dprk_moves.provocation(week, name)
         case _:

@@ -110,7 +110,9 @@ _COUNTED_KINDS = (
     ("vetoed", "US vetoes"),
     ("deferred", "US deferrals"),
     ("un_submitted", "UN exemption requests filed"),
-    ("mou_challenge", "MOU public challenges of the WG"),
+    ("mou_challenge", "MOU public calls to readjust the WG"),
+    ("mou_challenge_mofa", "MOU public challenges of MOFA's line (no WG)"),
+    ("mou_objection", "MOU objections inside the government (not public)"),
     ("denunciation", "DPRK denunciations of the WG"),
     ("criticism", "ruling-party criticisms of the WG"),
     ("contact", "ad hoc channel contacts"),
@@ -158,6 +160,19 @@ METRICS = (
     _c("gray_zone", "int", _COUNT, "unilateral moves with sigma_gray <= sigma < sigma_UN"),
     _c("violations", "int", _COUNT, "unilateral moves with sigma >= sigma_UN"),
     _c("dpi_final", "float", "index 0-1", "denuclearization progress index at the end"),
+    _c("dpi_peak", "float", "index 0-1", "highest denuclearization progress index of the run"),
+    _c(
+        "denunciation_first_week",
+        "float",
+        _WEEK,
+        "week of the first DPRK denunciation (none: undefined)",
+    ),
+    _c(
+        "denunciation_last_week",
+        "float",
+        _WEEK,
+        "week of the last DPRK denunciation (none: undefined)",
+    ),
     _c("ws_gap", "float", "position units", "wedge: mean ROK-US gap on engagement minus week 1's"),
     _c("ws_legitimacy", "float", "share", "wedge: legitimacy lost to denunciations / all lost"),
     _c(
@@ -169,7 +184,7 @@ METRICS = (
     _c("wg_terminated", "bool", "", "the WG was terminated"),
     _c("wg_lifetime_weeks", "float", "weeks", "first meeting to termination (or to the end)"),
     _c("wg_censored", "bool", "", "the lifetime is right-censored (the WG survived)"),
-    _c("legitimacy_final", "float", "0-1", "WG legitimacy at the end"),
+    _c("legitimacy_final", "float", "0-1", "WG legitimacy at the end (no WG ever: undefined)"),
 )
 """Outcome metrics of one run (:func:`sim.runs.metrics.summarize`), in its order."""
 
@@ -197,7 +212,7 @@ SERIES = (
     _c("disputes", "int", _COUNT, "public disputes so far"),
     _c("implemented", "int", _COUNT, "proposals implemented so far"),
     _c("denunciations", "int", _COUNT, "DPRK denunciations so far"),
-    _c("challenges", "int", _COUNT, "MOU challenges so far"),
+    _c("challenges", "int", _COUNT, "MOU public calls to readjust the WG so far"),
 )
 """Weekly series (``sim.core.phases.record.SERIES_COLUMNS`` plus the date)."""
 

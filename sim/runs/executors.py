@@ -233,7 +233,9 @@ def dask_client(address: str, workers: int) -> tuple[Any, Any]:
                 f"--dask: '{address}' is not a Dask scheduler address ({exc}); "
                 "give tcp://HOST:PORT or 'local'"
             ) from None
-        except (OSError, TimeoutError) as exc:
+        except Exception as exc:
+            # OSError and TimeoutError when nothing answers; on a loaded machine distributed
+            # can also fail an internal check while starting its client's event loop.
             raise InfrastructureError(
                 f"cannot reach the Dask scheduler at {address} within "
                 f"{DASK_CONNECT_SECONDS} s ({type(exc).__name__}: {exc})"

@@ -181,6 +181,11 @@ def lifetime(created_week: int, met_week: int, ended_week: int, n_weeks: int) ->
     return Lifetime(created_week, met_week, ended_week, float(ended_week - met_week), False)
 
 
+def _week_or_nan(week: int) -> float:
+    """A week as a float, NaN for "never" (-1), so medians skip runs without it."""
+    return float(week) if week >= 0 else NAN
+
+
 _COUNTED = tuple(
     (kind, f"n_{kind}")
     for kind in (
@@ -189,6 +194,8 @@ _COUNTED = tuple(
         "deferred",
         "un_submitted",
         "mou_challenge",
+        "mou_challenge_mofa",
+        "mou_objection",
         "denunciation",
         "criticism",
         "contact",
@@ -210,6 +217,7 @@ def summarize(
     wg_met_week: int,
     wg_ended_week: int,
     last_denunciation_week: int,
+    first_denunciation_week: int,
     un_threshold: float,
     gray_threshold: float,
     gap_sum: float,
@@ -217,6 +225,7 @@ def summarize(
     loss_denunciation: float,
     loss_total: float,
     dpi_final: float,
+    dpi_peak: float,
     legitimacy_final: float,
 ) -> dict[str, float]:
     """All outcome metrics of one run, as a flat mapping of name to number.
@@ -231,6 +240,7 @@ def summarize(
         last_denunciation_week: The latest DPRK denunciation (-1 if none). The DPRK
             denounces only a WG that exists, so no denunciation comes after its end and
             the latest one decides WS_term.
+        first_denunciation_week: The first one (-1 if none).
         un_threshold: sigma_UN.
         gray_threshold: sigma_gray.
         gap_sum: Sum over weeks of |x_ROK,E - x_US,E|.
@@ -238,7 +248,8 @@ def summarize(
         loss_denunciation: Legitimacy lost to denunciations.
         loss_total: All legitimacy lost.
         dpi_final: DPI at the end.
-        legitimacy_final: WG legitimacy at the end.
+        dpi_peak: The highest DPI of the run.
+        legitimacy_final: WG legitimacy at the end (NaN when no WG ever existed).
     """
     out: dict[str, float] = {}
     out.update(friction(counts))
@@ -249,6 +260,9 @@ def summarize(
     out.update(exemptions(proposals))
     out.update(unilateral_moves(proposals, un_threshold, gray_threshold))
     out["dpi_final"] = dpi_final
+    out["dpi_peak"] = dpi_peak
+    out["denunciation_first_week"] = _week_or_nan(first_denunciation_week)
+    out["denunciation_last_week"] = _week_or_nan(last_denunciation_week)
     out["ws_gap"] = wedge_gap(gap_sum, n_weeks, gap0)
     out["ws_legitimacy"] = wedge_legitimacy_share(loss_denunciation, loss_total)
     den_weeks = [last_denunciation_week] if last_denunciation_week >= 0 else []

@@ -9,6 +9,7 @@ and seed.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -125,6 +126,7 @@ def extract(model: WorkingGroupModel, variant: str = "") -> RunResult:
         wg_met_week=wg.met_week,
         wg_ended_week=wg.terminated_week,
         last_denunciation_week=ledgers.last_denunciation_week,
+        first_denunciation_week=ledgers.first_denunciation_week,
         un_threshold=s.proposals.un_threshold,
         gray_threshold=s.proposals.gray_threshold,
         gap_sum=ledgers.gap_sum,
@@ -132,7 +134,9 @@ def extract(model: WorkingGroupModel, variant: str = "") -> RunResult:
         loss_denunciation=ledgers.loss_denunciation,
         loss_total=ledgers.loss_total,
         dpi_final=model.dprk.dpi,
-        legitimacy_final=wg.legitimacy,
+        dpi_peak=model.dprk.dpi_peak,
+        # No WG ever existed: there is no legitimacy to report.
+        legitimacy_final=wg.legitimacy if wg.created_week >= 0 else math.nan,
     )
     return RunResult(
         s.name,

@@ -36,6 +36,17 @@ class Rok(Section):
         "kappa_c: MOU challenges when its pressure exceeds this.",
         "judgement; pinned by T7",
     )
+    public_challenge_clout: float = param(
+        0.3,
+        0.0,
+        1.0,
+        "relative clout",
+        "theta_pub: an MOU challenge goes public (a call to readjust the WG, or a public "
+        "challenge of MOFA's line) only when the MOU's clout is at least this; below it "
+        "the MOU objects inside the government.",
+        "judgement: the public call came after a heavyweight minister took office [S003]; "
+        "the MOU's initial clout (0.2) is below, pinned by T7",
+    )
     backlog_weight: float = param(
         0.01,
         0.0,

@@ -107,11 +107,11 @@ class DprkParams(Section):
         "MECHANISMS §2.7",
     )
     denunciation_rate: float = param(
-        0.1,
+        0.3,
         0.0,
         10.0,
-        "1/week",
-        "lambda_den: denunciation hazard per unit visibility.",
+        "1/week per grievance",
+        "lambda_den: weekly denunciation hazard per unit of unanswered grievance G.",
         "judgement; pinned by T3, T9",
     )
     wedge_boost: float = param(
@@ -126,41 +126,50 @@ class DprkParams(Section):
         3.0,
         0.0,
         5.0,
-        "visibility",
-        "V_WG during the launch weeks.",
-        "MECHANISMS §2.6",
-    )
-    visibility_launch_weeks: int = param(
-        4,
-        0,
-        26,
-        "weeks",
-        "How long the launch visibility lasts.",
-        "MECHANISMS §2.6",
+        "grievance",
+        "Grievance added when the WG is launched (the attack 'within days' [S004]).",
+        "MECHANISMS §2.6; pinned by T3",
     )
     visibility_base: float = param(
-        0.2,
+        0.0,
         0.0,
         5.0,
-        "visibility",
-        "V_WG after launch, with no recent vetoes or deferrals.",
-        "MECHANISMS §2.6",
+        "grievance",
+        "Standing grievance while the WG exists, with no occasion (a background hazard).",
+        "0: the seeds record denunciations only as answers to events [S002, S004]",
     )
     visibility_per_item: float = param(
-        0.2,
+        1.0,
         0.0,
         5.0,
-        "visibility/item",
-        "V_WG added per WG veto or deferral in the window.",
-        "MECHANISMS §2.6",
+        "grievance/dispute",
+        "Grievance added per WG veto or delay made public (a dispute over 'interference').",
+        "MECHANISMS §2.6 (vetoes and delays make the WG visible) [S002, S003]",
     )
-    visibility_window_weeks: int = param(
-        8,
-        1,
-        52,
-        "weeks",
-        "Window for counting vetoes and deferrals.",
-        "MECHANISMS §2.6",
+    visibility_breakdown: float = param(
+        1.5,
+        0.0,
+        5.0,
+        "grievance",
+        "Grievance added when the US-DPRK track breaks down (Hanoi, Stockholm) while "
+        "the WG exists.",
+        "judgement: the DPRK blamed the binding of Seoul to Washington [S002, S004]",
+    )
+    visibility_crisis: float = param(
+        2.0,
+        0.0,
+        5.0,
+        "grievance",
+        "Grievance added by a major DPRK provocation (the liaison office, 2020-06).",
+        "judgement: the 2020-06 campaign against Seoul's deference [S002]",
+    )
+    grievance_decay: float = param(
+        0.3,
+        0.01,
+        1.0,
+        "1/week",
+        "Share of the unanswered grievance that fades each week.",
+        "judgement: an occasion is answered within weeks or not at all",
     )
     initial_trust_us: float = param(
         0.5,

@@ -188,20 +188,38 @@ class Un(Section):
     """The UN 1718 Committee's exemption decisions."""
 
     lag_cosponsored_weeks: float = param(
-        3.0,
-        1.0,
+        0.5,
+        0.0,
         12.0,
         "weeks",
-        "l_co: mean decision lag when the US co-sponsors via the WG.",
-        "MECHANISMS §5 range 1-12; railway exemption within weeks [S004]",
+        "l_co: mean weeks beyond the minimum lag to a decision when the US co-sponsors.",
+        "T12: the 2018-11 and 2018-12 exemptions came three days after the WG meeting that "
+        "settled them (KBS 2018-11; Korea Herald 2018-12-25)",
+    )
+    min_lag_cosponsored_weeks: int = param(
+        0,
+        0,
+        8,
+        "weeks",
+        "m_co: fewest weeks from a co-sponsored request to the decision (0: in the week of "
+        "the meeting that files it).",
+        "T12 (decisions within days of the WG meeting)",
     )
     lag_standard_weeks: float = param(
         10.0,
-        2.0,
+        0.0,
         30.0,
         "weeks",
-        "l_std: mean decision lag otherwise.",
+        "l_std: mean weeks beyond the minimum lag to a decision otherwise.",
         "MECHANISMS §5 range 2-30",
+    )
+    min_lag_standard_weeks: int = param(
+        1,
+        0,
+        8,
+        "weeks",
+        "m_std: fewest weeks from a request without US co-sponsorship to the decision.",
+        "judgement: the committee decides by consensus, at the earliest the next week",
     )
     approval_cosponsored: float = param(
         0.9,
@@ -273,21 +291,23 @@ class Legitimacy(Section):
         "eta_r: weekly reversion toward L_0.",
         "judgement",
     )
-    criticism_threshold: float = param(
-        0.4,
+    criticism_pressure: float = param(
+        0.45,
         0.0,
-        1.0,
-        "legitimacy",
-        "theta_crit: below this the ruling party criticises the WG.",
-        "Lee Nak-yeon's criticism [S002]",
+        2.0,
+        "index",
+        "theta_crit: the ruling party criticises the WG only while domestic pressure D is "
+        "at least this (a mandate to push engagement).",
+        "Lee Nak-yeon's criticism after the 2020 election [S002]; between D_0 (0.3) and "
+        "D_0 + the election's Delta D (0.5)",
     )
     criticism_prob: float = param(
         0.05,
         0.0,
         1.0,
         "probability/week",
-        "Weekly chance of ruling-party criticism below theta_crit.",
-        "judgement",
+        "Weekly chance of ruling-party criticism while D >= theta_crit.",
+        "judgement; pinned by T9",
     )
     termination_threshold: float = param(
         0.35,

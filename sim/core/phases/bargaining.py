@@ -1,8 +1,12 @@
 """Phase 3 of the week: ROK internal bargaining, KTAB-lite (docs/model.md §7, ROK bargaining).
 
-Every few weeks the MOU may challenge on engagement pace; the challenge is public (it
-costs the WG legitimacy) and either moves the Blue House toward the MOU or toward MOFA.
-Without a challenge every actor drifts toward the ROK's effective position.
+Every few weeks the MOU may challenge on engagement pace; the challenge either moves the
+Blue House toward the MOU or toward MOFA. It goes public only when the MOU has the clout
+to take a fight with MOFA outside the government (Allison's bureaucratic politics: the
+new minister of 2020 [S003]); a public challenge while the WG exists is a call to readjust
+it and costs the WG legitimacy; without a WG it is a public challenge of MOFA's line.
+Otherwise the MOU objects inside the government. Without a challenge every actor drifts
+toward the ROK's effective position.
 """
 
 from __future__ import annotations
@@ -118,7 +122,21 @@ class Bargaining:
         )
         if res.challenged:
             winner = "MOU" if res.mou_prevailed else "MOFA"
-            self.log("mou_challenge", "MOU", detail=f"calls to readjust the WG; {winner} prevails")
-            if self.wg.active:
+            if g.mou.clout < r.public_challenge_clout:
+                self.log(
+                    "mou_objection",
+                    "MOU",
+                    detail=f"objects inside the government; {winner} prevails",
+                )
+            elif self.wg.active:
+                self.log(
+                    "mou_challenge", "MOU", detail=f"calls to readjust the WG; {winner} prevails"
+                )
                 self.tally.challenges += 1
+            else:
+                self.log(
+                    "mou_challenge_mofa",
+                    "MOU",
+                    detail=f"publicly challenges MOFA's line on engagement; {winner} prevails",
+                )
         g.refresh_e()

@@ -117,10 +117,14 @@ class Consultation:
             p.us_informed = True
         items, wg.queue = wg.queue, []
         spec = self.working_group
+        floor = self.proposals.un_threshold
         for p in items:
             if not p.vetted and not p.terminal:
                 p.vetted = True
-                p.sigma *= 1.0 - spec.vetting_strength
+                # Vetting lowers the sanctions risk the US weighs, not the goods involved:
+                # an item that needs a 1718 exemption still needs it after vetting.
+                sigma = p.sigma * (1.0 - spec.vetting_strength)
+                p.sigma = max(sigma, floor) if p.sigma >= floor else sigma
                 p.w *= 1.0 - spec.vetting_value_loss
         self.review(items, self.us.decision_prob_wg, wg.queue, True, week, True)
         self.state.drift(self.government.position)
@@ -197,7 +201,6 @@ class Consultation:
                 p.n_deferrals += 1
                 requeue.append(p)
                 self.log("deferred", "State", p)
-                tally.flags += via_wg
                 continue
             p.t_us = week
             lag.add(week, week - p.t_routed)
@@ -217,7 +220,6 @@ class Consultation:
                 if via_wg:
                     p.wg_attributed = True
                     tally.vetoes += 1
-                    tally.flags += 1
                     if p.sigma < self.proposals.un_threshold and not p.dispute_checked:
                         self.friction.check_dispute(p, "vetoed through the WG")
                 self.after_veto(p, week)

@@ -2,8 +2,10 @@
 
 The DPRK engages while the US–DPRK track is open and otherwise plays a wedge strategy
 (Crawford 2011): it rewards the ROK's offers and denounces the institution that binds the
-allies, the more so the more visible the WG is [S004]; frustration with undelivered
-pledges may end in a provocation (docs/model.md §7, DPRK).
+allies. A denunciation is a salient act that answers an occasion — the WG's launch, a
+WG veto or delay made public in a dispute, a breakdown of talks, a crisis [S002, S004] — so the
+occasions add to a grievance that a denunciation spends and that otherwise fades
+(docs/model.md §7, DPRK); frustration with undelivered pledges may end in a provocation.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ class DprkMoves:
         state: The State Department (its sequencing position drives progress).
         blue_house: The Blue House (it learns how often the DPRK accepts).
         pipeline: The pipeline (pending offers).
-        ledgers: The WG's recent vetoes and deferrals; the latest denunciation.
+        ledgers: The latest denunciation.
         tally: This week's sums.
         log: The event log.
         params: The scenario's ``dprk`` section.
@@ -54,20 +56,36 @@ class DprkMoves:
         self.tally = tally
         self.log = log
         self.params = params
+        self.grievance = 0.0  # G: the WG's unanswered occasions
+        self.occasion = ""  # the largest occasion since the last denunciation
+        self._occasion_size = 0.0
+        self._launched = False
+        self._disputes_seen = 0
+
+    def grieve(self, amount: float, occasion: str) -> None:
+        """An occasion for a denunciation while the WG exists: G += amount."""
+        if not self.wg.active or amount <= 0.0:
+            return
+        self.grievance += amount
+        if amount > self._occasion_size:
+            self.occasion, self._occasion_size = occasion, amount
+
+    def breakdown(self, name: str) -> None:
+        """The US–DPRK track breaks down (a shock or a lapse)."""
+        self.grieve(self.params.visibility_breakdown, f"after {name}")
 
     def run(self, week: int) -> None:
         """Mode, a provocation from frustration, answers, a denunciation, progress."""
         dprk, d = self.dprk, self.params
         if dprk.update_mode(week):
             self.log("track_closed", "DPRK", detail="the reopened track lapses")
+            self.breakdown("the lapse of the reopened talks")
         if d.endogenous_provocation and dprk.frustration > d.frustration_threshold:
             self.provocation(week, "frustration with undelivered pledges")
         if self.pipeline.dprk_pending:
             self.answer_offers(week)
-        if self.wg.active and dprk.denounces(self.visibility(week)):
-            self.ledgers.last_denunciation_week = week
-            self.tally.denunciations += 1
-            self.log("denunciation", "DPRK", detail="denounces the working group")
+        if self.wg.active:
+            self.denunciation(week)
         if dprk.track_open or dprk.mode == DprkMode.COERCE:  # otherwise the DPI stays put
             dprk.progress(self.state.position[Q])
 
@@ -75,6 +93,7 @@ class DprkMoves:
         """A major provocation (scheduled or from frustration): it opens a review window."""
         self.dprk.provoke(week)
         self.log("provocation", "DPRK", detail=name)
+        self.grieve(self.params.visibility_crisis, f"with {name}")
         open_window(self.wg, self.log, week, self.params.provocation_window_weeks, f"after {name}")
 
     def answer_offers(self, week: int) -> None:
@@ -99,10 +118,24 @@ class DprkMoves:
                 self.log("dprk_rejected" if answer == -1 else "dprk_ignored", "DPRK", p)
         self.pipeline.dprk_pending = keep
 
-    def visibility(self, week: int) -> float:
-        """V_WG: high just after launch, then grows with recent WG vetoes and deferrals."""
+    def denunciation(self, week: int) -> None:
+        """New occasions add to G; a denunciation spends it; what is left fades (ODD §7)."""
         d = self.params
-        if week < self.wg.created_week + d.visibility_launch_weeks:
-            return d.visibility_launch
-        # WG vetoes and deferrals of the visibility_window_weeks weeks before this one.
-        return d.visibility_base + d.visibility_per_item * self.ledgers.recent_flags.upto(week)
+        if not self._launched:
+            self._launched = True
+            self.grieve(d.visibility_launch, "at its launch")
+        # What Pyongyang sees of the WG's vetoes and delays is what becomes public in
+        # Seoul: the disputes over "interference" since last week.
+        disputes = self.log.counts["dispute"]
+        visible = disputes - self._disputes_seen
+        self._disputes_seen = disputes
+        self.grieve(d.visibility_per_item * visible, "over a WG veto or delay")
+        if self.dprk.denounces(self.grievance + d.visibility_base):
+            self.ledgers.last_denunciation_week = week
+            if self.ledgers.first_denunciation_week < 0:
+                self.ledgers.first_denunciation_week = week
+            self.tally.denunciations += 1
+            self.log("denunciation", "DPRK", detail=f"denounces the working group {self.occasion}")
+            self.grievance, self.occasion, self._occasion_size = 0.0, "", 0.0
+        else:
+            self.grievance *= 1.0 - d.grievance_decay

@@ -21,9 +21,12 @@ from sim.scenario import Legitimacy, Proposals, WorkingGroupParams
 
 
 def open_window(wg: WorkingGroup, log: EventLog, week: int, length: int, name: str) -> None:
-    """Open a review window for the WG (a leadership change or a DPRK shock)."""
-    log("window_opened", "world", detail=name)
+    """Open a review window for the WG (a leadership change or a DPRK shock).
+
+    Only a WG that exists has a window: without one nothing is logged.
+    """
     if wg.active:
+        log("window_opened", "world", detail=name)
         wg.open_window(week, length)
 
 
@@ -39,7 +42,7 @@ class Institutions:
         un: The UN 1718 Committee (requests the WG takes up).
         government: The ROK government (domestic pressure).
         friction: The ROK's trust.
-        ledgers: Pledges and deliveries; legitimacy losses; WG flags per week.
+        ledgers: Pledges and deliveries; legitimacy losses.
         tally: This week's sums, cleared here.
         log: The event log.
         rnd: The model's generator.
@@ -102,13 +105,13 @@ class Institutions:
         ):
             surprises = self.log.counts["surprise"]
             self.establish(week, f"the US demands a working group after {surprises} surprises")
-        ledgers.wg_flags[week] = self.tally.flags
         self.tally.clear()
 
     def update_legitimacy(self) -> None:
-        """One week of WG legitimacy, with ruling-party criticism below its threshold."""
+        """One week of WG legitimacy, with ruling-party criticism once pressure is high."""
         wg, lp, tally = self.wg, self.legitimacy, self.tally
-        if wg.legitimacy < lp.criticism_threshold and self.rnd.random() < lp.criticism_prob:
+        pressure = self.government.pressure
+        if pressure >= lp.criticism_pressure and self.rnd.random() < lp.criticism_prob:
             tally.challenges += 1
             self.log("criticism", "ruling party", detail="calls the WG an obstacle to exchanges")
         wg.legitimacy, den_loss, losses = legitimacy_step(

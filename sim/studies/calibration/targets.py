@@ -1,6 +1,6 @@
 """Calibration targets: the documented episodes as data, and their statistics.
 
-``calibration/episodes.yaml`` lists targets T1–T10 (EPISODES.md): each names a statistic
+``calibration/episodes.yaml`` lists targets T1–T12 (EPISODES.md): each names a statistic
 defined here, computed from one run's event log and weekly series, with the documented
 value and a tolerance. Statistics are pure functions of plain data, unit-tested on
 hand-made logs; calibration averages them over the seeds of a particle.
@@ -9,6 +9,7 @@ hand-made logs; calibration averages them over the seeds of a particle.
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,8 @@ WG_AGREED = dt.date(2018, 10, 30)
 BIEGUN_NAMED = dt.date(2018, 8, 23)
 NEW_MINISTER = dt.date(2020, 7, 27)
 DOCUMENTED_END = dt.date(2021, 6, 21)
+T11_FROM = dt.date(2018, 11, 1)  # the MOU's count of exemptions (Financial News, 2020-09-25)
+T11_TO = dt.date(2020, 9, 25)
 ENVOY_CHANNEL = "Lee-Biegun"
 _LEGITIMACY = SERIES_COLUMNS.index("legitimacy")
 
@@ -110,12 +113,19 @@ def envoy_contacts_before_wg(
     )
 
 
-def mou_challenge_after_new_minister(
+def first_public_challenge_weeks(
     events: Sequence[Event], series: Sequence[Row], cal: Calendar
 ) -> float:
-    """T7: 1 if the MOU challenges within 8 weeks after the new minister took office."""
-    start = cal.week_of(NEW_MINISTER)
-    return float(any(e[1] == "mou_challenge" and start <= e[0] <= start + 8 for e in events))
+    """T7: weeks from the new minister (2020-07-27) to the MOU's first public call.
+
+    The first ``mou_challenge`` of the run (a public call to readjust the WG), wherever it
+    falls: negative when it came before the minister took office, which the record does
+    not support [S003]; 26 when there is none; clipped to [-26, 26].
+    """
+    first = _first(events, "mou_challenge")
+    if first < 0:
+        return 26.0
+    return float(max(-26, min(26, first - cal.week_of(NEW_MINISTER))))
 
 
 def termination_months_from_june_2021(
@@ -136,20 +146,73 @@ def termination_months_from_june_2021(
     return float(min(12, abs(months)))
 
 
-def legitimacy_declines_in_2020(
+def legitimacy_loss_share_after_2020(
     events: Sequence[Event], series: Sequence[Row], cal: Calendar
 ) -> float:
-    """T9: 1 if WG legitimacy at the end of 2020 is below its level in early 2020, else 0.
+    """T9: the share of the WG's legitimacy loss that came after 2020-01 (a path test).
 
-    A WG that ended during 2020 counts as a decline.
+    With L_0 the WG's legitimacy in its first week, L_a the level in the last week of
+    2019 and L_b the last level up to the documented end (2021-06-21; the level before
+    termination if it ended earlier), the share is (L_a - L_b) / (L_0 - L_b), clipped to
+    [0, 1]: 1 when all of the loss came in 2020-21, 0 when it all came before or when
+    legitimacy did not fall. A WG gone before 2020 scores 0.
     """
     if not series:
-        raise ValueError("legitimacy_declines_in_2020 needs the weekly series")
-    w0, w1 = cal.week_of(dt.date(2020, 1, 6)), cal.week_of(dt.date(2020, 12, 28))
-    l0, l1 = series[w0 - 1][_LEGITIMACY], series[w1 - 1][_LEGITIMACY]
-    if l0 != l0:  # no WG at the start of 2020
+        raise ValueError("legitimacy_loss_share_after_2020 needs the weekly series")
+    wa, wb = cal.week_of(dt.date(2019, 12, 30)), cal.week_of(DOCUMENTED_END)
+    levels = [(i, row[_LEGITIMACY]) for i, row in enumerate(series[:wb])]
+    alive = [(i, x) for i, x in levels if x == x]
+    if not alive or alive[-1][0] < wa - 1:
         return 0.0
-    return 1.0 if l1 != l1 or l1 < l0 else 0.0
+    l0, lb = alive[0][1], alive[-1][1]
+    la = series[wa - 1][_LEGITIMACY]
+    if l0 <= lb:
+        return 0.0
+    return max(0.0, min(1.0, (la - lb) / (l0 - lb)))
+
+
+def _window(cal: Calendar) -> tuple[int, int]:
+    return cal.week_of(T11_FROM), cal.week_of(T11_TO)
+
+
+def un_exemptions_nov2018_sep2020(
+    events: Sequence[Event], series: Sequence[Row], cal: Calendar
+) -> float:
+    """T11a: ROK items the 1718 Committee exempted from 2018-11 to 2020-09."""
+    lo, hi = _window(cal)
+    return float(sum(1 for e in events if e[1] == "un_approved" and lo <= e[0] <= hi))
+
+
+def exempted_share_not_implemented(
+    events: Sequence[Event], series: Sequence[Row], cal: Calendar
+) -> float:
+    """T11b: of those items, the share not implemented by 2020-09-25 (0 when none)."""
+    lo, hi = _window(cal)
+    exempted = {e[3] for e in events if e[1] == "un_approved" and lo <= e[0] <= hi}
+    if not exempted:
+        return 0.0
+    done = {e[3] for e in events if e[1] == "implemented" and e[0] <= hi and e[3] in exempted}
+    return 1.0 - len(done) / len(exempted)
+
+
+def wg_approval_to_exemption_weeks(
+    events: Sequence[Event], series: Sequence[Row], cal: Calendar
+) -> float:
+    """T12: median weeks from US approval in the WG to the UN exemption (12 when none).
+
+    Sanctioned items whose (latest) US approval came through the WG and that the 1718
+    Committee then exempted; weeks from that approval to the exemption.
+    """
+    approved: dict[int, int] = {}
+    lags: list[int] = []
+    for e in events:
+        if e[1] == "approved" and e[5] == "wg":
+            approved[e[3]] = e[0]
+        elif e[1] == "un_approved" and e[3] in approved:
+            lags.append(e[0] - approved[e[3]])
+    if not lags:
+        return 12.0
+    return float(min(12.0, statistics.median(lags)))
 
 
 def regular_cadence_scenario_exists(root: Path) -> float:
@@ -172,9 +235,12 @@ STATISTICS: dict[str, Statistic] = {
         early_infrastructure_exemption,
         humanitarian_exchange_items_first_year,
         envoy_contacts_before_wg,
-        mou_challenge_after_new_minister,
+        first_public_challenge_weeks,
         termination_months_from_june_2021,
-        legitimacy_declines_in_2020,
+        legitimacy_loss_share_after_2020,
+        un_exemptions_nov2018_sep2020,
+        exempted_share_not_implemented,
+        wg_approval_to_exemption_weeks,
     )
 }
 CHECKS = {"regular_cadence_scenario_exists": regular_cadence_scenario_exists}
