@@ -243,15 +243,17 @@ def test_legitimacy_step_hand_computed():
         pressure=0.5,
         challenges=1,
     )
-    # .02*1*(1+.5) = .03; losses .001*2 + .02 + .03 + .05 = .102; gain .02; reversion .01*.1
-    assert den == pytest.approx(0.03)
-    assert losses == pytest.approx(0.102)
-    assert new == pytest.approx(0.6 + 0.02 - 0.102 + 0.001)
+    # shares: .02*1*(1+.5) = .03; .001*2 + .02 + .03 + .05 = .102; each a share of L = .6
+    # gain .02; reversion .01*.1
+    assert den == pytest.approx(0.6 * 0.03)
+    assert losses == pytest.approx(0.6 * 0.102)
+    assert new == pytest.approx(0.6 + 0.02 - 0.6 * 0.102 + 0.001)
     zero = dict(
         approved_value=0.0, overdue=0, vetoes=0, denunciations=0, pressure=0.0, challenges=0
     )
     assert legitimacy_step(lp, 0.7, **zero) == pytest.approx((0.7, 0.0, 0.0))
-    assert legitimacy_step(lp, 0.0, **{**zero, "overdue": 500})[0] == 0.0
+    # at L = 0 nothing is left to lose: only the reversion .01 * .7
+    assert legitimacy_step(lp, 0.0, **{**zero, "overdue": 500})[0] == pytest.approx(0.007)
     assert legitimacy_step(lp, 0.99, **{**zero, "approved_value": 50.0})[0] == 1.0
 
 

@@ -296,6 +296,7 @@ class Dprk(Actor):
         self.trust_us = params.initial_trust_us
         self.dpi = 0.0
         self.dpi_peak = 0.0
+        self.turned = False  # after the first breakdown of the US-DPRK track (a5)
 
     def update_mode(self, week: int) -> bool:
         """Engage while the US–DPRK track is open, wedge otherwise; coerce in a provocation week.
@@ -328,6 +329,8 @@ class Dprk(Actor):
             z -= d.accept_wedge_penalty
         if p.modified:
             z -= d.accept_modified_penalty
+        if self.turned:
+            z -= d.accept_turn_penalty
         prob = logistic(z)
         if self.border_closed:
             prob *= 1.0 - d.border_penalty

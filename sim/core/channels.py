@@ -129,12 +129,13 @@ class BilateralChannel:
         spec: Its scenario entry.
     """
 
-    __slots__ = ("name", "rate", "via_nsc")
+    __slots__ = ("name", "rate", "reach", "via_nsc")
 
     def __init__(self, spec: Channel) -> None:
         self.name = spec.name
         self.rate = spec.contacts_per_week
         self.via_nsc = spec.via_nsc
+        self.reach = spec.reach
 
 
 def legitimacy_step(
@@ -150,8 +151,10 @@ def legitimacy_step(
 ) -> tuple[float, float, float]:
     """One week of WG legitimacy (docs/model.md §7, Legitimacy and termination).
 
-    ``L' = L + eta_a*sum(v) - eta_d*B - eta_v*V - eta_n*Den*(1 + D) - eta_c*Ch + eta_r*(L0 - L)``,
-    clipped to [0, 1].
+    ``L' = L + eta_a*sum(v) - L*min(1, eta_d*B + eta_v*V + eta_n*Den*(1 + D) + eta_c*Ch)
+    + eta_r*(L0 - L)``, clipped to [0, 1]. Each loss is a share of the legitimacy left:
+    a criticism turns a share of those who still back the WG, and those already against
+    it cannot be lost twice, so L declines without pinning at 0 (docs/model.md §7).
 
     Args:
         lp: The legitimacy parameters.
@@ -166,13 +169,15 @@ def legitimacy_step(
     Returns:
         The new level, the loss due to denunciations, and the total of all losses.
     """
-    den_loss = lp.denunciation_loss * denunciations * (1.0 + pressure)
-    losses = (
+    den_share = lp.denunciation_loss * denunciations * (1.0 + pressure)
+    shares = (
         lp.overdue_loss * overdue
         + lp.veto_loss * vetoes
-        + den_loss
+        + den_share
         + lp.challenge_loss * challenges
     )
+    scale = level / shares if shares > 1.0 else level  # at most all of L is lost
+    den_loss, losses = den_share * scale, shares * scale
     new = level + lp.approval_gain * approved_value - losses + lp.reversion * (lp.initial - level)
     new = 0.0 if new < 0.0 else 1.0 if new > 1.0 else new
     return new, den_loss, losses

@@ -37,6 +37,16 @@ class DprkParams(Section):
         "a4: penalty for items modified after a US veto.",
         "judgement",
     )
+    accept_turn_penalty: float = param(
+        1.5,
+        0.0,
+        10.0,
+        "logit",
+        "a5: penalty on every ROK offer once the US-DPRK track has first broken down "
+        "(Hanoi); a reopened track does not lift it.",
+        "judgement: after Hanoi the DPRK turned from inter-Korean projects (13 of 18 "
+        "exempted projects unfinished, MOU data); pinned by T4, T11b",
+    )
     min_value: float = param(
         0.5,
         0.0,

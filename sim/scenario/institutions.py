@@ -69,6 +69,16 @@ class Channel(Section):
         description="True if the US end is the NSC, so disclosures reach State only with "
         "probability us.nsc_passthrough."
     )
+    reach: float = param(
+        1.0,
+        0.0,
+        1.0,
+        "probability",
+        "Chance that what a contact on a channel not via the NSC carries reaches State's "
+        "decision line (disclosures, learning, review); 1 for a minister-level channel.",
+        "a communication breakdown within Washington's foreign affairs line despite the "
+        "channels [S001]; pinned by T1, T6 for Lee-Biegun",
+    )
 
 
 class Successor(Section):
@@ -255,32 +265,32 @@ class Legitimacy(Section):
         0.001,
         0.0,
         0.2,
-        "legitimacy/item-week",
-        "eta_d: loss per overdue WG item per week.",
+        "share of L/item-week",
+        "eta_d: share of the legitimacy left lost per overdue WG item per week.",
         "judgement",
     )
     veto_loss: float = param(
         0.02,
         0.0,
         0.5,
-        "legitimacy/veto",
-        "eta_v: loss per veto attributed to the WG.",
+        "share of L/veto",
+        "eta_v: share of the legitimacy left lost per veto attributed to the WG.",
         "judgement",
     )
     denunciation_loss: float = param(
         0.02,
         0.0,
         0.5,
-        "legitimacy",
-        "eta_n: loss per DPRK denunciation, times (1 + D).",
+        "share of L",
+        "eta_n: share of the legitimacy left lost per DPRK denunciation, times (1 + D).",
         "judgement (T9)",
     )
     challenge_loss: float = param(
         0.05,
         0.0,
         0.5,
-        "legitimacy",
-        "eta_c: loss per MOU challenge or ruling-party criticism.",
+        "share of L",
+        "eta_c: share of the legitimacy left lost per MOU challenge or ruling-party criticism.",
         "judgement (T9)",
     )
     reversion: float = param(

@@ -102,8 +102,9 @@ def parameters_markdown() -> str:
     out += [
         "## Lists set by scenario files",
         "",
-        "- `channels[*]`: `name`, `contacts_per_week` (1/week, [0, 5]), `via_nsc` (bool) — the "
-        "ad hoc channels [S001].",
+        "- `channels[*]`: `name`, `contacts_per_week` (1/week, [0, 5]), `via_nsc` (bool), "
+        "`reach` (probability, [0, 1], default 1: the chance a contact off the NSC reaches "
+        "State's decision line) — the ad hoc channels [S001].",
         "- `shocks[*]`: `date`, `name`, `source`, `effects[*]` — dated events; effect kinds: "
         + ", ".join(f"`{k}`" for k in fields.effect_kinds())
         + " (see docs/model.md, Input data).",

@@ -142,11 +142,20 @@ class Consultation:
         self.state.drift(self.government.position)
 
     def contact(self, ch: BilateralChannel, week: int) -> None:
-        """An ad hoc contact: partial disclosure, learning and review if it reaches State."""
-        reached = not ch.via_nsc or self.rnd.random() < self.us.nsc_passthrough
+        """An ad hoc contact: partial disclosure, learning and review if it reaches State.
+
+        On an NSC channel what is said reaches State with probability rho_US; on another
+        channel with the channel's reach (1 draws nothing): an envoy's talks that stay
+        with the envoy inform no one who decides [S001].
+        """
+        if ch.via_nsc:
+            reached = self.rnd.random() < self.us.nsc_passthrough
+        else:
+            reached = ch.reach >= 1.0 or self.rnd.random() < ch.reach
         self.log("contact", ch.name, detail="" if reached else "not passed on to State")
         if not reached:
-            self.nsc_clearance(ch)
+            if ch.via_nsc:
+                self.nsc_clearance(ch)
             return
         self.information.learn()
         pipeline = self.pipeline

@@ -71,7 +71,12 @@ class DprkMoves:
             self.occasion, self._occasion_size = occasion, amount
 
     def breakdown(self, name: str) -> None:
-        """The US–DPRK track breaks down (a shock or a lapse)."""
+        """The US–DPRK track breaks down (a shock or a lapse).
+
+        From the first breakdown on, the DPRK accepts fewer of Seoul's offers (a5), in
+        either variant: the turn is Pyongyang's, not the WG's.
+        """
+        self.dprk.turned = True
         self.grieve(self.params.visibility_breakdown, f"after {name}")
 
     def run(self, week: int) -> None:
