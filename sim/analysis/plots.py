@@ -94,7 +94,8 @@ def timeline(
         for ax in (ax_ev, ax_l):
             ax.axvline(pd.Timestamp(shock.date), color="grey", lw=0.6, alpha=0.4, zorder=1)
     if len(series):
-        ax_l.plot(series["date"], series["legitimacy"], color="tab:blue", label="WG legitimacy")
+        if series["legitimacy"].notna().any():  # no line (and no legend entry) without a WG
+            ax_l.plot(series["date"], series["legitimacy"], color="tab:blue", label="WG legitimacy")
         ax_l.plot(series["date"], series["trust_us"], color="tab:red", label="US trust in ROK")
         ax_l.plot(series["date"], series["gap"], color="tab:purple", label="ROK–US gap (E)")
         ax_l.set_ylim(0, 1)

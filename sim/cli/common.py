@@ -163,10 +163,11 @@ def print_summary(metrics: dict[str, float], start: dt.date, title: str) -> None
     for key, label in SUMMARY_ROWS:
         value = metrics[key]
         text = fmt(value)
-        if key == "wg_terminated_week" and value < 0:
-            # -1 in memory (null in the JSON and Parquet outputs): no end, or no WG at all.
-            text = "survives" if metrics["n_wg_meeting"] > 0 else "–"
-        elif key.endswith("_week") and value >= 0:
+        if key.endswith("_week") and value < 0:
+            # -1 in memory (null in the JSON and Parquet outputs): no such week in this run.
+            lasted = key == "wg_terminated_week" and metrics["n_wg_meeting"] > 0
+            text = "survives" if lasted else "–"
+        elif key.endswith("_week"):
             text += f" ({week_date(start, value)})"
         table.add_row(label, text)
     out_console.print(table)
