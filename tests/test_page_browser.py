@@ -303,7 +303,7 @@ def test_bad_seed_is_refused_and_the_run_stays(page):
         box.fill(bad)
         box.press("Tab")  # leaving the box sends it too (besides each keystroke)
         page.locator(".wgsim-main .v-alert").filter(has_text=says).wait_for()
-        assert page.get_by_role("button", name="Reset", exact=True).is_disabled()
+        expect(page.get_by_role("button", name="Reset", exact=True)).to_be_disabled()
         assert "historical / historical" in page.inner_text(".wgsim-header")
         assert weeks(page) == [1, 1]  # the run shown goes on, untouched
     box.fill("4")
@@ -409,7 +409,7 @@ def test_replay_names_the_run_hides_live_controls_and_finishes(page):
     assert "Replay of short: historical (seed 3)" in header
     step(page, 5)
     page.get_by_text("Finished: all 5 weeks simulated").wait_for()
-    assert page.get_by_role("button", name="Play", exact=True).is_disabled()
+    expect(page.get_by_role("button", name="Play", exact=True)).to_be_disabled()
 
 
 def test_no_mesa_or_solara_leftovers_and_plain_wording(page):
