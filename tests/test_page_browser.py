@@ -46,6 +46,8 @@ ARGS = [
 WEEK = re.compile(r"week (\d+) of (\d+)")
 NETWORK = "svg[aria-label^='Actors and channels']"
 WAIT = 90_000  # ms: generous, the machine is shared
+REPLAYS = 24  # stored runs run-01 ... run-24 besides "demo", "short" and LONG
+LONG = "a-stored-run-whose-folder-name-is-much-longer-than-the-sidebar-is-wide"
 
 
 def _free_port() -> int:
@@ -69,6 +71,15 @@ def _stored_runs(results: Path) -> None:
         df = pd.read_parquet(results / "demo" / name)
         df[df["week"] <= 5].to_parquet(short / name)
     shutil.copy(results / "demo" / "manifest.json", short / "manifest.json")
+    # more runs than the 20 a Vuetify list draws at first, and one with a long name:
+    # run-NN replays NN weeks, so a replay shows which one was chosen
+    for name, weeks in [*((f"run-{k:02d}", k) for k in range(1, REPLAYS + 1)), (LONG, 3)]:
+        folder = results / name
+        folder.mkdir()
+        for table in ("events.parquet", "series.parquet"):
+            df = pd.read_parquet(results / "demo" / table)
+            df[df["week"] <= weeks].to_parquet(folder / table)
+        shutil.copy(results / "demo" / "manifest.json", folder / "manifest.json")
 
 
 @pytest.fixture(scope="module")
@@ -399,17 +410,43 @@ def test_replay_names_the_run_hides_live_controls_and_finishes(page):
     choose(page, "mode", "replay a stored run")
     page.get_by_label("seed (a whole number)").wait_for(state="detached")
     assert page.locator(".wgsim-slider").count() == 0
-    select(page, "stored run").click()
-    page.get_by_role("option", name=re.compile("^demo:")).wait_for()
-    options = [o.strip() for o in page.get_by_role("option").all_inner_texts()]
-    assert any(o.startswith("short:") for o in options), options
-    page.get_by_role("option", name=re.compile("^short:")).click()
+    pick_stored_run(page, "short")
     reset(page)
     header = page.inner_text(".wgsim-header")
     assert "Replay of short: historical (seed 3)" in header
     step(page, 5)
     page.get_by_text("Finished: all 5 weeks simulated").wait_for()
     expect(page.get_by_role("button", name="Play", exact=True)).to_be_disabled()
+
+
+def pick_stored_run(pg, folder: str) -> None:
+    """Type a part of a stored run's name in the searchable list and choose it."""
+    box = select(pg, "stored run")
+    box.click()
+    box.locator("input[type=text]").fill(folder)
+    pg.get_by_role("option", name=re.compile(f"^{re.escape(folder)}:")).click()
+    pg.locator(".wgsim-replay-name").filter(has_text=f"{folder}:").wait_for()
+
+
+def test_every_stored_run_is_reachable_and_long_names_keep_the_layout(page):
+    choose(page, "mode", "replay a stored run")
+    box = select(page, "stored run")
+    box.click()
+    first = page.get_by_role("option").first
+    first.wait_for()
+    assert first.inner_text().startswith(LONG[:20])  # sorted by folder: the long one first
+    width, side = box_of(page, ".wgsim-replay")["width"], box_of(page, ".wgsim-side")
+    page.keyboard.press("Escape")
+    pick_stored_run(page, LONG)  # a name longer than the box: cut, in full below and as tip
+    assert box_of(page, ".wgsim-replay")["width"] == width <= side["width"]
+    assert box_of(page, ".wgsim-side") == side
+    assert page.locator(".wgsim-replay").get_attribute("title").startswith(LONG)
+    late = f"run-{REPLAYS - 2:02d}"  # the 24th of 27 in the list, past the first 20
+    pick_stored_run(page, late)
+    reset(page)
+    assert f"Replay of {late}: historical (seed 3)" in page.inner_text(".wgsim-header")
+    page.get_by_role("button", name="Play", exact=True).click()
+    page.get_by_text(f"Finished: all {REPLAYS - 2} weeks simulated").wait_for()
 
 
 def test_no_mesa_or_solara_leftovers_and_plain_wording(page):

@@ -27,7 +27,6 @@ import os
 import threading
 import time
 from dataclasses import dataclass, field
-from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +47,7 @@ from sim.page.controls import (
     slider_specs,
     variant_of,
 )
+from sim.page.inputs import SliderRow, StoredRunPicker
 from sim.page.model import MODES, PageModel, StoredRun, stored_runs
 from sim.page.panels import (
     Charts,
@@ -131,41 +131,6 @@ def differences(applied: Settings, current: Settings, specs: list[Any]) -> list[
 
 
 @solara.component
-def SliderRow(spec: Any, value: float, on_value: Any) -> None:
-    """One slider: its name, value and unit above an equal-width track.
-
-    The parameter reference's text is the name's tooltip.
-    """
-    with solara.Column(gap="0px", classes=["wgsim-slider"]):
-        solara.HTML(  # the title attribute: the browser's tooltip, read by screen readers
-            tag="div",
-            unsafe_innerHTML=f"{escape(spec.label)}: <b>{escape(spec.shown(value))}</b>",
-            classes=["wgsim-label"],
-            attributes={"title": spec.tooltip},
-        )
-        if spec.integer:
-            solara.SliderInt(
-                "",
-                value=int(value),
-                min=int(spec.min),
-                max=int(spec.max),
-                step=1,
-                on_value=on_value,
-                thumb_label=False,
-            )
-        else:
-            solara.SliderFloat(
-                "",
-                value=value,
-                min=spec.min,
-                max=spec.max,
-                step=spec.step,
-                on_value=on_value,
-                thumb_label=False,
-            )
-
-
-@solara.component
 def Controls(
     choices: Choices,
     runs: dict[str, StoredRun],
@@ -204,13 +169,10 @@ def Controls(
         on_value=lambda m: current.set(Settings(s.choice, m, s.seed, s.values, s.replay)),
     )
     if replay:
-        names = list(runs) or ["(no stored run found)"]
-        solara.Select(
-            "stored run",
-            values=names,
-            value=s.replay or names[0],
-            on_value=lambda r: current.set(Settings(s.choice, s.mode, s.seed, s.values, r)),
-            style={"max-width": "100%"},
+        StoredRunPicker(
+            list(runs),
+            s.replay,
+            lambda r: current.set(Settings(s.choice, s.mode, s.seed, s.values, r)),
         )
         solara.Markdown(
             "A replay shows the stored run as it was: the seed and sliders do not apply.",

@@ -28,4 +28,9 @@ CSS = """
 .wgsim-side { flex: 0 0 300px; width: 300px; max-height: calc(100vh - 70px);
   overflow-y: auto; position: sticky; top: 8px; }
 .wgsim-main { flex: 1 1 auto; min-width: 0; }
+.wgsim-replay { width: 284px; max-width: 284px; }
+.wgsim-replay .v-select__selections { flex-wrap: nowrap; overflow: hidden; }
+.wgsim-replay .v-select__selection { max-width: 230px; overflow: hidden;
+  text-overflow: ellipsis; white-space: nowrap; }
+.wgsim-replay-name { font-size: 12px; color: #555; overflow-wrap: anywhere; margin: 2px 0 6px; }
 """
