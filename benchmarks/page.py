@@ -24,19 +24,24 @@ import argparse
 import json
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from sim.page.browser import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    free_port,
+    start_server,
+    wait_for_page,
+)
 from sim.page.charts import outcome_charts  # noqa: E402
 from sim.page.data import in_flight  # noqa: E402
 from sim.page.model import PageModel  # noqa: E402
@@ -44,17 +49,6 @@ from sim.page.score import scoreboard  # noqa: E402
 from sim.page.story import log_rows  # noqa: E402
 from sim.page.views import network_svg, pipeline_table  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 SCENARIO = ROOT / "scenarios" / "historical.yaml"
 WATCH = """() => { window.__redrawn = false; const o = new MutationObserver(() => {
   window.__redrawn = true; }); o.observe(document.querySelector('.wgsim-charts'),
@@ -124,31 +118,12 @@ def python_redraw_seconds(weeks: tuple[int, ...], rounds: int = 5) -> dict[int, 
     return asyncio.run(measure())
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _serve(port: int) -> subprocess.Popen[bytes]:
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    wgsim = Path(sys.executable).parent / "wgsim"
-    proc = subprocess.Popen(
-        [str(wgsim), "serve", str(SCENARIO), "--port", str(port), "--results", tempfile.mkdtemp()],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2):
-                return proc
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    raise SystemExit("the page server did not start")
+    proc = start_server(SCENARIO, port, Path(tempfile.mkdtemp()), cwd=ROOT, source=ROOT)
+    if not wait_for_page(f"http://127.0.0.1:{port}/", proc):
+        proc.kill()
+        raise SystemExit("the page server did not start")
+    return proc
 
 
 def _week(pg: Any) -> int:
@@ -231,12 +206,12 @@ def main() -> int:
     }
     for week, seconds in python_redraw_seconds((10, 180)).items():
         out[f"python_redraw_seconds_week{week}"] = seconds
-    port = _free_port()
+    port = free_port()
     proc = _serve(port)
     url = f"http://127.0.0.1:{port}/"
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS))
             pg = _open(browser, url)
             before = pg.bytes[0]
             steps = step_seconds(pg, args.steps)

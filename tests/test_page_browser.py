@@ -11,11 +11,8 @@ from __future__ import annotations
 
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +20,7 @@ import pandas as pd
 import pytest
 
 from sim.page.about import ABOUT
+from sim.page.browser import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, wait_for_page
 from sim.page.controls import PRESETS, slider_specs
 from sim.scenario.loader import load_file
 
@@ -31,29 +29,12 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
 WGSIM = Path(sys.executable).parent / "wgsim"
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "results" / "test-artifacts"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 WEEK = re.compile(r"week (\d+) of (\d+)")
 NETWORK = "svg[aria-label^='Actors and channels']"
 WAIT = 90_000  # ms: generous, the machine is shared
 REPLAYS = 24  # stored runs run-01 ... run-24 besides "demo", "short" and LONG
 LONG = "a-stored-run-whose-folder-name-is-much-longer-than-the-sidebar-is-wide"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _stored_runs(results: Path) -> None:
@@ -99,35 +80,13 @@ def server(tmp_path_factory) -> Iterator[str]:
     results = base / "results"
     results.mkdir()
     _stored_runs(results)
-    port = _free_port()
+    port = free_port()
     log = (base / "server.log").open("w")
-    proc = subprocess.Popen(
-        [
-            str(WGSIM),
-            "serve",
-            str(scenarios / "historical.yaml"),
-            "--port",
-            str(port),
-            "--results",
-            str(results),
-        ],
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    proc = start_server(scenarios / "historical.yaml", port, results, cwd=ROOT, log=log)
     url = f"http://127.0.0.1:{port}/"
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(url, timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the page server did not start; see {log.name}")
-            time.sleep(0.3)
+        if not wait_for_page(url, proc):
+            pytest.fail(f"the page server did not start; see {log.name}")
         yield url
     finally:
         proc.terminate()
@@ -142,7 +101,7 @@ def server(tmp_path_factory) -> Iterator[str]:
 def browser(server):
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS))
         yield b
         b.close()
 
