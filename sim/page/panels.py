@@ -78,7 +78,7 @@ def Charts(views: list[RunView], spec: str, source: object) -> None:
 
 def NetworkAndPipeline(views: list[RunView]) -> Any:
     """The actor network of each run and the proposal pipeline."""
-    with solara.Row(gap="16px", style={"flex-wrap": "wrap"}) as row:
+    with solara.Row(gap="16px", style={"flex-wrap": "wrap"}, classes=["wgsim-network"]) as row:
         for view in views:
             with solara.Column(gap="0px"):
                 solara.Markdown(f"**Actors and channels: {view.label}**")
