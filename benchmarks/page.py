@@ -160,12 +160,20 @@ def step_seconds(pg: Any, n: int) -> list[float]:
         pg.evaluate(WATCH)
         t0 = time.perf_counter()
         pg.get_by_role("button", name="Step one week", exact=True).click()
-        pg.wait_for_function(
-            "w => window.__redrawn && [...document.querySelector('.wgsim-header').innerText"
-            ".matchAll(/week (\\d+) of/g)].every(m => Number(m[1]) >= w)",
-            arg=target,
-            polling=10,
-        )
+        try:
+            pg.wait_for_function(
+                "w => window.__redrawn && [...document.querySelector('.wgsim-header').innerText"
+                ".matchAll(/week (\\d+) of/g)].every(m => Number(m[1]) >= w)",
+                arg=target,
+                polling=10,
+                timeout=60_000,
+            )
+        except Exception:
+            state = pg.evaluate(
+                "() => [document.querySelector('.wgsim-header').innerText, window.__redrawn,"
+                " document.querySelectorAll('.wgsim-charts').length]"
+            )
+            raise SystemExit(f"step to week {target} not shown after 60 s: {state}") from None
         out.append(time.perf_counter() - t0)
     return out
 

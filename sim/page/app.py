@@ -285,15 +285,18 @@ def RunArea(
         else:
             solara.Button("Play", on_click=lambda: playing.set(True), disabled=model.finished)
         solara.Button("Step one week", on_click=step_once, disabled=playing.value or model.finished)
-    if problem.value:
-        solara.Error(problem.value)
     hint = (
         differences(applied.value, wanted, specs_for(choices, wanted.choice)) if not blocked else []
     )
-    if hint:
-        solara.Info("Changed, applied at Reset: " + "; ".join(hint))
-    if model.finished:
-        Finished(views)
+    # always there: the panels below keep their places (and widgets, and the log's filters)
+    # when a message comes or goes
+    with solara.Column(gap="4px"):
+        if problem.value:
+            solara.Error(problem.value)
+        if hint:
+            solara.Info("Changed, applied at Reset: " + "; ".join(hint))
+        if model.finished:
+            Finished(views)
     Scoreboard(views)
     Charts(views, spec, model)
     NetworkAndPipeline(views)
