@@ -45,7 +45,7 @@ lint: setup
 	$(VENV)/bin/mypy
 
 test: setup lint browser
-	$(PY) -m pytest -q -n 2 -p no:cacheprovider
+	$(PY) -m pytest -q -n 2 -p no:cacheprovider --durations=15
 
 serve: setup
 	$(VENV)/bin/wgsim serve scenarios/historical.yaml

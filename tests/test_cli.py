@@ -7,6 +7,7 @@ Most cases call ``sim.cli.main`` in this process (with ``sys.argv`` set), which 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -89,6 +90,25 @@ def test_run_is_reproducible_and_defaults_to_the_baseline(wgsim, tmp_path):
     for name in ("events.parquet", "series.parquet", "proposals.parquet"):
         pd.testing.assert_frame_equal(pd.read_parquet(a / name), pd.read_parquet(b / name))
     assert pd.read_parquet(a / "metrics.parquet").loc[0, "variant"] == "historical"
+
+
+def test_run_summary_says_survives_or_no_group_instead_of_minus_one(wgsim, tmp_path):
+    lasting = tmp_path / "lasting.yaml"
+    lasting.write_text(
+        f"extends: {os.path.relpath(SCENARIOS / 'historical.yaml', tmp_path)}\n"
+        "scenario: {working_group: {can_terminate: false}}\n"
+    )
+    code, out, err = wgsim("run", lasting, "-s", 2, "-o", tmp_path / "g")
+    assert code == 0, err
+    assert pd.read_parquet(tmp_path / "g" / "metrics.parquet").loc[0, "n_wg_meeting"] > 0
+    line = next(x for x in out.splitlines() if "WG terminated" in x)
+    assert "survives" in line and "-1" not in line
+    code, out, err = wgsim(
+        "run", SCENARIOS / "historical.yaml", "--variant", "no-group", "-s", 2, "-o", tmp_path / "n"
+    )
+    assert code == 0, err
+    line = next(x for x in out.splitlines() if "WG terminated" in x)
+    assert "–" in line and "-1" not in line and "survives" not in line
 
 
 BAD = {

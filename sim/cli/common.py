@@ -150,7 +150,7 @@ SUMMARY_ROWS = (
     ("ws_gap", "wedge: ROK–US gap change"),
     ("n_wg_meeting", "WG meetings"),
     ("wg_first_meeting_week", "WG first meeting (week)"),
-    ("wg_terminated_week", "WG terminated (week; -1 = survives)"),
+    ("wg_terminated_week", "WG terminated (week)"),
     ("legitimacy_final", "WG legitimacy at the end"),
 )
 
@@ -163,7 +163,10 @@ def print_summary(metrics: dict[str, float], start: dt.date, title: str) -> None
     for key, label in SUMMARY_ROWS:
         value = metrics[key]
         text = fmt(value)
-        if key.endswith("_week") and value >= 0:
+        if key == "wg_terminated_week" and value < 0:
+            # -1 in memory (null in the JSON and Parquet outputs): no end, or no WG at all.
+            text = "survives" if metrics["n_wg_meeting"] > 0 else "–"
+        elif key.endswith("_week") and value >= 0:
             text += f" ({week_date(start, value)})"
         table.add_row(label, text)
     out_console.print(table)

@@ -124,9 +124,10 @@ def survival_figure(runs: pd.DataFrame, variants: list[str], path: Path) -> Path
     ax.set_ylabel("share of runs in which the WG survives")
     ax.set_ylim(0, 1.02)
     ax.axvline(135, color="grey", ls="--", lw=0.8)
-    ax.text(136, 0.95, "documented end\n(2021-06)", fontsize=7, va="top")
-    ax.legend(fontsize=8)
-    ax.set_title("Kaplan–Meier survival of the working group (right-censored; shaded: 95% band)")
+    ax.set_xlim(left=-5, right=max(ax.get_xlim()[1], 135) + 22)  # room for the label
+    ax.text(137, 0.5, "documented end\n(2021-06)", fontsize=7, va="center", ha="left")
+    ax.legend(fontsize=8, loc="lower left")
+    ax.set_title("Kaplan–Meier survival of the working group\n(right-censored; shaded: 95 % band)")
     return save_figure(fig, path)
 
 
