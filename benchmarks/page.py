@@ -4,14 +4,18 @@ Run with ``python benchmarks/page.py`` (needs Chromium at /usr/bin/chromium and 
 It starts ``wgsim serve`` on a free port and drives the page in headless Chromium:
 
 - **step**: seconds from a click on *Step one week* until the header shows the new week
-  *and* the charts have been redrawn (a ``MutationObserver`` on the chart panel), over
+  *and* the charts have been redrawn (a ``MutationObserver`` on the chart panel: a node
+  or an attribute changed, as when a line gains a week), over
   ``--steps`` clicks in the default comparison (two runs, with and without the WG);
 - **full run**: seconds from *Play* at week 0 until the "Finished" message, and how many
   different weeks the header showed on the way (the view updates as it goes);
 - **sessions**: the step time in one session while ``--sessions - 1`` others play.
 
-It also times, in this process, the Python side of one week's view (the panels' data) at
-weeks 10 and 180, as a reference. Figures go to stdout and, with ``--json``, to a file.
+It also times, in this process, the Python side of one week's view (the panels' data) and
+of one whole redraw (a click on *Step one week* in a page rendered without a browser: the
+panels' data, Solara's render and the widgets' updates) at weeks 10 and 180, and counts
+the bytes the browser receives over the websocket per step. Figures go to stdout and, with
+``--json``, to a file.
 """
 
 from __future__ import annotations
@@ -20,19 +24,24 @@ import argparse
 import json
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from sim.page.browser import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    free_port,
+    start_server,
+    wait_for_page,
+)
 from sim.page.charts import outcome_charts  # noqa: E402
 from sim.page.data import in_flight  # noqa: E402
 from sim.page.model import PageModel  # noqa: E402
@@ -40,21 +49,10 @@ from sim.page.score import scoreboard  # noqa: E402
 from sim.page.story import log_rows  # noqa: E402
 from sim.page.views import network_svg, pipeline_table  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 SCENARIO = ROOT / "scenarios" / "historical.yaml"
 WATCH = """() => { window.__redrawn = false; const o = new MutationObserver(() => {
   window.__redrawn = true; }); o.observe(document.querySelector('.wgsim-charts'),
-  {subtree: true, childList: true}); }"""
+  {subtree: true, childList: true, attributes: true}); }"""
 
 
 def python_view_seconds(week: int, rounds: int = 5) -> float:
@@ -78,31 +76,54 @@ def python_view_seconds(week: int, rounds: int = 5) -> float:
     return statistics.median(times)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+def python_redraw_seconds(weeks: tuple[int, ...], rounds: int = 5) -> dict[int, float]:
+    """Median seconds of one Step's whole redraw in Python at each of ``weeks``.
+
+    The page is rendered in this process (no server, no browser) and its *Step one week*
+    button clicked: this is the server's work per week and session.
+    """
+    import asyncio
+
+    import ipyvuetify as v
+    import solara
+
+    from sim.page import app
+
+    os.environ.setdefault("WGSIM_PAGE_RESULTS", tempfile.mkdtemp())
+    os.environ["WGSIM_PAGE_FILE"] = str(SCENARIO)
+
+    async def measure() -> dict[int, float]:
+        _, rc = solara.render(app.Page(), handle_error=False)
+        out, week = {}, 0
+
+        def click() -> float:
+            t0 = time.perf_counter()
+            rc.find(v.Btn, children=["Step one week"]).widget.fire_event("click", {})
+            return time.perf_counter() - t0
+
+        for target in weeks:
+            while week < target - 1:
+                click()
+                week += 1
+                await asyncio.sleep(0)
+            times = []
+            for _ in range(rounds):
+                times.append(click())
+                week += 1
+                await asyncio.sleep(0)
+            out[target] = statistics.median(times)
+        rc.close()
+        return out
+
+    return asyncio.run(measure())
 
 
 def _serve(port: int) -> subprocess.Popen[bytes]:
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    wgsim = Path(sys.executable).parent / "wgsim"
-    proc = subprocess.Popen(
-        [str(wgsim), "serve", str(SCENARIO), "--port", str(port), "--results", tempfile.mkdtemp()],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2):
-                return proc
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    raise SystemExit("the page server did not start")
+    proc = start_server(SCENARIO, port, Path(tempfile.mkdtemp()), cwd=ROOT, source=ROOT)
+    if not wait_for_page(f"http://127.0.0.1:{port}/", proc):
+        proc.kill()
+        raise SystemExit("the page server did not start")
+    return proc
 
 
 def _week(pg: Any) -> int:
@@ -113,10 +134,22 @@ def _week(pg: Any) -> int:
 def _open(browser: Any, url: str) -> Any:
     pg = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
     pg.set_default_timeout(180_000)
+    pg.bytes = received(pg)
     pg.goto(url)
     pg.get_by_text(re.compile(r"week \d+ of")).first.wait_for()
     pg.locator(".wgsim-charts svg").first.wait_for()
     return pg
+
+
+def received(pg: Any) -> list[int]:
+    """A counter of the bytes ``pg`` receives over its websockets (from now on)."""
+    count = [0]
+
+    def on_socket(ws: Any) -> None:
+        ws.on("framereceived", lambda frame: count.__setitem__(0, count[0] + len(frame)))
+
+    pg.on("websocket", on_socket)
+    return count
 
 
 def step_seconds(pg: Any, n: int) -> list[float]:
@@ -127,12 +160,20 @@ def step_seconds(pg: Any, n: int) -> list[float]:
         pg.evaluate(WATCH)
         t0 = time.perf_counter()
         pg.get_by_role("button", name="Step one week", exact=True).click()
-        pg.wait_for_function(
-            "w => window.__redrawn && [...document.querySelector('.wgsim-header').innerText"
-            ".matchAll(/week (\\d+) of/g)].every(m => Number(m[1]) >= w)",
-            arg=target,
-            polling=10,
-        )
+        try:
+            pg.wait_for_function(
+                "w => window.__redrawn && [...document.querySelector('.wgsim-header').innerText"
+                ".matchAll(/week (\\d+) of/g)].every(m => Number(m[1]) >= w)",
+                arg=target,
+                polling=10,
+                timeout=60_000,
+            )
+        except Exception:
+            state = pg.evaluate(
+                "() => [document.querySelector('.wgsim-header').innerText, window.__redrawn,"
+                " document.querySelectorAll('.wgsim-charts').length]"
+            )
+            raise SystemExit(f"step to week {target} not shown after 60 s: {state}") from None
         out.append(time.perf_counter() - t0)
     return out
 
@@ -171,25 +212,32 @@ def main() -> int:
         "python_view_seconds_week10": python_view_seconds(10),
         "python_view_seconds_week180": python_view_seconds(180),
     }
-    port = _free_port()
+    for week, seconds in python_redraw_seconds((10, 180)).items():
+        out[f"python_redraw_seconds_week{week}"] = seconds
+    port = free_port()
     proc = _serve(port)
     url = f"http://127.0.0.1:{port}/"
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS))
             pg = _open(browser, url)
+            before = pg.bytes[0]
             steps = step_seconds(pg, args.steps)
             out["step_seconds_median"] = statistics.median(steps)
             out["step_seconds_max"] = max(steps)
+            out["websocket_bytes_per_step_first_weeks"] = (pg.bytes[0] - before) // args.steps
+            before = pg.bytes[0]
             seconds, weeks_seen = full_run(pg)
             out["full_run_seconds"] = seconds
             out["full_run_weeks_seen"] = weeks_seen
+            out["websocket_bytes_full_run"] = pg.bytes[0] - before
             others = [_open(browser, url) for _ in range(args.sessions - 1)]
             reset(pg)
             for other in others:
                 other.get_by_role("button", name="Play", exact=True).click()
             busy = step_seconds(pg, max(5, args.steps // 3))
             out["step_seconds_median_while_others_play"] = statistics.median(busy)
+            out["step_seconds_max_while_others_play"] = max(busy)
             out["sessions"] = args.sessions
             browser.close()
     finally:

@@ -11,11 +11,8 @@ from __future__ import annotations
 
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +20,7 @@ import pandas as pd
 import pytest
 
 from sim.page.about import ABOUT
+from sim.page.browser import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, wait_for_page
 from sim.page.controls import PRESETS, slider_specs
 from sim.scenario.loader import load_file
 
@@ -31,27 +29,12 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
 WGSIM = Path(sys.executable).parent / "wgsim"
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "results" / "test-artifacts"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 WEEK = re.compile(r"week (\d+) of (\d+)")
 NETWORK = "svg[aria-label^='Actors and channels']"
 WAIT = 90_000  # ms: generous, the machine is shared
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+REPLAYS = 24  # stored runs run-01 ... run-24 besides "demo", "short" and LONG
+LONG = "a-stored-run-whose-folder-name-is-much-longer-than-the-sidebar-is-wide"
 
 
 def _stored_runs(results: Path) -> None:
@@ -69,6 +52,15 @@ def _stored_runs(results: Path) -> None:
         df = pd.read_parquet(results / "demo" / name)
         df[df["week"] <= 5].to_parquet(short / name)
     shutil.copy(results / "demo" / "manifest.json", short / "manifest.json")
+    # more runs than the 20 a Vuetify list draws at first, and one with a long name:
+    # run-NN replays NN weeks, so a replay shows which one was chosen
+    for name, weeks in [*((f"run-{k:02d}", k) for k in range(1, REPLAYS + 1)), (LONG, 3)]:
+        folder = results / name
+        folder.mkdir()
+        for table in ("events.parquet", "series.parquet"):
+            df = pd.read_parquet(results / "demo" / table)
+            df[df["week"] <= weeks].to_parquet(folder / table)
+        shutil.copy(results / "demo" / "manifest.json", folder / "manifest.json")
 
 
 @pytest.fixture(scope="module")
@@ -88,35 +80,13 @@ def server(tmp_path_factory) -> Iterator[str]:
     results = base / "results"
     results.mkdir()
     _stored_runs(results)
-    port = _free_port()
+    port = free_port()
     log = (base / "server.log").open("w")
-    proc = subprocess.Popen(
-        [
-            str(WGSIM),
-            "serve",
-            str(scenarios / "historical.yaml"),
-            "--port",
-            str(port),
-            "--results",
-            str(results),
-        ],
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    proc = start_server(scenarios / "historical.yaml", port, results, cwd=ROOT, log=log)
     url = f"http://127.0.0.1:{port}/"
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(url, timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the page server did not start; see {log.name}")
-            time.sleep(0.3)
+        if not wait_for_page(url, proc):
+            pytest.fail(f"the page server did not start; see {log.name}")
         yield url
     finally:
         proc.terminate()
@@ -131,7 +101,7 @@ def server(tmp_path_factory) -> Iterator[str]:
 def browser(server):
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS))
         yield b
         b.close()
 
@@ -303,7 +273,7 @@ def test_bad_seed_is_refused_and_the_run_stays(page):
         box.fill(bad)
         box.press("Tab")  # leaving the box sends it too (besides each keystroke)
         page.locator(".wgsim-main .v-alert").filter(has_text=says).wait_for()
-        assert page.get_by_role("button", name="Reset", exact=True).is_disabled()
+        expect(page.get_by_role("button", name="Reset", exact=True)).to_be_disabled()
         assert "historical / historical" in page.inner_text(".wgsim-header")
         assert weeks(page) == [1, 1]  # the run shown goes on, untouched
     box.fill("4")
@@ -399,17 +369,45 @@ def test_replay_names_the_run_hides_live_controls_and_finishes(page):
     choose(page, "mode", "replay a stored run")
     page.get_by_label("seed (a whole number)").wait_for(state="detached")
     assert page.locator(".wgsim-slider").count() == 0
-    select(page, "stored run").click()
-    page.get_by_role("option", name=re.compile("^demo:")).wait_for()
-    options = [o.strip() for o in page.get_by_role("option").all_inner_texts()]
-    assert any(o.startswith("short:") for o in options), options
-    page.get_by_role("option", name=re.compile("^short:")).click()
+    pick_stored_run(page, "short")
     reset(page)
     header = page.inner_text(".wgsim-header")
     assert "Replay of short: historical (seed 3)" in header
+    page.get_by_label("hide meetings and contacts").uncheck(force=True)
     step(page, 5)
     page.get_by_text("Finished: all 5 weeks simulated").wait_for()
-    assert page.get_by_role("button", name="Play", exact=True).is_disabled()
+    # the "Finished" note came without re-creating the panels below: the log keeps its filter
+    expect(page.get_by_label("hide meetings and contacts")).not_to_be_checked()
+    expect(page.get_by_role("button", name="Play", exact=True)).to_be_disabled()
+
+
+def pick_stored_run(pg, folder: str) -> None:
+    """Type a part of a stored run's name in the searchable list and choose it."""
+    box = select(pg, "stored run")
+    box.click()
+    box.locator("input[type=text]").fill(folder)
+    pg.get_by_role("option", name=re.compile(f"^{re.escape(folder)}:")).click()
+    pg.locator(".wgsim-replay-name").filter(has_text=f"{folder}:").wait_for()
+
+
+def test_every_stored_run_is_reachable_and_long_names_keep_the_layout(page):
+    choose(page, "mode", "replay a stored run")
+    box = select(page, "stored run")
+    box.click()
+    page.get_by_role("option", name=re.compile(f"^{re.escape(LONG[:20])}")).wait_for()
+    width, side = box_of(page, ".wgsim-replay")["width"], box_of(page, ".wgsim-side")
+    page.keyboard.press("Escape")
+    pick_stored_run(page, LONG)  # a name longer than the box: cut, in full below and as tip
+    assert box_of(page, ".wgsim-replay")["width"] == width <= side["width"]
+    after = box_of(page, ".wgsim-side")
+    assert (after["x"], after["width"]) == (side["x"], side["width"])  # the layout stays
+    assert page.locator(".wgsim-replay").get_attribute("title").startswith(LONG)
+    late = f"run-{REPLAYS - 2:02d}"  # the 24th of 27 in the list, past the first 20
+    pick_stored_run(page, late)
+    reset(page)
+    assert f"Replay of {late}: historical (seed 3)" in page.inner_text(".wgsim-header")
+    page.get_by_role("button", name="Play", exact=True).click()
+    page.get_by_text(f"Finished: all {REPLAYS - 2} weeks simulated").wait_for()
 
 
 def test_no_mesa_or_solara_leftovers_and_plain_wording(page):

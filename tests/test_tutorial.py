@@ -13,6 +13,7 @@ from sim.page.controls import GROUPS, PRESETS, scenario_choices, slider_specs
 from sim.page.model import MODES, PageModel
 from sim.page.panels import SEEDS
 from sim.page.score import OUTCOMES
+from sim.page.story import log_rows
 from sim.scenario.loader import load_file
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -89,6 +90,10 @@ def test_facts_the_tutorial_states():
     assert f"seeds 0 to {SEEDS - 1}" in flat and f"*Run {SEEDS} seeds*" in flat
     assert 'f"Run {SEEDS} seeds"' in PAGE_SOURCE
     assert [o.name for o in OUTCOMES][:2] == ["US surprises", "public disputes in Seoul"]
+    quote = re.search(r'\("(The State Department vetoes [^"]+)", seed 0, (\d{4}-\d\d-\d\d)\)', flat)
+    text, because = quote.group(1).split(" — ")
+    rows = [(r.date, r.text.rstrip("."), r.because) for r in log_rows(m.views()[0])]
+    assert (quote.group(2), text, because) in rows  # the log's example, as the log says it
     assert "five minutes" in flat and "What to notice" in ABOUT
 
 

@@ -9,8 +9,10 @@ steps "render interval" weeks, adds Mesa's own cards and redraws server-side fig
 the sidebar holds the scenario picker, the mode, the seed, presets and the sliders grouped
 by actor; the main area has *Reset*, *Play*/*Pause* and *Step* (one week), the scoreboard,
 the charts (drawn by the browser), the network and pipeline, and the event log, with tabs
-for the many-seeds view and the "About this model" panel. Play steps one week per tick
-in a thread of its own session, so several sessions stay responsive.
+for the many-seeds view and the "About this model" panel. Every session's redraws share
+the server's one event loop, so a week's redraw sends only what changed (the charts' and
+the log's new rows: :mod:`sim.page.growing`) and Play backs off after each redraw, so a
+playing session cannot starve the others.
 
 Environment (set by ``wgsim serve``): ``WGSIM_PAGE_FILE`` the starting scenario file,
 ``WGSIM_PAGE_RESULTS`` the folder searched for stored runs.
@@ -19,12 +21,12 @@ Environment (set by ``wgsim serve``): ``WGSIM_PAGE_FILE`` the starting scenario 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import threading
 import time
 from dataclasses import dataclass, field
-from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +35,7 @@ import solara.lab
 
 from sim.errors import WgsimError
 from sim.page.about import ABOUT
+from sim.page.charts import chart_spec
 from sim.page.controls import (
     GROUPS,
     PRESETS,
@@ -44,6 +47,7 @@ from sim.page.controls import (
     slider_specs,
     variant_of,
 )
+from sim.page.inputs import SliderRow, StoredRunPicker
 from sim.page.model import MODES, PageModel, StoredRun, stored_runs
 from sim.page.panels import (
     Charts,
@@ -54,6 +58,7 @@ from sim.page.panels import (
     NetworkAndPipeline,
     Scoreboard,
 )
+from sim.page.style import CSS
 from sim.scenario.loader import load_file
 from sim.scenario.shipped import resolve
 
@@ -63,32 +68,10 @@ WEEK_SECONDS = 0.25
 """The pace of Play: seconds per simulated week (186 weeks: 47 s)."""
 MAX_WEEKS_PER_TICK = 4
 """At most this many weeks between two redraws while playing (when drawing lags)."""
-
-CSS = """
-.wgsim-table { border-collapse: collapse; font-size: 14px; }
-.wgsim-table th, .wgsim-table td { border-bottom: 1px solid #ddd; padding: 2px 8px;
-  text-align: right; }
-.wgsim-table th:first-child { text-align: left; font-weight: normal; }
-.wgsim-table thead th { font-weight: bold; }
-.wgsim-table tr.sep th { text-align: left; font-style: italic; }
-.wgsim-loglines { max-height: 420px; overflow-y: auto; font-size: 13px;
-  border: 1px solid #ddd; padding: 6px 6px 6px 24px; margin: 0; }
-.wgsim-loglines .d { color: #666; font-variant-numeric: tabular-nums; }
-.wgsim-loglines .because { color: #1f5fa8; }
-.wgsim-slider .v-input__slot { margin-bottom: 0; }
-.wgsim-slider .v-messages { display: none; }
-.wgsim-label { font-size: 13px; cursor: help; }
-.wgsim-bar { background: #1f5fa8; color: white; padding: 4px 12px; }
-.wgsim-preset { text-transform: none !important; letter-spacing: normal !important;
-  justify-content: flex-start !important; height: auto !important; min-height: 28px;
-  white-space: normal; text-align: left; padding: 2px 6px !important; }
-.wgsim-preset .v-btn__content { white-space: normal; flex-shrink: 1; }
-.wgsim-bar h1 { font-size: 20px; font-weight: 500; margin: 0; color: white; }
-.wgsim-body { align-items: flex-start; flex-wrap: nowrap; padding: 8px; }
-.wgsim-side { flex: 0 0 300px; width: 300px; max-height: calc(100vh - 70px);
-  overflow-y: auto; position: sticky; top: 8px; }
-.wgsim-main { flex: 1 1 auto; min-width: 0; }
-"""
+BACKOFF = 2.0
+"""While playing, the sleep after a tick lasts at least this many times the tick."""
+MIN_SLEEP = 0.02
+"""The shortest sleep between two ticks of Play (s): other sessions' turn."""
 
 
 @dataclass(frozen=True)
@@ -148,41 +131,6 @@ def differences(applied: Settings, current: Settings, specs: list[Any]) -> list[
 
 
 @solara.component
-def SliderRow(spec: Any, value: float, on_value: Any) -> None:
-    """One slider: its name, value and unit above an equal-width track.
-
-    The parameter reference's text is the name's tooltip.
-    """
-    with solara.Column(gap="0px", classes=["wgsim-slider"]):
-        solara.HTML(  # the title attribute: the browser's tooltip, read by screen readers
-            tag="div",
-            unsafe_innerHTML=f"{escape(spec.label)}: <b>{escape(spec.shown(value))}</b>",
-            classes=["wgsim-label"],
-            attributes={"title": spec.tooltip},
-        )
-        if spec.integer:
-            solara.SliderInt(
-                "",
-                value=int(value),
-                min=int(spec.min),
-                max=int(spec.max),
-                step=1,
-                on_value=on_value,
-                thumb_label=False,
-            )
-        else:
-            solara.SliderFloat(
-                "",
-                value=value,
-                min=spec.min,
-                max=spec.max,
-                step=spec.step,
-                on_value=on_value,
-                thumb_label=False,
-            )
-
-
-@solara.component
 def Controls(
     choices: Choices,
     runs: dict[str, StoredRun],
@@ -221,13 +169,10 @@ def Controls(
         on_value=lambda m: current.set(Settings(s.choice, m, s.seed, s.values, s.replay)),
     )
     if replay:
-        names = list(runs) or ["(no stored run found)"]
-        solara.Select(
-            "stored run",
-            values=names,
-            value=s.replay or names[0],
-            on_value=lambda r: current.set(Settings(s.choice, s.mode, s.seed, s.values, r)),
-            style={"max-width": "100%"},
+        StoredRunPicker(
+            list(runs),
+            s.replay,
+            lambda r: current.set(Settings(s.choice, s.mode, s.seed, s.values, r)),
         )
         solara.Markdown(
             "A replay shows the stored run as it was: the seed and sliders do not apply.",
@@ -281,6 +226,7 @@ def RunArea(
     problem = solara.use_reactive("")
     model: PageModel = model_ref.current
     views = model.views() if version.value >= 0 else []
+    spec = solara.use_memo(lambda: json.dumps(chart_spec(views)), [model])  # a whole run's
 
     def step_once() -> None:
         with lock:
@@ -300,16 +246,20 @@ def RunArea(
         version.set(version.value + 1)
 
     async def play_loop() -> None:
-        # On the server's event loop: each view is sent while the loop sleeps. The run keeps
-        # a pace of WEEK_SECONDS per week: when drawing a week takes longer (a busy machine,
-        # many sessions), a tick advances up to MAX_WEEKS_PER_TICK weeks before redrawing.
+        # On the server's event loop, which every session shares: each view is sent while
+        # the loop sleeps. The run keeps a pace of WEEK_SECONDS per week; a tick (steps and
+        # redraw) is followed by a sleep of at least BACKOFF times its own length, so a
+        # playing session leaves the loop free most of the time (a step in another session
+        # waits for one redraw at most). When ticks come late (a busy machine, many
+        # sessions), a tick advances up to MAX_WEEKS_PER_TICK weeks before redrawing.
         try:
             start, done = time.perf_counter(), 0
             while playing.value:
                 if model_ref.current.finished:
                     playing.set(False)
                     return
-                due = int((time.perf_counter() - start) / WEEK_SECONDS) - done
+                tick = time.perf_counter()
+                due = int((tick - start) / WEEK_SECONDS) - done
                 n = min(MAX_WEEKS_PER_TICK, max(1, due))
                 with lock:
                     for _ in range(n):
@@ -317,8 +267,9 @@ def RunArea(
                             model_ref.current.step()
                 done += n
                 version.set(version.value + 1)
-                wait = start + (done + 1) * WEEK_SECONDS - time.perf_counter()
-                await asyncio.sleep(max(0.02, wait))
+                now = time.perf_counter()
+                wait = start + (done + 1) * WEEK_SECONDS - now
+                await asyncio.sleep(max(MIN_SLEEP, BACKOFF * (now - tick), wait))
         except Exception:  # shown in the server's log, not lost in the task
             logger.exception("the page's play loop stopped")
             playing.set(False)
@@ -334,19 +285,22 @@ def RunArea(
         else:
             solara.Button("Play", on_click=lambda: playing.set(True), disabled=model.finished)
         solara.Button("Step one week", on_click=step_once, disabled=playing.value or model.finished)
-    if problem.value:
-        solara.Error(problem.value)
     hint = (
         differences(applied.value, wanted, specs_for(choices, wanted.choice)) if not blocked else []
     )
-    if hint:
-        solara.Info("Changed, applied at Reset: " + "; ".join(hint))
-    if model.finished:
-        Finished(views)
+    # always there: the panels below keep their places (and widgets, and the log's filters)
+    # when a message comes or goes
+    with solara.Column(gap="4px"):
+        if problem.value:
+            solara.Error(problem.value)
+        if hint:
+            solara.Info("Changed, applied at Reset: " + "; ".join(hint))
+        if model.finished:
+            Finished(views)
     Scoreboard(views)
-    Charts(views)
+    Charts(views, spec, model)
     NetworkAndPipeline(views)
-    EventLog(views)
+    EventLog(views, model)
 
 
 @solara.component

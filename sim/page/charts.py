@@ -1,8 +1,10 @@
 """The page's outcome charts as Vega-Lite specifications (drawn in the browser).
 
-Each call returns a plain ``dict`` (a Vega-Lite v5 spec) for Solara's ``VegaLite`` widget:
-building it is a few milliseconds of Python, and the browser draws it, so a week's step
-does not wait for a server-side figure. One small chart per outcome: US surprises and
+:func:`chart_spec` is the charts without data (a Vega-Lite v5 spec, the same for a whole
+run) and :func:`chart_data` their named datasets, which only grow at their end as the run
+advances, so the page sends the browser each week's new rows only
+(:class:`~sim.page.growing.GrowingChart`) and the browser draws them: a week's step waits
+for no server-side figure. One small chart per outcome: US surprises and
 public disputes apart (they are the model's trade-off and move in opposite directions),
 exemptions, WG legitimacy, projects, the ROK–US gap and the DPI; every chart marks the
 scheduled shocks (numbered, named in :func:`shock_list`), the WG's creation and end, and
@@ -12,6 +14,7 @@ the weeks of surprises and disputes.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,23 +51,34 @@ def _iso(value: Any) -> str:
     return str(value)[:10]
 
 
-def series_records(view: RunView) -> list[dict[str, Any]]:
-    """The view's weekly values, one record per week, with cumulative exemptions."""
+def _values(column: Any) -> list[Any]:
+    """A column's values for JSON: NaN (no value) as None."""
+    return [None if v != v else v for v in column.tolist()]
+
+
+def series_records(view: RunView, since: int = 0) -> list[dict[str, Any]]:
+    """The view's weekly values after week ``since``, one record per week.
+
+    Exemptions are counted from the run's start (cumulative).
+    """
     s = view.series
     if s.empty:
         return []
     granted = view.events[view.events["kind"] == "un_approved"].groupby("week").size()
     exemptions = granted.reindex(s["week"], fill_value=0).cumsum().to_numpy()
+    if since:
+        keep = (s["week"] > since).to_numpy()
+        s, exemptions = s[keep], exemptions[keep]
     legit = s["legitimacy"].where(s["wg_phase"] == 1.0)
     columns = {
         "date": [_iso(d) for d in s["date"].tolist()],
-        "surprises": s["surprises"].tolist(),
-        "disputes": s["disputes"].tolist(),
+        "surprises": _values(s["surprises"]),
+        "disputes": _values(s["disputes"]),
         "exemptions": exemptions.tolist(),
-        "legitimacy": [None if v != v else v for v in legit.tolist()],  # NaN: no WG
-        "implemented": s["implemented"].tolist(),
-        "gap": s["gap"].tolist(),
-        "dpi": s["dpi"].tolist(),
+        "legitimacy": _values(legit),  # NaN (None): no WG
+        "implemented": _values(s["implemented"]),
+        "gap": _values(s["gap"]),
+        "dpi": _values(s["dpi"]),
     }
     names = list(columns)
     return [
@@ -80,20 +94,22 @@ class Shock:
     number: int
     date: str
     name: str
+    week: int = 0
 
 
 def shocks(view: RunView) -> list[Shock]:
     """The scheduled shocks fired so far (numbered in date order)."""
     rows = view.events[view.events["kind"] == "shock"]
     out = []
-    for i, detail in enumerate(rows["detail"].astype(str), start=1):
+    pairs = zip(rows["detail"].astype(str), rows["week"].tolist(), strict=True)
+    for i, (detail, week) in enumerate(pairs, start=1):
         day, _, name = detail.partition(": ")
-        out.append(Shock(i, day, name or detail))
+        out.append(Shock(i, day, name or detail, int(week)))
     return out
 
 
-def markers(views: list[RunView]) -> list[dict[str, str]]:
-    """WG created / ended, surprises and disputes, as dated marks per run."""
+def markers(views: list[RunView], since: int = 0) -> list[dict[str, str]]:
+    """WG created / ended, surprises and disputes after week ``since``, as dated marks."""
     names = {
         "wg_created": "WG created",
         "wg_terminated": "WG ended",
@@ -102,14 +118,15 @@ def markers(views: list[RunView]) -> list[dict[str, str]]:
     }
     out = []
     for view in views:
-        ev = view.events[view.events["kind"].isin(list(names))]
+        ev = view.events[view.events["kind"].isin(list(names)) & (view.events["week"] > since)]
         for kind, date in zip(ev["kind"], ev["date"], strict=True):
             out.append({"date": _iso(date), "run": view.label, "mark": names[str(kind)]})
     return out
 
 
-def _panel(panel: Panel, top: float, domain: list[str], runs: list[str]) -> dict[str, Any]:
-    y_scale = {"domain": [0, 1]} if panel.share else {"domain": [0, max(1.0, top)], "nice": True}
+def _panel(panel: Panel, domain: list[str], runs: list[str]) -> dict[str, Any]:
+    # counts: from 0 to at least 1, further as the data grows (the spec stays the same)
+    y_scale = {"domain": [0, 1]} if panel.share else {"domain": {"unionWith": [0, 1]}, "nice": True}
     x = {
         "field": "date",
         "type": "temporal",
@@ -189,27 +206,18 @@ def _panel(panel: Panel, top: float, domain: list[str], runs: list[str]) -> dict
     }
 
 
-def outcome_charts(views: list[RunView]) -> dict[str, Any]:
-    """The outcome charts of one or two runs, as one Vega-Lite spec (two columns)."""
+def chart_spec(views: list[RunView]) -> dict[str, Any]:
+    """The outcome charts of one or two runs without their data (two columns).
+
+    The same for the whole run: only :func:`chart_data` changes week by week.
+    """
     first = views[0]
     end = first.start + dt.timedelta(weeks=first.n_weeks)
     domain = [first.start.isoformat(), end.isoformat()]
-    records = [r for v in views for r in series_records(v)]
-    tops = {p.column: max([float(r[p.column] or 0) for r in records] or [0.0]) for p in PANELS}
-    marks = markers(views)
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "datasets": {
-            "series": records,
-            "shocks": [
-                {"date": s.date, "number": str(s.number), "label": f"{s.number}: {s.name}"}
-                for s in shocks(first)
-            ],
-            "wg": [m for m in marks if m["mark"].startswith("WG")],
-            "events": [m for m in marks if not m["mark"].startswith("WG")],
-        },
         "columns": 2,
-        "concat": [_panel(p, tops[p.column], domain, [v.label for v in views]) for p in PANELS],
+        "concat": [_panel(p, domain, [v.label for v in views]) for p in PANELS],
         "config": {
             "background": "white",
             "view": {"stroke": "#ddd"},
@@ -217,6 +225,31 @@ def outcome_charts(views: list[RunView]) -> dict[str, Any]:
         },
         "usermeta": {"embedOptions": {"actions": False, "renderer": "svg"}},
     }
+
+
+def chart_data(views: list[RunView], since: int = 0) -> dict[str, list[dict[str, Any]]]:
+    """The charts' named datasets after week ``since``, in date order.
+
+    In date order, a later week only adds rows at the end: the datasets up to week ``w``
+    followed by ``chart_data(views, since=w)`` are the datasets of the later week.
+    """
+    by_date = operator.itemgetter("date")  # a stable sort: the runs keep their order
+    marks = markers(views, since)
+    return {
+        "series": sorted((r for v in views for r in series_records(v, since)), key=by_date),
+        "shocks": [
+            {"date": s.date, "number": str(s.number), "label": f"{s.number}: {s.name}"}
+            for s in shocks(views[0])
+            if s.week > since
+        ],
+        "wg": sorted((m for m in marks if m["mark"].startswith("WG")), key=by_date),
+        "events": sorted((m for m in marks if not m["mark"].startswith("WG")), key=by_date),
+    }
+
+
+def outcome_charts(views: list[RunView]) -> dict[str, Any]:
+    """The outcome charts of one or two runs with their data, as one Vega-Lite spec."""
+    return {**chart_spec(views), "datasets": chart_data(views)}
 
 
 def shock_list(view: RunView) -> str:

@@ -11,6 +11,7 @@ sliders, presets) are in :mod:`sim.page.controls`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -56,6 +57,11 @@ class RunView:
     def finished(self) -> bool:
         """Whether the run has reached its last week."""
         return self.week >= self.n_weeks
+
+    @functools.cached_property
+    def status(self) -> dict[int, Status]:
+        """Each proposal's status at this week (:func:`statuses`, read once per view)."""
+        return statuses(self.events)
 
 
 def latest(series: pd.DataFrame, column: str, default: float = float("nan")) -> float:
@@ -142,9 +148,14 @@ class Item:
     age_weeks: int
 
 
-def in_flight(events: pd.DataFrame, week: int) -> list[Item]:
-    """The proposals still in flight at ``week``, oldest first."""
-    status = statuses(events)
+def in_flight(
+    events: pd.DataFrame, week: int, status: dict[int, Status] | None = None
+) -> list[Item]:
+    """The proposals still in flight at ``week``, oldest first.
+
+    ``status`` is :func:`statuses` of ``events`` when the caller has it already.
+    """
+    status = statuses(events) if status is None else status
     names = labels(events)
     rows = events[events["proposal_id"] > 0]
     first: dict[int, int] = {}

@@ -8,6 +8,7 @@ Presentation only: what they show comes from :mod:`sim.page.data`, ``score``, ``
 
 from __future__ import annotations
 
+import operator
 import threading
 from html import escape
 from pathlib import Path
@@ -16,8 +17,9 @@ from typing import Any
 import solara
 from solara.widgets import VegaLite
 
-from sim.page.charts import outcome_charts, shock_list
+from sim.page.charts import chart_data, shock_list
 from sim.page.data import RunView, in_flight
+from sim.page.growing import GrowingChart, LogLines, Opaque, grown, join_datasets
 from sim.page.model import today_line
 from sim.page.score import ManySeeds, ended_line, many_seeds, number, scoreboard
 from sim.page.story import actors, filtered, log_rows, proposal_names
@@ -50,21 +52,33 @@ def Scoreboard(views: list[RunView]) -> Any:
     return solara.HTML(tag="div", unsafe_innerHTML=html, classes=["wgsim-scoreboard"])
 
 
-def Charts(views: list[RunView]) -> Any:
-    """The outcome charts (drawn in the browser) and the key to the numbered shocks."""
-    with solara.Column(gap="4px", classes=["wgsim-charts"]) as col:
-        VegaLite.element(spec=outcome_charts(views))
+@solara.component
+def Charts(views: list[RunView], spec: str, source: object) -> None:
+    """The outcome charts (drawn in the browser) and the key to the numbered shocks.
+
+    ``spec`` is :func:`chart_spec` of the run as JSON (the same every week); the data of
+    the weeks since the last redraw is computed and sent, not the whole.
+    """
+    data: Any = solara.use_ref(None)
+    data.current = grown(
+        data.current,
+        source,
+        views[0].week,
+        lambda since: chart_data(views, since),
+        join_datasets,
+    )
+    with solara.Column(gap="4px", classes=["wgsim-charts"]):
+        GrowingChart(spec, Opaque(data.current.value))
         solara.Markdown(
             "**Numbered lines: scheduled events** (dashed coloured lines: the WG created or "
             "ended; triangles: a US surprise or a public dispute)\n\n" + shock_list(views[0]),
             style={"font-size": "13px"},
         )
-    return col
 
 
 def NetworkAndPipeline(views: list[RunView]) -> Any:
     """The actor network of each run and the proposal pipeline."""
-    with solara.Row(gap="16px", style={"flex-wrap": "wrap"}) as row:
+    with solara.Row(gap="16px", style={"flex-wrap": "wrap"}, classes=["wgsim-network"]) as row:
         for view in views:
             with solara.Column(gap="0px"):
                 solara.Markdown(f"**Actors and channels: {view.label}**")
@@ -73,14 +87,19 @@ def NetworkAndPipeline(views: list[RunView]) -> Any:
             solara.Markdown("**Proposal pipeline**")
             solara.HTML(tag="div", unsafe_innerHTML=pipeline_table(views))
             for view in views:
-                items = in_flight(view.events, view.week)
-                lines = [f"In flight ({view.label}): {len(items)}", ""]
-                lines += [
-                    f"- {i.name}: {i.stage}, {i.route or 'not routed yet'}, "
-                    f"{i.age_weeks} {'week' if i.age_weeks == 1 else 'weeks'}"
+                items = in_flight(view.events, view.week, view.status)
+                lines = "".join(
+                    f"<li>{escape(i.name)}: {escape(i.stage)}, "
+                    f"{escape(i.route or 'not routed yet')}, "
+                    f"{i.age_weeks} {'week' if i.age_weeks == 1 else 'weeks'}</li>"
                     for i in items[:IN_FLIGHT_ROWS]
-                ]
-                solara.Markdown("\n".join(lines), style={"font-size": "13px"})
+                )
+                solara.HTML(  # HTML, not Markdown: a changed text updates the widget in place
+                    tag="div",
+                    unsafe_innerHTML=f"<p>In flight ({escape(view.label)}): {len(items)}</p>"
+                    + (f"<ul>{lines}</ul>" if lines else ""),
+                    classes=["wgsim-inflight"],
+                )
     legend = "; ".join(f"**{k}**: {v}" for k, v in ACTOR_NAMES.items())
     with solara.Column(gap="0px") as col:
         solara.Markdown(
@@ -93,14 +112,25 @@ def NetworkAndPipeline(views: list[RunView]) -> Any:
 
 
 @solara.component
-def EventLog(views: list[RunView]) -> None:
-    """The whole history as dated sentences with "because" clauses, newest first."""
+def EventLog(views: list[RunView], source: object = None) -> None:
+    """The whole history as dated sentences with "because" clauses, newest first.
+
+    ``source`` is the model the views come from: each event is narrated once per model.
+    """
     which = solara.use_reactive(0)
     hide = solara.use_reactive(True)
     actor = solara.use_reactive("everyone")
     story = solara.use_reactive("every proposal")
+    logs: Any = solara.use_ref({})  # run label -> its rows, narrated once each
     view = views[min(which.value, len(views) - 1)]
-    rows = log_rows(view)
+    logs.current[view.label] = grown(
+        logs.current.get(view.label),
+        source,
+        len(view.events),
+        lambda start: log_rows(view, start),
+        operator.add,
+    )
+    rows = logs.current[view.label].value
     names = proposal_names(view)
     stories = {f"#{pid}: {name}": pid for pid, name in names.items()}
     with solara.Column(gap="4px", classes=["wgsim-log"]):
@@ -133,26 +163,25 @@ def EventLog(views: list[RunView]) -> None:
             actor="" if actor.value == "everyone" else actor.value,
             proposal=stories.get(story.value, 0),
         )
-        lines = [
-            f'<li data-kind="{r.kind}"><span class="d">{r.date}</span> {escape(r.text)}'
-            + (f' <span class="because">— {escape(r.because)}</span>' if r.because else "")
-            + "</li>"
-            for r in reversed(kept)
-        ]
         total = len(rows)
-        solara.Markdown(
-            f"{len(kept)} of {total} {'event' if total == 1 else 'events'} shown, newest first."
+        solara.HTML(
+            tag="p",
+            unsafe_innerHTML=f"{len(kept)} of {total} {'event' if total == 1 else 'events'} "
+            "shown, newest first.",
         )
-        body = "".join(lines) or "<li>Nothing has happened yet: press Step or Play.</li>"
-        solara.HTML(tag="ul", unsafe_innerHTML=body, classes=["wgsim-loglines"])
+        LogLines(Opaque(kept))
 
 
 def Header(views: list[RunView], title: str) -> Any:
     """What is running (scenario, seed, mode) and each run's date."""
     with solara.Column(gap="2px", classes=["wgsim-header"]) as col:
-        solara.Markdown(f"### {title}")
-        for view in views:
-            solara.Markdown(f"**{view.label}** — {today_line(view)}", style={"font-size": "15px"})
+        solara.HTML(tag="h3", unsafe_innerHTML=escape(title))
+        for view in views:  # HTML, not Markdown: a changed text updates the widget in place
+            solara.HTML(
+                tag="div",
+                unsafe_innerHTML=f"<b>{escape(view.label)}</b> — {escape(today_line(view))}",
+                style={"font-size": "15px"},
+            )
     return col
 
 

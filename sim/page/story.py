@@ -124,11 +124,18 @@ def _series_by_week(series: pd.DataFrame) -> dict[int, dict[str, float]]:
     return dict(zip(weeks, values, strict=True))
 
 
-def log_rows(view: RunView) -> list[LogRow]:
-    """Every event of the view's log as a :class:`LogRow`, oldest first."""
-    ev = view.events
-    names = labels(ev)
-    state = _series_by_week(view.series)
+def log_rows(view: RunView, start: int = 0) -> list[LogRow]:
+    """Every event of the view's log from row ``start`` on as a :class:`LogRow`, oldest first.
+
+    A page that has narrated the first ``n`` rows narrates only the new ones with
+    ``start=n`` (proposal names still come from the whole log).
+    """
+    ev = view.events.iloc[start:] if start else view.events
+    names = labels(view.events)
+    series = view.series
+    if start and not ev.empty:  # the clauses read the weeks of the new events only
+        series = series[series["week"] >= int(ev["week"].iloc[0])]
+    state = _series_by_week(series)
     out = []
     weeks = [int(w) for w in ev["week"].tolist()]
     pids = [int(p) for p in ev["proposal_id"].tolist()]

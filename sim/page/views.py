@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
-from sim.page.data import RunView, network, pipeline_counts, statuses
+from sim.page.data import RunView, network, pipeline_counts
 
 # Node positions in a 460 x 330 box: the ROK left, the US right, the DPRK below, hubs between.
 POSITIONS = {
@@ -102,7 +102,7 @@ def network_svg(view: RunView) -> str:
 
 def pipeline_table(views: list[RunView]) -> str:
     """Proposals per stage and per outcome, one column per run, as an HTML table."""
-    counts = [pipeline_counts(statuses(v.events)) for v in views]
+    counts = [pipeline_counts(v.status) for v in views]
     head = "".join(f"<th>{escape(v.label)}</th>" for v in views)
     rows = []
     for i, stage in enumerate(counts[0]):

@@ -1,0 +1,36 @@
+"""The page's style sheet (class names of :mod:`sim.page.app` and its panels)."""
+
+CSS = """
+.wgsim-table { border-collapse: collapse; font-size: 14px; }
+.wgsim-table th, .wgsim-table td { border-bottom: 1px solid #ddd; padding: 2px 8px;
+  text-align: right; }
+.wgsim-table th:first-child { text-align: left; font-weight: normal; }
+.wgsim-table thead th { font-weight: bold; }
+.wgsim-table tr.sep th { text-align: left; font-style: italic; }
+.wgsim-loglines { max-height: 420px; overflow-y: auto; font-size: 13px;
+  border: 1px solid #ddd; padding: 6px; margin: 0; flex-wrap: nowrap; }
+.wgsim-loglines ul { margin: 0; padding-left: 18px; }
+.wgsim-loglines .d { color: #666; font-variant-numeric: tabular-nums; }
+.wgsim-loglines .because { color: #1f5fa8; }
+.wgsim-slider .v-input__slot { margin-bottom: 0; }
+.wgsim-slider .v-messages { display: none; }
+.wgsim-label { font-size: 13px; cursor: help; }
+.wgsim-bar { background: #1f5fa8; color: white; padding: 4px 12px; }
+.wgsim-preset { text-transform: none !important; letter-spacing: normal !important;
+  justify-content: flex-start !important; height: auto !important; min-height: 28px;
+  white-space: normal; text-align: left; padding: 2px 6px !important; }
+.wgsim-preset .v-btn__content { white-space: normal; flex-shrink: 1; }
+.wgsim-inflight { font-size: 13px; }
+.wgsim-inflight p { margin: 4px 0; }
+.wgsim-header h3 { font-size: 1.17em; margin: 6px 0; }
+.wgsim-bar h1 { font-size: 20px; font-weight: 500; margin: 0; color: white; }
+.wgsim-body { align-items: flex-start; flex-wrap: nowrap; padding: 8px; }
+.wgsim-side { flex: 0 0 300px; width: 300px; max-height: calc(100vh - 70px);
+  overflow-y: auto; position: sticky; top: 8px; }
+.wgsim-main { flex: 1 1 auto; min-width: 0; }
+.wgsim-replay { width: 284px; max-width: 284px; }
+.wgsim-replay .v-select__selections { flex-wrap: nowrap; overflow: hidden; }
+.wgsim-replay .v-select__selection { max-width: 230px; overflow: hidden;
+  text-overflow: ellipsis; white-space: nowrap; }
+.wgsim-replay-name { font-size: 12px; color: #555; overflow-wrap: anywhere; margin: 2px 0 6px; }
+"""
