@@ -260,7 +260,7 @@ def test_presets_and_the_what_changed_hint(page):
     page.get_by_role("button", name=name).click()
     hint = page.locator(".v-alert").filter(has_text="Changed, applied at Reset")
     hint.wait_for()
-    assert "Denunciation loss:" in hint.inner_text() and "→ 0 legitimacy" in hint.inner_text()
+    assert "Denunciation loss:" in hint.inner_text() and "→ 0 share of L" in hint.inner_text()
     page.get_by_role("button", name="Reset", exact=True).click()
     hint.wait_for(state="detached")
     assert values == {"legitimacy.denunciation_loss": 0.0}
