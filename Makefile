@@ -12,12 +12,16 @@ BASE_PY := $(shell if command -v python3.12 >/dev/null 2>&1 && python3.12 -c 'im
 
 setup: $(STAMP) $(ASSETS)
 
+# Installed packages are byte-compiled once at install (--compile-bytecode): with
+# PYTHONDONTWRITEBYTECODE set, as on this machine, every Python process (each CLI call,
+# test subprocess, page server, worker) would otherwise compile pandas, SciPy and
+# matplotlib from source again: importing the comparison report took 10 s instead of 3.5 s.
 $(STAMP): pyproject.toml
 	@$(BASE_PY) -c 'import sys; assert sys.version_info >= (3, 12), "wgsim needs Python >= 3.12, found " + sys.version' 
 	@test -x $(PY) || $(BASE_PY) -m venv $(VENV)
 	@$(PY) -m pip install --quiet --upgrade pip uv >/dev/null 2>&1 || true
 	@if [ -x $(VENV)/bin/uv ]; then \
-	  VIRTUAL_ENV=$(CURDIR)/$(VENV) $(VENV)/bin/uv pip install --quiet --python $(PY) -e '.[dev]'; \
+	  VIRTUAL_ENV=$(CURDIR)/$(VENV) $(VENV)/bin/uv pip install --quiet --compile-bytecode --python $(PY) -e '.[dev]'; \
 	else \
 	  $(PY) -m pip install --quiet -e '.[dev]'; \
 	fi
