@@ -317,6 +317,9 @@ def seeds_chart(out: ManySeeds) -> dict[str, Any]:
                             "field": "difference",
                             "type": "quantitative",
                             "title": "WG − no group",
+                            # fewer, non-overlapping labels: the domain's flush first
+                            # label ran into the next one on wide ranges
+                            "axis": {"tickCount": 6, "labelOverlap": "greedy"},
                         },
                         "tooltip": [{"field": "seed"}, {"field": "difference"}],
                     },
