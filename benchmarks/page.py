@@ -36,9 +36,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sim.page.browser import (  # noqa: E402
-    CHROMIUM,
-    CHROMIUM_ARGS,
     free_port,
+    launch,
     start_server,
     wait_for_page,
 )
@@ -219,7 +218,7 @@ def main() -> int:
     url = f"http://127.0.0.1:{port}/"
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS))
+            browser = launch(pw)
             pg = _open(browser, url)
             before = pg.bytes[0]
             steps = step_seconds(pg, args.steps)

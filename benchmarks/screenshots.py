@@ -29,8 +29,8 @@ sys.path.insert(0, str(ROOT))
 
 from sim.page.browser import (  # noqa: E402
     CHROMIUM,
-    CHROMIUM_ARGS,
     free_port,
+    launch,
     start_server,
     wait_for_page,
 )
@@ -137,7 +137,7 @@ def main() -> int:
         if not wait_for_page(url, proc):
             raise SystemExit("the page server did not start")
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS))
+            browser = launch(pw)
             for path in shoot(url, args.out, browser):
                 print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
             browser.close()

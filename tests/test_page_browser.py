@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 
 from sim.page.about import ABOUT
-from sim.page.browser import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, wait_for_page
+from sim.page.browser import CHROMIUM, free_port, launch, start_server, wait_for_page
 from sim.page.controls import PRESETS, slider_specs
 from sim.scenario.loader import load_file
 
@@ -101,7 +101,7 @@ def server(tmp_path_factory) -> Iterator[str]:
 def browser(server):
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS))
+        b = launch(pw)
         yield b
         b.close()
 

@@ -362,6 +362,10 @@ class Dprk(Actor):
                 dpi += d.dpi_rate * fit * self.trust_us * (1.0 - dpi)
         if self.mode == DprkMode.COERCE:
             dpi -= d.dpi_provocation_loss
+        self.move_dpi(dpi)
+
+    def move_dpi(self, dpi: float) -> None:
+        """Set the DPI (clipped to [0, 1]) and keep its peak."""
         self.dpi = min(max(dpi, 0.0), 1.0)
         self.dpi_peak = max(self.dpi_peak, self.dpi)
 

@@ -88,7 +88,7 @@ class Pipeline:
             self.in_flight.append(p)
         # Going ahead alone is announced: the US may be surprised by the announcement,
         # which follows the routing it is about (docs/events.md).
-        if route == Route.UNILATERAL and p.a > 0.0 and not p.us_informed and not p.surprised:
+        if route == Route.UNILATERAL:
             self.friction.check_surprise(p, week, announced=True)
 
     def offer(self, p: Proposal) -> None:

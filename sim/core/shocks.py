@@ -115,8 +115,7 @@ def summit(t: Targets, week: int, deal_possible: bool, name: str) -> None:
     gap = abs(t.state.position[Q] - t.dprk.position[Q])
     d = t.dprk_params
     if deal_possible and gap < d.deal_tolerance:
-        t.dprk.dpi = min(1.0, t.dprk.dpi + d.deal_gain)
-        t.dprk.dpi_peak = max(t.dprk.dpi_peak, t.dprk.dpi)
+        t.dprk.move_dpi(t.dprk.dpi + d.deal_gain)
         t.log("summit_deal", "DPRK", detail=name)
 
 

@@ -57,8 +57,7 @@ class Implementation:
             p.t_done = week
             self.ledgers.delivered[week] += 1
             self.log("implemented", "Blue House" if p.origin == "BH" else "MOU", p)
-            if p.a > 0.0 and not p.us_informed and not p.surprised:
-                self.friction.check_surprise(p, week)
+            self.friction.check_surprise(p, week)
         accepted.clear()
         self.sweep(week)
 
