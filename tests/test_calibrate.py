@@ -174,7 +174,7 @@ def test_independent_kernels_keep_weights_even_on_a_flat_posterior():
     ess = {}
     for kind in ("multivariate_normal", "independent"):
         np.random.seed(2)  # noqa: NPY002  (pyabc draws from numpy's global generator)
-        kernel = _transition(kind, keys)
+        kernel = _transition(kind, dict.fromkeys(keys, (0.0, 1.0)))
         kernel.fit(population, np.full(200, 1 / 200))
         draws = kernel.rvs(3000)
         draws = draws[((draws >= 0.0) & (draws <= 1.0)).all(axis=1)]  # inside the prior
@@ -182,7 +182,7 @@ def test_independent_kernels_keep_weights_even_on_a_flat_posterior():
         ess[kind] = effective_sample_size(weights) / len(draws)
     assert ess["independent"] > 3 * ess["multivariate_normal"], ess
     with pytest.raises(CalibrationError, match="allowed: multivariate_normal"):
-        _transition("gaussian", keys)
+        _transition("gaussian", dict.fromkeys(keys, (0.0, 1.0)))
 
 
 def test_simulation_budget_stops_the_run_and_a_resume_respects_it(tmp_path):

@@ -27,6 +27,7 @@ from pyabc import weighted_statistics
 
 from sim.runs.executors import cluster_size, dask_client
 from sim.runs.store import atomic_write_json, provenance
+from sim.studies.calibration.kernels import ReflectedProductKernel
 from sim.studies.calibration.report import write_fit_report
 from sim.studies.calibration.simulator import Simulator, scaled_distance
 from sim.studies.calibration.spec import Budget, CalibrationError, CalibrationSpec, load_spec
@@ -59,12 +60,13 @@ def calibrate(
     simulator = Simulator(scenario, episodes, spec.parameters, budget.seeds_per_particle)
     observed = {t.id: t.value for t in episodes.fitted}
     distance = scaled_distance({t.id: t.tolerance for t in episodes.fitted})
+    bounds = {p.key: (p.low, p.high) for p in spec.parameters}
     abc = pyabc.ABCSMC(
         simulator,
         prior,
         distance,
         population_size=budget.population_size,
-        transitions=_transition(budget.transition, [p.key for p in spec.parameters]),
+        transitions=_transition(budget.transition, bounds),
         sampler=(sampler := _sampler(workers, dask, progress)),
     )
     db = out / "posterior.db"
@@ -144,17 +146,15 @@ def _check_database(out: Path, db: Path, digest: str) -> None:
         atomic_write_json({"fit_digest": digest, **provenance()}, record)
 
 
-def _transition(kind: str, keys: list[str]) -> Any:
-    """The perturbation kernel (pyabc) named by ``budget.transition``."""
+def _transition(kind: str, bounds: dict[str, tuple[float, float]]) -> Any:
+    """The perturbation kernel named by ``budget.transition`` (bounds: the priors' boxes)."""
     match kind:
         case "multivariate_normal":
             return pyabc.MultivariateNormalTransition()
         case "local":
             return pyabc.LocalTransition()
         case "independent":
-            return pyabc.AggregatedTransition(
-                {key: pyabc.MultivariateNormalTransition() for key in keys}
-            )
+            return ReflectedProductKernel(bounds)
         case _:
             raise CalibrationError(
                 f"unknown transition {kind!r}; allowed: multivariate_normal, local, independent"
