@@ -12,6 +12,7 @@ from pyabc.weighted_statistics import effective_sample_size
 from sim.errors import ScenarioError
 from sim.scenario.loader import load_file
 from sim.studies.calibration.run import (
+    _fit_digest,
     _sampler,
     _transition,
     calibrate,
@@ -30,6 +31,26 @@ def test_scaled_distance():
     # errors 2/2 and 0.5/0.5: sqrt(1 + 1); the order of the keys does not matter
     assert d({"b": 1.0, "a": 3.0}, x0, t=0) == pytest.approx((1 + 1) ** 0.5)
     assert d({"a": 1.0, "b": 1.5}, x0, t=0) == 0.0
+
+
+def test_fit_digest_ignores_notes_and_the_free_parameters_scenario_values():
+    """A fit's medians copied into calibrated.yaml (which the scenario reads) or a note
+    updated after the run must not make its database unresumable; a prior's bound must."""
+    from sim.scenario.paths import apply_overrides
+
+    spec, scenario, episodes = load_spec(SPEC)
+    digest = _fit_digest(spec, scenario, episodes, quick=False)
+    noted = spec.model_copy(update={"mechanisms": {"T1": "another note"}})
+    assert _fit_digest(noted, scenario, episodes, quick=False) == digest
+    first = spec.parameters[0]
+    moved = apply_overrides(scenario, {first.path: first.value_of(first.high)})
+    assert _fit_digest(spec, moved, episodes, quick=False) == digest
+    assert _fit_digest(spec, scenario, episodes, quick=True) != digest
+    wider = first.model_copy(update={"high": first.high + 0.05})
+    respec = spec.model_copy(update={"parameters": [wider, *spec.parameters[1:]]})
+    assert _fit_digest(respec, scenario, episodes, quick=False) != digest
+    other = apply_overrides(scenario, {"us.veto_slope": 0.123})  # not a free parameter
+    assert _fit_digest(spec, other, episodes, quick=False) != digest
 
 
 def test_weighted_quantile():

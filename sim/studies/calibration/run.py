@@ -27,6 +27,7 @@ from pyabc import weighted_statistics
 
 from sim.runs.executors import cluster_size, dask_client
 from sim.runs.store import atomic_write_json, provenance
+from sim.scenario.paths import apply_overrides
 from sim.studies.calibration.kernels import ReflectedProductKernel
 from sim.studies.calibration.report import write_fit_report
 from sim.studies.calibration.simulator import Simulator, scaled_distance
@@ -124,8 +125,19 @@ def _write_manifest(
 
 
 def _fit_digest(spec: Any, scenario: Any, episodes: Any, quick: bool) -> str:
-    """What a resumed fit must share with the database: spec, scenario, episodes, budget."""
-    parts = [spec.model_dump_json(), scenario.model_dump_json(), episodes.model_dump_json()]
+    """What a resumed fit must share with the database: spec, scenario, episodes, budget.
+
+    Neither the spec's notes on mechanisms nor the scenario's values of the free parameters
+    change the fit (every particle sets its own), so neither enters the digest: copying the
+    fit's own medians into ``calibrated.yaml``, which the scenario reads, or updating a
+    note after the run, leaves a finished database resumable and its report rewritable.
+    """
+    fixed = apply_overrides(scenario, {p.path: p.value_of(p.low) for p in spec.parameters})
+    parts = [
+        spec.model_dump_json(exclude={"mechanisms"}),
+        fixed.model_dump_json(),
+        episodes.model_dump_json(),
+    ]
     return hashlib.sha256(("|".join(parts) + f"|quick={quick}").encode()).hexdigest()[:16]
 
 

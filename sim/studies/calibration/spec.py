@@ -95,8 +95,8 @@ class CalibrationSpec(BaseModel):
     mechanisms: dict[str, str] = Field(
         default_factory=dict,
         description="Target id -> why the model may miss it (the mechanism at fault); the "
-        "fit report prints the note of every target reproduced in fewer than half the "
-        "posterior-predictive runs.",
+        "fit report prints the note of every target reproduced in fewer than two thirds "
+        "of the posterior-predictive runs. Notes do not enter the fit's digest.",
     )
 
 
