@@ -166,6 +166,7 @@ def tornado(table: pd.DataFrame, path: str | Path, title: str) -> Path:
     ax.set_yticks(range(len(table)))
     ax.set_yticklabels(table["parameter"], fontsize=8)
     ax.invert_yaxis()
+    ax.margins(x=0.08)  # room beside the longest bar, which otherwise ends on the frame
     ax.set_xlabel("mean outcome: parameter in lowest fifth (|) to highest fifth (bar end)")
     ax.set_title(title, fontsize=10)
     return save_figure(fig, path)
