@@ -286,6 +286,17 @@ def test_log_rows_explain_and_filter():
     assert story and {r.proposal for r in story} == {pid} and story[0].kind == "created"
 
 
+def test_a_surprise_explains_whether_it_followed_the_announcement_or_the_act():
+    from sim.page.story import BECAUSE, Context
+
+    said = {
+        act: BECAUSE["surprise"](Context({}, None, f"the US was not told of 'x' ({act})"))
+        for act in ("announced", "implemented")
+    }
+    assert said["announced"].endswith("had not been told before it was announced")
+    assert said["implemented"].endswith("had not been told before it was carried out")
+
+
 def test_many_seeds_pairs_the_runs_by_seed():
     done = []
     out = many_seeds(HIST, "historical", {}, n=6, progress=done.append)

@@ -99,7 +99,8 @@ BECAUSE: dict[str, Callable[[Context], str]] = {
     "approved": _approve,
     "deferred": lambda c: "because the US review reached no decision this week",
     "surprise": lambda c: (
-        "because it was alliance-sensitive and carried out without the State Department told"
+        "because it was alliance-sensitive and the State Department had not been told "
+        + ("before it was announced" if "(announced)" in c.detail else "before it was carried out")
     ),
     "nsc_cleared": lambda c: "because the White House NSC did not pass it on to State",
     "denunciation": _denounce,
