@@ -166,7 +166,10 @@ def tornado(table: pd.DataFrame, path: str | Path, title: str) -> Path:
     ax.set_yticks(range(len(table)))
     ax.set_yticklabels(table["parameter"], fontsize=8)
     ax.invert_yaxis()
-    ax.margins(x=0.08)  # room beside the longest bar, which otherwise ends on the frame
+    # Room beside the longest bar, which otherwise ends on the frame: each bar's start (its
+    # low end) is a sticky edge that margins do not pass, so sticky edges are turned off.
+    ax.use_sticky_edges = False
+    ax.margins(x=0.08)
     ax.set_xlabel("mean outcome: parameter in lowest fifth (|) to highest fifth (bar end)")
     ax.set_title(title, fontsize=10)
     return save_figure(fig, path)
