@@ -119,6 +119,10 @@ def test_quick_calibration_end_to_end_and_resume(tmp_path):
     again = calibrate(SPEC, out, quick=True, workers=2)
     assert again["simulations"] == summary["simulations"], "a finished run is not redone"
     assert again["wall_seconds"] == summary["wall_seconds"] > 0, "the run's time, not this call's"
+    assert manifest["generations_before_this_call"] == 0
+    rewritten = json.loads((out / "manifest.json").read_text())
+    assert rewritten["generations_before_this_call"] == summary["generations"]
+    assert "| generation | epsilon | particles simulated |" in (out / "fit_report.md").read_text()
     with pytest.raises(CalibrationError, match="holds a fit of another spec"):
         calibrate(SPEC, out, quick=False, workers=2)  # another budget: refused before running
 

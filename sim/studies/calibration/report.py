@@ -282,8 +282,23 @@ def write_fit_report(
         "",
         "## Epsilon schedule and effective sample size per generation",
         "",
-        markdown_table(pops[["t", "epsilon", "samples", "ess"]].astype(float)),
+        "Generation −1 is pyabc's calibration sample from the prior, which sets the first "
+        "epsilon.",
+        "",
+        markdown_table(_generations(pops)),
     ]
     path = out / "fit_report.md"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def _generations(pops: pd.DataFrame) -> pd.DataFrame:
+    """The per-generation table: counts as whole numbers, epsilon to three digits."""
+    return pd.DataFrame(
+        {
+            "generation": pops["t"].astype(int),
+            "epsilon": pops["epsilon"].astype(float),
+            "particles simulated": pops["samples"].astype(int),
+            "effective sample size": pops["ess"].astype(float).round(0),
+        }
+    ).astype(object)  # keeps each column's type through the row-wise table

@@ -95,7 +95,15 @@ def calibrate(
         )
     summary = _write_outputs(history, spec, simulator, episodes, out, budget)
     fit = _fit_digest(spec, scenario, episodes, quick)
-    run = {"quick": quick, "workers": workers, "dask_address": dask, "started": started}
+    run = {
+        "quick": quick,
+        "workers": workers,
+        "dask_address": dask,
+        "started": started,
+        # generations already in the database when this call began: started and finished
+        # are this call's; a call on a finished database only rewrites the outputs
+        "generations_before_this_call": done,
+    }
     _write_manifest(out, Path(spec_path), fit, run, summary, sampler)
     log(f"{summary['simulations']} simulations, acceptance {summary['acceptance_rate']:.1%}")
     return summary
