@@ -282,8 +282,7 @@ def write_fit_report(
         "",
         "## Epsilon schedule and effective sample size per generation",
         "",
-        "Generation −1 is pyabc's calibration sample from the prior, which sets the first "
-        "epsilon.",
+        "Generation −1 is pyabc's calibration sample from the prior, which sets the first epsilon.",
         "",
         markdown_table(_generations(pops)),
     ]
