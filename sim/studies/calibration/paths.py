@@ -157,7 +157,7 @@ def fan_charts(paths: dict[str, Any], cal: Calendar, path: Path) -> Path:
     ax.plot([], [], "kD", label="MOU count, cumulative from 2018 (T11)")
     ax.set_title("UN 1718 exemptions, cumulative")
     _marks(ax, "exemptions")
-    ax.legend(fontsize=7, loc="upper left")
+    ax.legend(fontsize=7, loc="lower right")  # the upper left holds the 2018 marks' labels
     ax = axes[1][1]
     _band(ax, dates, paths["challenges"], "tab:brown", "median")
     ax.set_title("MOU public calls to readjust the WG, cumulative")
