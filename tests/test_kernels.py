@@ -39,6 +39,11 @@ def test_density_integrates_to_one_inside_the_bounds_and_is_zero_outside():
     grid = np.linspace(2.0, 5.0, 30001)
     dens = kernel.pdf(pd.DataFrame({"a": grid}))
     assert np.trapezoid(dens, grid) == pytest.approx(1.0, abs=1e-4)
+    # a kernel far wider than its box (few particles, a large scaling) still integrates to 1
+    wide = ReflectedProductKernel({"a": (2.0, 5.0)}, scaling=50.0)
+    wide.fit(pd.DataFrame({"a": [2.5, 4.0]}), np.array([0.5, 0.5]))
+    assert wide.bandwidth[0] > 3.0
+    assert np.trapezoid(wide.pdf(pd.DataFrame({"a": grid})), grid) == pytest.approx(1.0, abs=1e-4)
     assert kernel.pdf(pyabc.Parameter(a=1.99)) == 0.0
     assert kernel.pdf(pyabc.Parameter(a=5.01)) == 0.0
 

@@ -28,11 +28,10 @@ import pandas as pd
 import pyabc
 from pyabc.transition import Transition, silverman_rule_of_thumb
 
-# Mirror images of a kernel centre under folding into [low, high] that are summed in the
-# density: the centre shifted by 2kW and reflected at `low` then shifted, for |k| <= this.
-# The bandwidth is below half the width W (a column's sd is at most W/2 and Silverman's
-# factor is below 1), so the first image left out is more than 6 bandwidths away.
-_IMAGES = 2
+# How far the density's sum over mirror images reaches: the images of a kernel centre
+# under folding into [low, low + W] are the centre shifted by 2kW and its reflection at
+# `low` shifted by 2kW; every image within this many bandwidths of the box is summed.
+_REACH = 8.0
 
 
 class ReflectedProductKernel(Transition):
@@ -63,6 +62,9 @@ class ReflectedProductKernel(Transition):
             var = np.abs(self.centres[0])
         var = np.maximum(var, (1e-6 * self.width) ** 2)  # a column of one value
         self.bandwidth = np.sqrt(var * factor**2 * self.scaling)
+        # Shifts by 2kW for |k| <= images put every image beyond them more than _REACH
+        # bandwidths from the box (2 while bandwidths are below W/4, as in a shipped fit).
+        self.images = int(np.ceil(np.max(_REACH * self.bandwidth / (2.0 * self.width)))) + 1
 
     def _fold(self, y: np.ndarray) -> np.ndarray:
         """Fold values into ``[low, low + width]`` by reflection at both bounds."""
@@ -89,7 +91,7 @@ class ReflectedProductKernel(Transition):
         if np.any(x < self.low) or np.any(x > self.low + self.width):
             return 0.0
         total = np.zeros(len(self.keys))
-        for k in range(-_IMAGES, _IMAGES + 1):
+        for k in range(-self.images, self.images + 1):
             shift = 2.0 * k * self.width
             for image in (self.centres + shift, 2.0 * self.low - self.centres + shift):
                 z = (x - image) / self.bandwidth

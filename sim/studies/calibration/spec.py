@@ -73,9 +73,10 @@ class Budget(BaseModel):
         default="multivariate_normal",
         description="pyabc's perturbation kernel: one global multivariate normal; a "
         "local one fitted to each particle's nearest neighbours; or independent "
-        "one-dimensional kernels, one per parameter (a product of marginal kernel "
-        "densities, which keeps importance weights even when many parameters are "
-        "weakly identified, at the cost of ignoring correlations in the proposal).",
+        "one-dimensional kernels, one per parameter, each reflected at its prior's bounds "
+        "(a product of marginal kernel densities, which keeps importance weights even "
+        "when many parameters are weakly identified, at the cost of ignoring correlations "
+        "in the proposal).",
     )
     predictive_draws: int = Field(default=100, ge=1, le=100_000)
 
