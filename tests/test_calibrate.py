@@ -210,6 +210,40 @@ def test_independent_kernels_keep_weights_even_on_a_flat_posterior():
         _transition("gaussian", dict.fromkeys(keys, (0.0, 1.0)))
 
 
+def test_the_last_generation_draws_from_widened_kernels(tmp_path, monkeypatch):
+    """`final_kernel_scaling` widens the kernels of the last generation only, also when
+    the run is resumed just before it."""
+    import sim.studies.calibration.run as run_module
+
+    doc = yaml.safe_load(SPEC.read_text())
+    doc["scenario"] = str(ROOT / "scenarios" / "historical.yaml")
+    doc["episodes"] = str(ROOT / "calibration" / "episodes.yaml")
+    doc["quick"] = {
+        "population_size": 5,
+        "generations": 3,
+        "seeds_per_particle": 1,
+        "transition": "independent",
+        "predictive_draws": 2,
+        "final_kernel_scaling": 6.0,
+    }
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(yaml.safe_dump(doc))
+    made: list[float] = []
+    original = run_module._transition
+
+    def recording(kind, bounds, scaling=1.0):
+        made.append(scaling)
+        return original(kind, bounds, scaling)
+
+    monkeypatch.setattr(run_module, "_transition", recording)
+    out = tmp_path / "cal"
+    summary = calibrate(spec, out, quick=True, workers=1)
+    assert summary["generations"] == 3 and made == [1.0, 6.0]
+    made.clear()
+    again = calibrate(spec, out, quick=True, workers=1)  # finished: nothing more is drawn
+    assert again["simulations"] == summary["simulations"] and made == [1.0]
+
+
 def test_simulation_budget_stops_the_run_and_a_resume_respects_it(tmp_path):
     doc = yaml.safe_load(SPEC.read_text())
     doc["scenario"] = str(ROOT / "scenarios" / "historical.yaml")

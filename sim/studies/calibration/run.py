@@ -62,14 +62,19 @@ def calibrate(
     observed = {t.id: t.value for t in episodes.fitted}
     distance = scaled_distance({t.id: t.tolerance for t in episodes.fitted})
     bounds = {p.key: (p.low, p.high) for p in spec.parameters}
-    abc = pyabc.ABCSMC(
-        simulator,
-        prior,
-        distance,
-        population_size=budget.population_size,
-        transitions=_transition(budget.transition, bounds),
-        sampler=(sampler := _sampler(workers, dask, progress)),
-    )
+    sampler = _sampler(workers, dask, progress)
+
+    def smc(scaling: float) -> Any:
+        return pyabc.ABCSMC(
+            simulator,
+            prior,
+            distance,
+            population_size=budget.population_size,
+            transitions=_transition(budget.transition, bounds, scaling),
+            sampler=sampler,
+        )
+
+    abc = smc(1.0)
     db = out / "posterior.db"
     _check_database(out, db, _fit_digest(spec, scenario, episodes, quick))
     if db.exists():
@@ -85,14 +90,29 @@ def calibrate(
     else:
         history = abc.new(f"sqlite:///{db}", observed)
         done = 0
+    cap = budget.max_simulations or np.inf
+    widen = budget.final_kernel_scaling != 1.0
     remaining = budget.generations - done
-    spent = done > 0 and int(history.total_nr_simulations) >= (budget.max_simulations or np.inf)
+    spent = done > 0 and int(history.total_nr_simulations) >= cap
     if remaining > 0 and not spent:
-        history = abc.run(
-            minimum_epsilon=budget.min_epsilon,
-            max_nr_populations=remaining,
-            max_total_nr_simulations=budget.max_simulations or np.inf,
-        )
+        ahead = remaining - 1 if widen else remaining
+        if ahead > 0:
+            history = abc.run(
+                minimum_epsilon=budget.min_epsilon,
+                max_nr_populations=ahead,
+                max_total_nr_simulations=cap,
+            )
+        stopped = history.n_populations < done + ahead  # by min_epsilon or the cap
+        if widen and not stopped and int(history.total_nr_simulations) < cap:
+            # The last generation, from kernels widened by the spec's factor: more even
+            # importance weights in the final population, paid for in simulations.
+            last = smc(budget.final_kernel_scaling)
+            last.load(f"sqlite:///{db}", history.id)
+            history = last.run(
+                minimum_epsilon=budget.min_epsilon,
+                max_nr_populations=1,
+                max_total_nr_simulations=cap,
+            )
     summary = _write_outputs(history, spec, simulator, episodes, out, budget)
     fit = _fit_digest(spec, scenario, episodes, quick)
     run = {
@@ -166,15 +186,18 @@ def _check_database(out: Path, db: Path, digest: str) -> None:
         atomic_write_json({"fit_digest": digest, **provenance()}, record)
 
 
-def _transition(kind: str, bounds: dict[str, tuple[float, float]]) -> Any:
-    """The perturbation kernel named by ``budget.transition`` (bounds: the priors' boxes)."""
+def _transition(kind: str, bounds: dict[str, tuple[float, float]], scaling: float = 1.0) -> Any:
+    """The perturbation kernel named by ``budget.transition``.
+
+    ``bounds`` are the priors' boxes; ``scaling`` multiplies the kernels' variance.
+    """
     match kind:
         case "multivariate_normal":
-            return pyabc.MultivariateNormalTransition()
+            return pyabc.MultivariateNormalTransition(scaling=scaling)
         case "local":
-            return pyabc.LocalTransition()
+            return pyabc.LocalTransition(scaling=scaling)
         case "independent":
-            return ReflectedProductKernel(bounds)
+            return ReflectedProductKernel(bounds, scaling=scaling)
         case _:
             raise CalibrationError(
                 f"unknown transition {kind!r}; allowed: multivariate_normal, local, independent"

@@ -78,6 +78,16 @@ class Budget(BaseModel):
         "when many parameters are weakly identified, at the cost of ignoring correlations "
         "in the proposal).",
     )
+    final_kernel_scaling: float = Field(
+        default=1.0,
+        gt=0.0,
+        le=100.0,
+        description="Multiplies the proposal kernels' variance in the last of the "
+        "`generations` (1: no change). Wider kernels make the final population's importance "
+        "weights more even (a larger effective sample size) and cost simulations; the "
+        "widened generation runs only if the run was not stopped earlier by "
+        "`max_simulations` or `min_epsilon`.",
+    )
     predictive_draws: int = Field(default=100, ge=1, le=100_000)
 
 
