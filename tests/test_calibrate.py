@@ -3,6 +3,7 @@
 import json
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 import yaml
@@ -210,15 +211,23 @@ def test_independent_kernels_keep_weights_even_on_a_flat_posterior():
         _transition("gaussian", dict.fromkeys(keys, (0.0, 1.0)))
 
 
-def test_the_last_generation_draws_from_widened_kernels(tmp_path, monkeypatch):
-    """`final_kernel_scaling` widens the kernels of the last generation only, also when
-    the run is resumed just before it."""
-    import sim.studies.calibration.run as run_module
-
+def _spec_with_quick(tmp_path: Path, quick: dict) -> Path:
+    """A copy of the shipped spec, its paths made absolute, with another `quick` budget."""
     doc = yaml.safe_load(SPEC.read_text())
     doc["scenario"] = str(ROOT / "scenarios" / "historical.yaml")
     doc["episodes"] = str(ROOT / "calibration" / "episodes.yaml")
-    doc["quick"] = {
+    doc["quick"] = quick
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(yaml.safe_dump(doc))
+    return spec
+
+
+def test_the_last_generation_draws_from_widened_kernels(tmp_path, monkeypatch):
+    """`final_kernel_scaling` widens the kernels of the last generation only, and a call
+    on the finished database draws nothing more."""
+    import sim.studies.calibration.run as run_module
+
+    quick = {
         "population_size": 5,
         "generations": 3,
         "seeds_per_particle": 1,
@@ -226,8 +235,7 @@ def test_the_last_generation_draws_from_widened_kernels(tmp_path, monkeypatch):
         "predictive_draws": 2,
         "final_kernel_scaling": 6.0,
     }
-    spec = tmp_path / "spec.yaml"
-    spec.write_text(yaml.safe_dump(doc))
+    spec = _spec_with_quick(tmp_path, quick)
     made: list[float] = []
     original = run_module._transition
 
@@ -245,18 +253,14 @@ def test_the_last_generation_draws_from_widened_kernels(tmp_path, monkeypatch):
 
 
 def test_simulation_budget_stops_the_run_and_a_resume_respects_it(tmp_path):
-    doc = yaml.safe_load(SPEC.read_text())
-    doc["scenario"] = str(ROOT / "scenarios" / "historical.yaml")
-    doc["episodes"] = str(ROOT / "calibration" / "episodes.yaml")
-    doc["quick"] = {
+    quick = {
         "population_size": 6,
         "generations": 4,
         "seeds_per_particle": 1,
         "max_simulations": 1,
         "predictive_draws": 2,
     }
-    spec = tmp_path / "spec.yaml"
-    spec.write_text(yaml.safe_dump(doc))
+    spec = _spec_with_quick(tmp_path, quick)
     first = calibrate(spec, tmp_path / "cal", quick=True, workers=1)
     assert first["generations"] == 1, "stopped after the generation that spent the budget"
     again = calibrate(spec, tmp_path / "cal", quick=True, workers=1)
