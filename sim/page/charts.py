@@ -152,7 +152,16 @@ def _panel(panel: Panel, domain: list[str], runs: list[str]) -> dict[str, Any]:
         },
         {
             "data": {"name": "shocks"},
-            "mark": {"type": "text", "dy": -2, "fontSize": 9, "color": "#555", "baseline": "top"},
+            # just right of its rule, so the first shock's number clears the y-axis labels
+            "mark": {
+                "type": "text",
+                "dx": 2,
+                "dy": -2,
+                "fontSize": 9,
+                "color": "#555",
+                "align": "left",
+                "baseline": "top",
+            },
             "encoding": {
                 "x": {"field": "date", "type": "temporal"},
                 "y": {"value": 0},
@@ -192,7 +201,7 @@ def _panel(panel: Panel, domain: list[str], runs: list[str]) -> dict[str, Any]:
                 "mark": {"type": "point", "shape": "triangle-down", "filled": True, "size": 50},
                 "encoding": {
                     "x": {"field": "date", "type": "temporal"},
-                    "y": {"value": 4},
+                    "y": {"value": 16},  # below the shocks' numbers
                     "color": colour,
                     "tooltip": [{"field": "mark", "title": "event"}, {"field": "date"}],
                 },
