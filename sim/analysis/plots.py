@@ -15,6 +15,7 @@ matplotlib.use("Agg")
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from sim.scenario import Scenario
@@ -74,20 +75,11 @@ def timeline(
         dates = events.loc[events["kind"] == kind, "date"]
         ax_ev.scatter(dates, [lane] * len(dates), s=22, color=colour, label=label, zorder=3)
     lane_doc = len(kinds)
-    for day, label in DOCUMENTED:
-        ax_ev.scatter([pd.Timestamp(day)], [lane_doc], marker="D", s=40, color="black", zorder=3)
-        ax_ev.annotate(
-            label,
-            (mdates.date2num(pd.Timestamp(day)), lane_doc),
-            xytext=(0, 6),
-            textcoords="offset points",
-            rotation=30,
-            fontsize=7,
-            ha="left",
-        )
+    days = [pd.Timestamp(day) for day, _ in DOCUMENTED]
+    ax_ev.scatter(days, [lane_doc] * len(days), marker="D", s=40, color="black", zorder=3)
     ax_ev.set_yticks(range(lane_doc + 1))
     ax_ev.set_yticklabels([MARKED_KINDS[k][0] for k in kinds] + ["documented"])
-    ax_ev.set_ylim(-0.7, lane_doc + 5.0)  # room for the rotated episode labels
+    ax_ev.set_ylim(-0.7, lane_doc + 3.2)  # room for the episode labels
     ax_ev.grid(axis="x", alpha=0.3)
     ax_ev.set_title(title)
     for shock in scenario.shocks:
@@ -102,7 +94,55 @@ def timeline(
         ax_l.legend(loc="upper right", fontsize=7, ncol=3)
     ax_l.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
     ax_l.set_xlabel("date (grey lines: scheduled shocks)")
+    fig.tight_layout()  # the axes' final size, which the labels' tiers are measured in
+    _episode_labels(ax_ev, lane_doc)
     return save_figure(fig, path)
+
+
+def _episode_labels(ax: Axes, lane: int) -> None:
+    """Label the documented episodes level, each on the lowest tier where it fits.
+
+    A label starts at its episode's date, or ends there when it would pass the axes'
+    right edge, and a thin vertical line drops from that corner to its diamond. Episodes
+    weeks apart (the WG's agreement and first meeting) get different tiers instead of
+    overlapping; lower tiers are drawn last, on a white ground, over the lines of the
+    tiers above them.
+    """
+    right = ax.get_window_extent().x1
+    free: list[float] = []  # per tier, the display x where the tier is free again
+    placed = []
+    for day, label in DOCUMENTED:
+        x = mdates.date2num(pd.Timestamp(day))
+        probe = ax.text(x, lane, label, fontsize=7)
+        width = probe.get_window_extent().width + 6.0
+        probe.remove()
+        start = ax.transData.transform((x, lane))[0]
+        align = "left"
+        if start + width > right:
+            align, start = "right", start - width
+        tier = next((i for i, end in enumerate(free) if end <= start), len(free))
+        if tier == len(free):
+            free.append(0.0)
+        free[tier] = start + width
+        placed.append((tier, x, label, align))
+    for tier, x, label, align in sorted(placed, reverse=True):
+        ax.annotate(
+            label,
+            (x, lane),
+            xytext=(0, 10 + 11 * tier),
+            textcoords="offset points",
+            fontsize=7,
+            ha=align,
+            va="bottom",
+            bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"},
+            arrowprops={
+                "arrowstyle": "-",
+                "color": "grey",
+                "lw": 0.5,
+                "shrinkA": 0,
+                "relpos": (0.0 if align == "left" else 1.0, 0.0),
+            },
+        )
 
 
 def sweep(summary: pd.DataFrame, key: str, path: str | Path, title: str) -> Path:
