@@ -95,11 +95,11 @@ def timeline(
     ax_l.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
     ax_l.set_xlabel("date (grey lines: scheduled shocks)")
     fig.tight_layout()  # the axes' final size, which the labels' tiers are measured in
-    _episode_labels(ax_ev, lane_doc)
+    episode_labels(ax_ev, lane_doc)
     return save_figure(fig, path)
 
 
-def _episode_labels(ax: Axes, lane: int) -> None:
+def episode_labels(ax: Axes, lane: float) -> None:
     """Label the documented episodes level, each on the lowest tier where it fits.
 
     A label starts at its episode's date, or ends there when it would pass the axes'

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis import plots
-from sim.analysis.plots import DOCUMENTED, save_figure
+from sim.analysis.plots import DOCUMENTED, episode_labels, save_figure
 from sim.analysis.tables import markdown_table
 from sim.runs.runner import run
 from sim.studies.calibration.paths import fan_charts, path_summary, run_paths
@@ -146,12 +146,9 @@ def _timelines_figure(logs: list[pd.DataFrame], path: Path) -> Path:
     """Documented episodes (top row) above one row of key events per simulated run."""
     fig, ax = plt.subplots(figsize=(12, 0.32 * len(logs) + 2.2))
     top = len(logs)
-    for day, label in DOCUMENTED:
+    for day, _ in DOCUMENTED:
         x = float(mdates.date2num(pd.Timestamp(day)))
         ax.axvline(x, color="grey", lw=0.7, ls="--", zorder=1)
-        ax.annotate(
-            label, (x, top), xytext=(2, 4), textcoords="offset points", rotation=25, fontsize=7
-        )
         ax.scatter([x], [top], marker="D", s=30, color="black", zorder=3)
     for row, log in enumerate(logs):
         for kind, label, colour, marker in TIMELINE_MARKS:
@@ -172,6 +169,8 @@ def _timelines_figure(logs: list[pd.DataFrame], path: Path) -> Path:
     ax.set_ylim(-1, top + 3)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.05), fontsize=7, ncol=len(TIMELINE_MARKS))
     ax.set_title("Documented episodes beside simulated runs (particles drawn by posterior weight)")
+    fig.tight_layout()  # the axes' final size, which the labels' tiers are measured in
+    episode_labels(ax, top)
     return save_figure(fig, path, dpi=100)
 
 
