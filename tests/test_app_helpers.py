@@ -258,7 +258,11 @@ def test_panels_draw_for_one_and_two_runs():
         assert len(spec["concat"]) == len(PANELS)
         assert {r["run"] for r in spec["datasets"]["series"]} == {v.label for v in views}
         assert "Hanoi" in shock_list(views[0])
-        assert "<svg" in network_svg(views[0]) and "MOFA" in network_svg(views[0])
+        svg = network_svg(views[0])
+        assert "<svg" in svg and "MOFA" in svg
+        # edge labels (10 px text) come after every edge, so no edge is drawn over one
+        assert svg.rindex("<path") < svg.index('font-size="10"')
+        assert "Lee-Biegun (" in svg.split("</path>")[-1]
         assert pipeline_table(views).count("<th>") >= 10
         lines = scoreboard(views)
         assert all(len(line.values) == len(views) for line in lines)

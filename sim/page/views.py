@@ -58,6 +58,7 @@ def network_svg(view: RunView) -> str:
     """
     net = network(view)
     parts = []
+    labels = []  # drawn after every edge, so no edge runs over a label's white halo
     seen: dict[frozenset[str], int] = {}
     for e in net.edges:
         key = frozenset((e.a, e.b))
@@ -79,11 +80,12 @@ def network_svg(view: RunView) -> str:
             t = 0.5 if e.trust is not None else 0.25
             lx = xa + t * (xb - xa)
             ly = ya + t * (yb - ya) + (bend / 2 if t == 0.5 else 0) - 4
-            parts.append(
+            labels.append(
                 f'<text x="{lx:.0f}" y="{ly:.0f}" font-size="10" text-anchor="middle" '
                 f'fill="#333" paint-order="stroke" stroke="white" stroke-width="3">'
                 f"{escape(e.label)} ({e.volume})</text>"
             )
+    parts.extend(labels)
     for name in net.nodes:
         x, y = POSITIONS[name]
         colour = NODE_COLOURS.get(name, "#3b6cb0")
