@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import math
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -39,7 +38,7 @@ import pyabc
 
 from sim.runs.runner import run
 from sim.studies.calibration.kernels import ReflectedProductKernel
-from sim.studies.calibration.simulator import Simulator
+from sim.studies.calibration.simulator import Simulator, scaled_distance
 from sim.studies.calibration.spec import load_spec
 from sim.studies.calibration.targets import statistics_of
 
@@ -52,11 +51,16 @@ spec, scenario, episodes = load_spec(SPEC)
 IDS = [t.id for t in episodes.fitted]
 VALUE = np.array([t.value for t in episodes.fitted])
 TOLERANCE = np.array([t.tolerance for t in episodes.fitted])
+ONE_RUN = Simulator(scenario, episodes, spec.parameters, 1)  # scenarios of particles
+FIT = Simulator(scenario, episodes, spec.parameters, spec.budget.seeds_per_particle)
+OBSERVED = {t.id: t.value for t in episodes.fitted}
+DISTANCE = scaled_distance({t.id: t.tolerance for t in episodes.fitted})  # the fit's own
+DISTANCE.initialize(t=0, get_sample=lambda: None, x_0=OBSERVED, total_sims=0)
 
 
 def _statistics(values: dict[str, float]) -> list[list[float]]:
     """The target statistics of one particle's runs, one row per seed."""
-    sc = Simulator(scenario, episodes, spec.parameters, 1).scenario_for(values)
+    sc = ONE_RUN.scenario_for(values)
     rows = []
     for seed in SEEDS:
         res = run(sc, seed)
@@ -150,23 +154,13 @@ class _PerParticle:
 
     def pdf(self, x: pd.DataFrame) -> np.ndarray:
         b = self.base
-        out = np.empty(len(x))
-        for i, row in enumerate(x[b.keys].to_numpy(dtype=float)):
-            per = np.zeros_like(b.centres)
-            for k in range(-b.images, b.images + 1):
-                shift = 2.0 * k * b.width
-                for image in (b.centres + shift, 2.0 * b.low - b.centres + shift):
-                    z = (row - image) / b.bandwidth
-                    per += np.exp(-0.5 * z * z)
-            per /= b.bandwidth * math.sqrt(2.0 * math.pi)
-            out[i] = b.weights @ np.prod(per, axis=1)
-        return out
+        rows = x[b.keys].to_numpy(dtype=float)
+        return np.array([b.weights @ np.prod(b.kernel_values(row), axis=1) for row in rows])
 
 
 def _distance(values: dict[str, float]) -> float:
-    stats = Simulator(scenario, episodes, spec.parameters, spec.budget.seeds_per_particle)(values)
-    errors = [(stats[k] - v) / t for k, v, t in zip(IDS, VALUE, TOLERANCE, strict=True)]
-    return float(np.sqrt(np.sum(np.square(errors))))
+    """A particle's distance as the fit computes it (its seeds' mean statistics)."""
+    return float(DISTANCE(FIT(values), OBSERVED, 0))
 
 
 def kernels(db: Path, generation: int, proposals: int) -> None:

@@ -11,12 +11,11 @@ from matplotlib.text import Text
 from sim.analysis.plots import DOCUMENTED, episode_labels
 
 
-def testepisode_labels_do_not_overlap_and_stay_inside_the_axes() -> None:
+def test_episode_labels_do_not_overlap_and_stay_inside_the_axes() -> None:
     fig, ax = plt.subplots(figsize=(12, 4))
     ax.set_xlim(pd.Timestamp("2018-06-11"), pd.Timestamp("2021-12-27"))
     ax.set_ylim(-0.7, 3.2)
-    fig.tight_layout()
-    episode_labels(ax, 0)
+    episode_labels(fig, ax, 0)
     fig.canvas.draw()
     # the text alone (an annotation's own extent includes its leader line)
     boxes = [Text.get_window_extent(t) for t in ax.texts]

@@ -94,20 +94,21 @@ def timeline(
         ax_l.legend(loc="upper right", fontsize=7, ncol=3)
     ax_l.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
     ax_l.set_xlabel("date (grey lines: scheduled shocks)")
-    fig.tight_layout()  # the axes' final size, which the labels' tiers are measured in
-    episode_labels(ax_ev, lane_doc)
+    episode_labels(fig, ax_ev, lane_doc)
     return save_figure(fig, path)
 
 
-def episode_labels(ax: Axes, lane: float) -> None:
+def episode_labels(fig: Figure, ax: Axes, lane: float) -> None:
     """Label the documented episodes level, each on the lowest tier where it fits.
 
     A label starts at its episode's date, or ends there when it would pass the axes'
     right edge, and a thin vertical line drops from that corner to its diamond. Episodes
     weeks apart (the WG's agreement and first meeting) get different tiers instead of
     overlapping; lower tiers are drawn last, on a white ground, over the lines of the
-    tiers above them.
+    tiers above them. Call it once the figure is otherwise complete: it lays the figure
+    out first, since the tiers are measured in the axes' final size.
     """
+    fig.tight_layout()
     right = ax.get_window_extent().x1
     free: list[float] = []  # per tier, the display x where the tier is free again
     placed = []

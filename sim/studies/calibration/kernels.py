@@ -86,18 +86,25 @@ class ReflectedProductKernel(Transition):
         row = self.rvs(1).iloc[0]
         return pyabc.Parameter({k: float(row[k]) for k in self.keys})
 
-    def _density(self, x: np.ndarray) -> float:
-        """The proposal density at one point inside the box (0 outside it)."""
-        if np.any(x < self.low) or np.any(x > self.low + self.width):
-            return 0.0
-        total = np.zeros(len(self.keys))
+    def kernel_values(self, x: np.ndarray) -> np.ndarray:
+        """Each centre's one-dimensional kernel density at ``x``, per parameter: (n, d).
+
+        Every mirror image of a centre within the reach is summed, so each column
+        integrates to 1 over its prior's box.
+        """
+        values = np.zeros_like(self.centres)
         for k in range(-self.images, self.images + 1):
             shift = 2.0 * k * self.width
             for image in (self.centres + shift, 2.0 * self.low - self.centres + shift):
                 z = (x - image) / self.bandwidth
-                total += self.weights @ np.exp(-0.5 * z * z)
-        per_parameter = total / (self.bandwidth * math.sqrt(2.0 * math.pi))
-        return float(np.prod(per_parameter))
+                values += np.exp(-0.5 * z * z)
+        return values / (self.bandwidth * math.sqrt(2.0 * math.pi))
+
+    def _density(self, x: np.ndarray) -> float:
+        """The proposal density at one point inside the box (0 outside it)."""
+        if np.any(x < self.low) or np.any(x > self.low + self.width):
+            return 0.0
+        return float(np.prod(self.weights @ self.kernel_values(x)))
 
     def pdf(self, x: pyabc.Parameter | pd.Series | pd.DataFrame) -> float | np.ndarray:
         """The proposal density at a parameter (a float) or at each row of a frame."""

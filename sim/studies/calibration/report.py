@@ -169,8 +169,7 @@ def _timelines_figure(logs: list[pd.DataFrame], path: Path) -> Path:
     ax.set_ylim(-1, top + 3)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.05), fontsize=7, ncol=len(TIMELINE_MARKS))
     ax.set_title("Documented episodes beside simulated runs (particles drawn by posterior weight)")
-    fig.tight_layout()  # the axes' final size, which the labels' tiers are measured in
-    episode_labels(ax, top)
+    episode_labels(fig, ax, top)
     return save_figure(fig, path, dpi=100)
 
 
