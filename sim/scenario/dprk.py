@@ -61,7 +61,7 @@ class DprkParams(Section):
         1.0,
         "fraction",
         "b_cov: acceptance lost while the border is closed.",
-        "MECHANISMS §5 range .7-.95",
+        "mechanisms.md §5 range .7-.95",
     )
     respond_prob: float = param(
         0.5,
@@ -85,7 +85,7 @@ class DprkParams(Section):
         1.0,
         "1/week",
         "rho_F: speed of the frustration average.",
-        "MECHANISMS §5 .02-.2",
+        "mechanisms.md §5 range .02-.2",
     )
     frustration_threshold: float = param(
         0.7,
@@ -93,7 +93,7 @@ class DprkParams(Section):
         1.0,
         "frustration",
         "theta_F: above this the DPRK coerces (endogenous mode).",
-        "MECHANISMS §5 range .5-.9",
+        "mechanisms.md §5 range .5-.9",
     )
     frustration_window_weeks: int = param(
         12,
@@ -101,7 +101,7 @@ class DprkParams(Section):
         104,
         "weeks",
         "Pledges and deliveries are compared over this window.",
-        "MECHANISMS §2.6",
+        "mechanisms.md §2.6",
     )
     endogenous_provocation: bool = Field(
         default=False,
@@ -114,7 +114,7 @@ class DprkParams(Section):
         26,
         "weeks",
         "A major provocation opens a WG review window this long.",
-        "MECHANISMS §2.7",
+        "mechanisms.md §2.7",
     )
     denunciation_rate: float = param(
         0.3,
@@ -138,7 +138,7 @@ class DprkParams(Section):
         5.0,
         "grievance",
         "Grievance added when the WG is launched (the attack 'within days' [S004]).",
-        "MECHANISMS §2.6; pinned by T3",
+        "mechanisms.md §2.6; pinned by T3",
     )
     visibility_base: float = param(
         0.0,
@@ -154,7 +154,7 @@ class DprkParams(Section):
         5.0,
         "grievance/dispute",
         "Grievance added per WG veto or delay made public (a dispute over 'interference').",
-        "MECHANISMS §2.6 (vetoes and delays make the WG visible) [S002, S003]",
+        "mechanisms.md §2.6 (vetoes and delays make the WG visible) [S002, S003]",
     )
     visibility_breakdown: float = param(
         1.5,
