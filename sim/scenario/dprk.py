@@ -53,7 +53,8 @@ class DprkParams(Section):
         1.0,
         "value",
         "w_min: items below this are 'small' in wedge mode.",
-        "Kim wanted big projects without preconditions [S004]",
+        "Kim's New Year address (2019-01-01) offered big projects, Kaesong and Mt. Kumgang, "
+        "without preconditions (episodes.md, Inputs; [S004] reports the address)",
     )
     border_penalty: float = param(
         0.85,
