@@ -266,5 +266,6 @@ class Us(Section):
         1.0,
         "probability",
         "rho_US: what reaches the NSC reaches State.",
-        "Pompeo not briefed on the military agreement [S001]; range .2-.9",
+        "Pompeo's protest over the military agreement, blamed on a breakdown inside the US "
+        "government [S001]; mechanisms.md §5 range .2-.9",
     )

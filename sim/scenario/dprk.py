@@ -172,7 +172,8 @@ class DprkParams(Section):
         5.0,
         "grievance",
         "Grievance added by a major DPRK provocation (the liaison office, 2020-06).",
-        "judgement: the 2020-06 campaign against Seoul's deference [S002]",
+        "judgement: in the 2020-06 campaign against Seoul's deference Kim Yo-jong named the WG "
+        "(Yonhap 2020-07-02); the WG denounced as an obstacle [S002]",
     )
     grievance_decay: float = param(
         0.3,

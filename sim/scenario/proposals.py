@@ -105,7 +105,8 @@ class Proposals(Section):
         4.0,
         "factor",
         "m_sum: proposal rates are multiplied by this after a summit.",
-        "mechanisms.md §5 range 1-4; summits spurred new inter-Korean projects [S001]",
+        "mechanisms.md §5 range 1-4; the summits' declarations pledged new inter-Korean "
+        "projects [S001]",
     )
     summit_surge_weeks: int = param(
         8,
