@@ -16,21 +16,21 @@ class RokActorParams(Section):
 
     position: Vec3 = Field(
         description="Position on (S, E, Q), each in [0, 1].",
-        json_schema_extra={"unit": "position units", "prior": "expert coding, MECHANISMS §2.1"},
+        json_schema_extra={"unit": "position units", "prior": "expert coding, mechanisms.md §2.1"},
     )
     salience: Vec3 = Field(
         description="Salience of (S, E, Q), each in [0, 1].",
-        json_schema_extra={"unit": "salience units", "prior": "expert coding, MECHANISMS §2.1"},
+        json_schema_extra={"unit": "salience units", "prior": "expert coding, mechanisms.md §2.1"},
     )
     clout: float = Field(
         ge=0.0,
         le=5.0,
         description="Clout in ROK bargaining (relative units).",
-        json_schema_extra={"unit": "relative clout", "prior": "expert coding, MECHANISMS §2.1"},
+        json_schema_extra={"unit": "relative clout", "prior": "expert coding, mechanisms.md §2.1"},
     )
     alliance_weight: Unit = Field(
         description="Weight on alliance costs (Snyder's fear of abandonment), 0..1.",
-        json_schema_extra={"unit": "weight 0-1", "prior": "MECHANISMS §2.1-2.2 (expert coding)"},
+        json_schema_extra={"unit": "weight 0-1", "prior": "mechanisms.md §2.1-2.2 (expert coding)"},
     )
     patience_weeks: float = Field(
         ge=1.0,
@@ -54,7 +54,7 @@ class UsActor(Section):
         ge=0.0,
         le=5.0,
         description="Clout against the ROK in the drift weight pi_ROK.",
-        json_schema_extra={"unit": "relative clout", "prior": "expert coding, MECHANISMS §2.1"},
+        json_schema_extra={"unit": "relative clout", "prior": "expert coding, mechanisms.md §2.1"},
     )
 
 
@@ -67,7 +67,7 @@ class DprkActor(Section):
 
 
 class Actors(Section):
-    """Initial positions, saliences and clout (expert-coded ordinal priors, MECHANISMS §2.1)."""
+    """Initial positions, saliences and clout (expert-coded ordinal priors, mechanisms.md §2.1)."""
 
     state: UsActor = Field(default_factory=UsActor)
     mofa: RokActorParams = Field(

@@ -10,7 +10,7 @@ from sim.scenario.base import Section, param
 
 
 class Rok(Section):
-    """Blue House arbitration and ROK internal bargaining (MECHANISMS §2.4-2.5)."""
+    """Blue House arbitration and ROK internal bargaining (mechanisms.md §2.4-2.5)."""
 
     bargaining_interval_weeks: int = param(
         4,
@@ -18,7 +18,7 @@ class Rok(Section):
         26,
         "weeks",
         "ROK bargaining on engagement pace runs every this many weeks.",
-        "MECHANISMS §2.3",
+        "mechanisms.md §2.3",
     )
     bargaining_step: float = param(
         0.1,
@@ -26,7 +26,7 @@ class Rok(Section):
         0.5,
         "position units",
         "phi: how far a challenge moves the ROK position.",
-        "MECHANISMS §5 range .05-.3",
+        "mechanisms.md §5 range .05-.3",
     )
     challenge_threshold: float = param(
         0.06,
@@ -85,7 +85,7 @@ class Rok(Section):
         156,
         "weeks",
         "Blue House estimates use outcomes of the last this many weeks.",
-        "MECHANISMS §2.4",
+        "mechanisms.md §2.4",
     )
     estimate_prior: float = param(
         0.5,
@@ -93,7 +93,7 @@ class Rok(Section):
         1.0,
         "probability",
         "Prior of the Blue House's frequency estimates.",
-        "MECHANISMS §2.4",
+        "mechanisms.md §2.4",
     )
     estimate_prior_weight: float = param(
         2.0,
@@ -117,7 +117,7 @@ class Rok(Section):
         2.0,
         "index",
         "D_0: domestic pressure for engagement; raises proposal rates.",
-        "MECHANISMS §2.1",
+        "mechanisms.md §2.1",
     )
     dispute_prob: float = param(
         0.3,
@@ -154,7 +154,7 @@ class Rok(Section):
 
 
 class Us(Section):
-    """US review, perception and drift (MECHANISMS §2.4)."""
+    """US review, perception and drift (mechanisms.md §2.4)."""
 
     win_set: float = param(
         0.6,
@@ -162,7 +162,7 @@ class Us(Section):
         1.0,
         "sanctions load",
         "w_US: the largest perceived load the US readily approves.",
-        "MECHANISMS §5 range .4-.8",
+        "mechanisms.md §5 range .4-.8",
     )
     veto_slope: float = param(
         10.0,
@@ -170,7 +170,7 @@ class Us(Section):
         50.0,
         "1/load",
         "k_v: slope of approval in (w_US - perceived load).",
-        "MECHANISMS §5 range 5-20",
+        "mechanisms.md §5 range 5-20",
     )
     trust_slope: float = param(
         2.0,
@@ -178,7 +178,7 @@ class Us(Section):
         20.0,
         "1/trust",
         "k_tau: slope of approval in (trust - .5).",
-        "MECHANISMS §5 range 0-5",
+        "mechanisms.md §5 range 0-5",
     )
     perception_bias: float = param(
         0.1,
@@ -186,7 +186,7 @@ class Us(Section):
         0.5,
         "sanctions load",
         "b_US: overestimate of the load at zero trust.",
-        "MECHANISMS §5 range 0-.2",
+        "mechanisms.md §5 range 0-.2",
     )
     perception_noise: float = param(
         0.2,
@@ -194,7 +194,7 @@ class Us(Section):
         1.0,
         "sanctions load",
         "sigma_0: perception noise s.d. at zero information.",
-        "MECHANISMS §5 range .05-.4",
+        "mechanisms.md §5 range .05-.4",
     )
     drift: float = param(
         0.005,
@@ -202,7 +202,7 @@ class Us(Section):
         0.2,
         "fraction",
         "epsilon: US drift toward the ROK per consultation.",
-        "MECHANISMS §5 range 0-.1",
+        "mechanisms.md §5 range 0-.1",
     )
     initial_trust: float = param(
         0.7,
@@ -242,7 +242,7 @@ class Us(Section):
         1.0,
         "probability",
         "p_US_ok: US consent to end the WG (shocks may change it).",
-        "MECHANISMS §2.7: low under Trump",
+        "mechanisms.md §2.7: low under Trump",
     )
     decision_prob_wg: float = param(
         0.7,
@@ -250,7 +250,7 @@ class Us(Section):
         1.0,
         "probability",
         "pi_dec: a WG review reaches a decision.",
-        "MECHANISMS §5 range .3-.9",
+        "mechanisms.md §5 range .3-.9",
     )
     decision_prob_adhoc: float = param(
         0.4,
@@ -258,7 +258,7 @@ class Us(Section):
         1.0,
         "probability",
         "pi_adhoc: an ad hoc review reaches a decision.",
-        "MECHANISMS §5 range .3-.9",
+        "mechanisms.md §5 range .3-.9",
     )
     nsc_passthrough: float = param(
         0.4,
@@ -266,5 +266,6 @@ class Us(Section):
         1.0,
         "probability",
         "rho_US: what reaches the NSC reaches State.",
-        "Pompeo not briefed on the military agreement [S001]; range .2-.9",
+        "Pompeo's protest over the military agreement, blamed on a breakdown inside the US "
+        "government [S001]; mechanisms.md §5 range .2-.9",
     )

@@ -56,9 +56,10 @@ class Section(BaseModel):
         Pydantic restores the instance dictionary as it comes out of the pickle, keyed by
         new, non-interned strings. CPython 3.12 reads attributes through a specialised
         path that matches names by identity, so every parameter read on an unpickled
-        scenario fell back to the slow generic lookup: a run in a worker process or on
-        Dask cost about 10 % more than the same run in the parent. Interning the names,
-        as pickle's default restore does, keeps the fast path.
+        scenario fell back to the slow generic lookup, and runs in worker processes or on
+        Dask were slower than the same runs in the parent (measured in docs/performance.md,
+        sixth round). Interning the names, as pickle's default restore does, keeps the
+        fast path.
         """
         names = state.get("__dict__", {})
         super().__setstate__({**state, "__dict__": {sys.intern(k): v for k, v in names.items()}})

@@ -27,7 +27,7 @@ class Calendar(Section):
         None,
         "date",
         "First simulated week (a Monday); between 1945-01-01 and 2100-12-31.",
-        "the week before the Singapore summit (EPISODES.md)",
+        "the week before the Singapore summit (episodes.md, Inputs)",
     )
     end: dt.date = param(
         dt.date(2021, 12, 27),
@@ -35,7 +35,7 @@ class Calendar(Section):
         None,
         "date",
         "Start of the last simulated week; between 1945-01-01 and 2100-12-31.",
-        "past the documented end (2021-06) so the WG can outlive it (MECHANISMS §2.1)",
+        "past the documented end (2021-06) so the WG can outlive it (mechanisms.md §2.1)",
     )
 
     @model_validator(mode="after")

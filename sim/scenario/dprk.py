@@ -53,7 +53,8 @@ class DprkParams(Section):
         1.0,
         "value",
         "w_min: items below this are 'small' in wedge mode.",
-        "Kim wanted big projects without preconditions [S004]",
+        "Kim's New Year address (2019-01-01) offered big projects, Kaesong and Mt. Kumgang, "
+        "without preconditions (episodes.md, Inputs; [S004] reports the address)",
     )
     border_penalty: float = param(
         0.85,
@@ -61,7 +62,7 @@ class DprkParams(Section):
         1.0,
         "fraction",
         "b_cov: acceptance lost while the border is closed.",
-        "MECHANISMS §5 range .7-.95",
+        "mechanisms.md §5 range .7-.95",
     )
     respond_prob: float = param(
         0.5,
@@ -85,7 +86,7 @@ class DprkParams(Section):
         1.0,
         "1/week",
         "rho_F: speed of the frustration average.",
-        "MECHANISMS §5 .02-.2",
+        "mechanisms.md §5 range .02-.2",
     )
     frustration_threshold: float = param(
         0.7,
@@ -93,7 +94,7 @@ class DprkParams(Section):
         1.0,
         "frustration",
         "theta_F: above this the DPRK coerces (endogenous mode).",
-        "MECHANISMS §5 range .5-.9",
+        "mechanisms.md §5 range .5-.9",
     )
     frustration_window_weeks: int = param(
         12,
@@ -101,7 +102,7 @@ class DprkParams(Section):
         104,
         "weeks",
         "Pledges and deliveries are compared over this window.",
-        "MECHANISMS §2.6",
+        "mechanisms.md §2.6",
     )
     endogenous_provocation: bool = Field(
         default=False,
@@ -114,7 +115,7 @@ class DprkParams(Section):
         26,
         "weeks",
         "A major provocation opens a WG review window this long.",
-        "MECHANISMS §2.7",
+        "mechanisms.md §2.7",
     )
     denunciation_rate: float = param(
         0.3,
@@ -138,7 +139,7 @@ class DprkParams(Section):
         5.0,
         "grievance",
         "Grievance added when the WG is launched (the attack 'within days' [S004]).",
-        "MECHANISMS §2.6; pinned by T3",
+        "mechanisms.md §2.6; pinned by T3",
     )
     visibility_base: float = param(
         0.0,
@@ -154,7 +155,7 @@ class DprkParams(Section):
         5.0,
         "grievance/dispute",
         "Grievance added per WG veto or delay made public (a dispute over 'interference').",
-        "MECHANISMS §2.6 (vetoes and delays make the WG visible) [S002, S003]",
+        "mechanisms.md §2.6 (vetoes and delays make the WG visible) [S002, S003]",
     )
     visibility_breakdown: float = param(
         1.5,
@@ -171,7 +172,8 @@ class DprkParams(Section):
         5.0,
         "grievance",
         "Grievance added by a major DPRK provocation (the liaison office, 2020-06).",
-        "judgement: the 2020-06 campaign against Seoul's deference [S002]",
+        "judgement: in the 2020-06 campaign against Seoul's deference Kim Yo-jong named the WG "
+        "(Yonhap 2020-07-02); the WG denounced as an obstacle [S002]",
     )
     grievance_decay: float = param(
         0.3,

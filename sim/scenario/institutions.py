@@ -32,7 +32,7 @@ class Information(Section):
         1.0,
         "fraction",
         "eta_q: share of the gap to full information closed per contact.",
-        "MECHANISMS §5 range .2-.8",
+        "mechanisms.md §5 range .2-.8 (the default is below it)",
     )
     decay: float = param(
         0.1,
@@ -40,7 +40,7 @@ class Information(Section):
         1.0,
         "1/week",
         "delta_q: weekly decay of information quality.",
-        "MECHANISMS §5 range .02-.2",
+        "mechanisms.md §5 range .02-.2",
     )
     disclosure: float = param(
         0.6,
@@ -48,7 +48,7 @@ class Information(Section):
         1.0,
         "probability",
         "psi_0: disclosure chance per item and contact at zero gap.",
-        "MECHANISMS §5 range .3-1",
+        "mechanisms.md §5 range .3-1",
     )
 
 
@@ -91,7 +91,7 @@ class Successor(Section):
         26,
         "weeks",
         "DG-level talks meet every this many weeks.",
-        "MECHANISMS §2.4",
+        "mechanisms.md §2.4",
     )
     cosponsor: bool = Field(
         default=True, description="Whether the US co-sponsors UN requests raised in DG talks."
@@ -99,7 +99,7 @@ class Successor(Section):
 
 
 class WorkingGroupParams(Section):
-    """The US–ROK working group (MECHANISMS §2.4, §2.7)."""
+    """The US–ROK working group (mechanisms.md §2.4, §2.7)."""
 
     establishment: Literal["scheduled", "endogenous", "never"] = Field(
         default="scheduled",
@@ -129,7 +129,7 @@ class WorkingGroupParams(Section):
         26,
         "weeks",
         "k_WG: meeting interval with a regular cadence.",
-        "MECHANISMS §5 range 1-8",
+        "mechanisms.md §5 range 1-8",
     )
     queue_trigger: int = param(
         3,
@@ -137,7 +137,7 @@ class WorkingGroupParams(Section):
         50,
         "items",
         "n_q: an ad hoc meeting is called when this many items wait.",
-        "MECHANISMS §5 range 1-5",
+        "mechanisms.md §5 range 1-5",
     )
     max_gap_weeks: int = param(
         8,
@@ -145,7 +145,7 @@ class WorkingGroupParams(Section):
         52,
         "weeks",
         "G_max: an ad hoc meeting is called at the latest after this gap.",
-        "MECHANISMS §5 range 4-15",
+        "mechanisms.md §5 range 4-15",
     )
     scope: float = param(
         0.5,
@@ -153,7 +153,7 @@ class WorkingGroupParams(Section):
         1.0,
         "probability",
         "s_WG: chance a non-sanctioned item is routed to the WG.",
-        "MECHANISMS §5 range .2-.9",
+        "mechanisms.md §5 range .2-.9",
     )
     vetting_strength: float = param(
         0.2,
@@ -161,7 +161,7 @@ class WorkingGroupParams(Section):
         1.0,
         "fraction",
         "mu: joint vetting cuts an item's sanctions load by this share.",
-        "MECHANISMS §5 range 0-.5",
+        "mechanisms.md §5 range 0-.5",
     )
     vetting_value_loss: float = param(
         0.15,
@@ -169,7 +169,7 @@ class WorkingGroupParams(Section):
         1.0,
         "fraction",
         "mu_w: joint vetting cuts the item's value to the DPRK by this.",
-        "MECHANISMS §5 range 0-.5",
+        "mechanisms.md §5 range 0-.5",
     )
     surprises_to_create: int = param(
         2,
@@ -177,7 +177,7 @@ class WorkingGroupParams(Section):
         10,
         "surprises",
         "n_create: with endogenous establishment, surprises before the US demands a WG.",
-        "MECHANISMS §5 range 1-3",
+        "mechanisms.md §5 range 1-3",
     )
     can_terminate: bool = Field(default=True, description="Whether the WG may be terminated.")
     successor: Successor = Field(default_factory=Successor)
@@ -221,7 +221,7 @@ class Un(Section):
         30.0,
         "weeks",
         "l_std: mean weeks beyond the minimum lag to a decision otherwise.",
-        "MECHANISMS §5 range 2-30",
+        "mechanisms.md §5 range 2-30",
     )
     min_lag_standard_weeks: int = param(
         1,
@@ -237,7 +237,7 @@ class Un(Section):
         1.0,
         "probability",
         "p_co: approval chance when co-sponsored.",
-        "MECHANISMS §5 range .6-1",
+        "mechanisms.md §5 range .6-1",
     )
     approval_standard: float = param(
         0.6,
@@ -245,14 +245,14 @@ class Un(Section):
         1.0,
         "probability",
         "p_std: approval chance otherwise.",
-        "MECHANISMS §5 range .4-.9",
+        "mechanisms.md §5 range .4-.9",
     )
 
 
 class Legitimacy(Section):
-    """The WG's legitimacy and termination (Eilstrup-Sangiovanni; MECHANISMS §2.7)."""
+    """The WG's legitimacy and termination (Eilstrup-Sangiovanni; mechanisms.md §2.7)."""
 
-    initial: float = param(0.7, 0.0, 1.0, "legitimacy", "L_0.", "MECHANISMS §5 range .5-.9")
+    initial: float = param(0.7, 0.0, 1.0, "legitimacy", "L_0.", "mechanisms.md §5 range .5-.9")
     approval_gain: float = param(
         0.02,
         0.0,
@@ -325,7 +325,7 @@ class Legitimacy(Section):
         1.0,
         "legitimacy",
         "theta_L: at a window the WG may end below this.",
-        "MECHANISMS §5 range .2-.5",
+        "mechanisms.md §5 range .2-.5",
     )
     reform_threshold: float = param(
         0.5,

@@ -28,11 +28,11 @@ class ProposalType(Section):
     )
     sanction_load: Unit = Field(
         description="Sanctions load sigma; >= the UN threshold needs an exemption.",
-        json_schema_extra={"unit": "sanctions load", "prior": "MECHANISMS §2.2"},
+        json_schema_extra={"unit": "sanctions load", "prior": "mechanisms.md §2.2"},
     )
     alliance_sensitivity: Unit = Field(
         description="Alliance sensitivity a: surprise weight.",
-        json_schema_extra={"unit": "weight 0-1", "prior": "MECHANISMS §2.1-2.2 (expert coding)"},
+        json_schema_extra={"unit": "weight 0-1", "prior": "mechanisms.md §2.1-2.2 (expert coding)"},
     )
     value_rok: Unit = Field(
         description="Mean value v to the Blue House.",
@@ -57,7 +57,7 @@ def _ptype(rate: float, sigma: float, a: float, v: float, w: float, origin: str)
 
 
 class ProposalTypes(Section):
-    """One entry per proposal type (sanction loads and sensitivities: MECHANISMS §2.2)."""
+    """One entry per proposal type (sanction loads and sensitivities: mechanisms.md §2.2)."""
 
     HUM: ProposalType = _ptype(0.10, 0.55, 0.1, 0.4, 0.3, "NGO")
     EXCH: ProposalType = _ptype(0.10, 0.20, 0.1, 0.4, 0.3, "MOU")
@@ -89,7 +89,7 @@ class Proposals(Section):
         1.0,
         "sanctions load",
         "sigma_UN: items at or above need a UN 1718 exemption.",
-        "MECHANISMS §2.2",
+        "mechanisms.md §2.2",
     )
     gray_threshold: float = param(
         0.3,
@@ -105,7 +105,8 @@ class Proposals(Section):
         4.0,
         "factor",
         "m_sum: proposal rates are multiplied by this after a summit.",
-        "MECHANISMS §5 range 1-4; summits spurred new inter-Korean projects [S001]",
+        "mechanisms.md §5 range 1-4; the summits' declarations pledged new inter-Korean "
+        "projects [S001]",
     )
     summit_surge_weeks: int = param(
         8,
@@ -113,7 +114,7 @@ class Proposals(Section):
         52,
         "weeks",
         "How long the post-summit surge lasts.",
-        "MECHANISMS §2.2",
+        "mechanisms.md §2.2",
     )
     stall_weeks: int = param(
         26,

@@ -20,6 +20,14 @@ Generated from the scenario schema by `wgsim parameters` (do not edit by hand). 
 number a rule uses is one of these fields; a scenario file sets any subset of them, and
 the rest keep the defaults below (the documented priors). Paths are what `wgsim
 experiment` files, calibration specs and `sim.scenario.paths.apply_overrides` use.
+
+The last column says where each prior comes from. `mechanisms.md §N` is section N of
+[mechanisms.md](mechanisms.md), the reference specification (anchor `#sN`, dots as
+dashes: §2.4 is [#s2-4](mechanisms.md#s2-4); §5 holds the prior ranges and the target
+that pins each); `episodes.md` and T1–T12 are the documented episodes and calibration
+targets of [episodes.md](episodes.md); `[S000]`–`[S004]` are the seed documents and an
+outlet with a date a report of the public record, both in [sources.md](sources.md);
+"judgement" marks a value with no document behind it, varied in sensitivity analysis.
 """
 
 

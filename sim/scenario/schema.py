@@ -1,7 +1,7 @@
 """The whole scenario schema: the top-level :class:`Scenario` and its cross-field checks.
 
 A scenario is a frozen pydantic model. Each section groups the parameters of one part of
-the model (see docs/model.md and MECHANISMS.md); every field carries its unit, its
+the model (see docs/model.md and docs/mechanisms.md); every field carries its unit, its
 bounds and a description, and ``prior`` says where its default comes from. CLI options,
 the page's sliders and the parameter documentation are generated from these fields
 (through :mod:`sim.scenario.fields`).

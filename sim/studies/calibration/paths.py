@@ -3,7 +3,7 @@
 For particles drawn by posterior weight, one run each: WG legitimacy week by week,
 DPRK denunciations per quarter, cumulative UN 1718 exemptions and cumulative public MOU
 calls to readjust the WG, as fan charts (median, 50 % and 90 % bands) beside the
-documented dates and counts (EPISODES.md; T11 from the MOU's count as reported).
+documented dates and counts (docs/episodes.md; T11 from the MOU's count as reported).
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ MARKS = {
         (dt.date(2020, 8, 18), "public call (T7)"),
     ),
 }
-"""Documented dates drawn on each panel (EPISODES.md)."""
+"""Documented dates drawn on each panel (docs/episodes.md)."""
 
 
 def run_paths(scenarios: list[Scenario], seed: int) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """Calibration targets: the documented episodes as data, and their statistics.
 
-``calibration/episodes.yaml`` lists targets T1–T12 (EPISODES.md): each names a statistic
+``calibration/episodes.yaml`` lists targets T1–T12 (docs/episodes.md): each names a statistic
 defined here, computed from one run's event log and weekly series, with the documented
 value and a tolerance. Statistics are pure functions of plain data, unit-tested on
 hand-made logs; calibration averages them over the seeds of a particle.
@@ -133,7 +133,7 @@ def termination_months_from_june_2021(
 ) -> float:
     """T8: calendar months between the WG's termination and June 2021 (12 if it survives).
 
-    EPISODES.md documents the end as "2021-06 (±1 month)": the allies agreed on 2021-06-21
+    docs/episodes.md (T8) dates the end 2021-06 (± a month): the allies agreed on 2021-06-21
     to consider ending the WG. The statistic counts whole calendar months between the month
     of the termination week (the Monday that starts it, as in the event log's ``date``) and
     2021-06, so May, June and July 2021 are within the tolerance of one month.
