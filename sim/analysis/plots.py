@@ -29,8 +29,8 @@ DOCUMENTED = (
     (dt.date(2020, 9, 16), "MOU–MOFA talks on revamping it (T7)"),
     (dt.date(2021, 6, 21), "allies agree to consider ending the WG (T8)"),
 )
-"""Documented episodes drawn beside simulated events (docs/episodes.md; seeds [S000]-[S004], docs/sources.md).
-Dates within a month are approximate where the seeds give only the month."""
+"""Documented episodes drawn beside simulated events (docs/episodes.md; seeds [S000]-[S004],
+docs/sources.md). Dates within a month are approximate where the seeds give only the month."""
 
 MARKED_KINDS = {
     "surprise": ("US surprised", "tab:red"),
