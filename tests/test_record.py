@@ -185,3 +185,11 @@ def test_a_wrong_header_missing_file_or_binary_file_is_a_clear_error(tmp_path):
     short = write(tmp_path, "x,item,2019-01", name="short.csv")
     with pytest.raises(RecordError, match=r"line 2: 18 fields expected"):
         load_record(short)
+
+
+def test_docs_describe_every_row_and_column():
+    doc = (ROOT / "docs" / "record.md").read_text()
+    missing = [r["id"] for r in raw_rows() if f"`{r['id']}`" not in doc]
+    assert not missing, f"rows missing from docs/record.md: {missing}"
+    assert all(f"`{c}`" in doc for c in rc.COLUMNS)
+    assert all(f"`{k}`" in doc for k in rc.KINDS + rc.FATES)
