@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import fnmatch
+import re
+from collections import Counter
 
 import pytest
 from conftest import ROOT
@@ -193,3 +195,12 @@ def test_docs_describe_every_row_and_column():
     assert not missing, f"rows missing from docs/record.md: {missing}"
     assert all(f"`{c}`" in doc for c in rc.COLUMNS)
     assert all(f"`{k}`" in doc for k in rc.KINDS + rc.FATES)
+    # the kinds table's row counts are the file's
+    counts = Counter(r["kind"] for r in raw_rows())
+    table = {}
+    for line in doc.splitlines():
+        m = re.match(r"^\| ((?:`\w+`(?:, )?)+) \| ([\d, ]+) \|", line)
+        if m:
+            kinds = re.findall(r"`(\w+)`", m.group(1))
+            table.update(zip(kinds, (int(n) for n in m.group(2).split(",")), strict=True))
+    assert table == dict(counts)
