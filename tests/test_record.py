@@ -142,6 +142,12 @@ def test_a_hand_made_file_loads(tmp_path):
         (GOOD_ITEM.replace("2019-02", "2018-12"), "fate_date", "2018-12", "on or after"),
         (GOOD_MEETING.replace(",,,,,,,,,,,H", ",,HUM,,,,,,,,,H"), "type", "HUM", "only items"),
         (GOOD_MEETING.replace("https://a.b/c", "a.b/c"), "urls", "a.b/c", "http"),
+        (
+            "c-x,exemption_count,unknown,Count,,,,,,,,,5,2018-12,M,Outlet,,",
+            "date",
+            "unknown",
+            "a count needs its period",
+        ),
     ],
 )
 def test_a_malformed_row_names_file_line_id_field_value_and_what_is_allowed(

@@ -27,43 +27,22 @@ from sim.errors import WgsimError
 from sim.scenario import PROPOSAL_TYPES
 from sim.scenario.shipped import data_root
 
+# fmt: off
 COLUMNS = (
-    "id",
-    "kind",
-    "date",
-    "label",
-    "item",
-    "type",
-    "sanctioned",
-    "wg_routed",
-    "fate",
-    "fate_date",
-    "actor",
-    "channel",
-    "count",
-    "end_date",
-    "confidence",
-    "sources",
-    "urls",
+    "id", "kind", "date", "label", "item", "type", "sanctioned", "wg_routed", "fate",
+    "fate_date", "actor", "channel", "count", "end_date", "confidence", "sources", "urls",
     "note",
 )
+# fmt: on
 """The file's columns, in order (docs/record.md describes each)."""
 
+# fmt: off
 KINDS = (
-    "item",
-    "wg_created",
-    "wg_meeting",
-    "wg_terminated",
-    "exemption",
-    "exemption_count",
-    "denunciation",
-    "surprise",
-    "dispute",
-    "mou_challenge",
-    "criticism",
-    "appointed",
+    "item", "wg_created", "wg_meeting", "wg_terminated", "exemption", "exemption_count",
+    "denunciation", "surprise", "dispute", "mou_challenge", "criticism", "appointed",
     "departed",
 )
+# fmt: on
 """What a row records; all but ``item``, ``exemption``, ``exemption_count``,
 ``appointed`` and ``departed`` are event kinds of the model's log (docs/events.md)."""
 
@@ -87,16 +66,12 @@ ROLES: dict[str, str] = {
 """Whether a fit should take a row (or an item's field) as an input or as an observable
 to reproduce; never both for the same quantity (issue 29)."""
 
+# fmt: off
 FATES = (
-    "implemented",
-    "vetoed",
-    "un_rejected",
-    "dprk_rejected",
-    "dprk_ignored",
-    "stalled",
-    "shelved",
-    "unknown",
+    "implemented", "vetoed", "un_rejected", "dprk_rejected", "dprk_ignored", "stalled",
+    "shelved", "unknown",
 )
+# fmt: on
 """What became of a named item: the model's final statuses, ``dprk_ignored`` (no answer
 from the DPRK), ``shelved`` (given up or never pursued by Seoul) and ``unknown``."""
 
@@ -280,7 +255,54 @@ def _split(value: str) -> tuple[str, ...]:
     return tuple(p.strip() for p in value.split("|") if p.strip())
 
 
+@dataclass(frozen=True)
+class _ItemFields:
+    type: str | None = None
+    sanctioned: str | None = None
+    wg_routed: str | None = None
+    fate: str | None = None
+    fate_date: Day | None = None
+
+
+def _item_fields(row: _Row, kind: str | None, date: Day | None) -> _ItemFields:
+    """An item's type, sanctions status and fate; other kinds must leave them empty."""
+    if kind != "item":
+        if kind is not None:
+            row.empty(ITEM_ONLY, f"only items have it, not {kind}")
+        return _ItemFields()
+    fate_date = row.day("fate_date", required=False)
+    if date and fate_date and fate_date.last < date.first:
+        row.bad("fate_date", f"a date on or after the row's date {date}")
+    row.empty(("item", *COUNT_ONLY), "items carry their own fate")
+    return _ItemFields(
+        type=row.choice("type", PROPOSAL_TYPES),
+        sanctioned=row.choice("sanctioned", YES_NO),
+        wg_routed=row.choice("wg_routed", YES_NO),
+        fate=row.choice("fate", FATES),
+        fate_date=fate_date,
+    )
+
+
+def _count_fields(row: _Row, kind: str | None, date: Day | None) -> tuple[int | None, Day | None]:
+    """An exemption count and its period's end; other kinds must leave them empty."""
+    if kind != "exemption_count":
+        if kind not in (None, "item"):
+            row.empty(COUNT_ONLY, f"only exemption_count rows have it, not {kind}")
+        return None, None
+    raw = row.text("count")
+    count = int(raw) if raw.isascii() and raw.isdigit() else None
+    if count is None:
+        row.bad("count", "a whole number >= 0")
+    end_date = row.day("end_date")
+    if date is None and row.fields.get("date") == UNKNOWN:
+        row.bad("date", "the period's first month (a count needs its period)")
+    elif date and end_date and end_date.last < date.first:
+        row.bad("end_date", f"a date on or after the period start {date}")
+    return count, end_date
+
+
 def _event(row: _Row) -> Event | None:
+    """The row as an :class:`Event`, or None after recording its problems."""
     n_before = len(row.problems)
     event_id = row.text("id")
     if not _ID.match(event_id):
@@ -293,32 +315,8 @@ def _event(row: _Row) -> Event | None:
     urls = _split(row.text("urls"))
     if any(not u.startswith(("http://", "https://")) for u in urls):
         row.bad("urls", "http(s) addresses separated by ' | '")
-    ptype = sanctioned = routed = fate = None
-    fate_date = end_date = None
-    count = None
-    if kind == "item":
-        ptype = row.choice("type", PROPOSAL_TYPES)
-        sanctioned = row.choice("sanctioned", YES_NO)
-        routed = row.choice("wg_routed", YES_NO)
-        fate = row.choice("fate", FATES)
-        fate_date = row.day("fate_date", required=False)
-        if date and fate_date and fate_date.last < date.first:
-            row.bad("fate_date", f"a date on or after the row's date {date}")
-        row.empty(("item", *COUNT_ONLY), "items carry their own fate")
-    elif kind is not None:
-        row.empty(ITEM_ONLY, f"only items have it, not {kind}")
-    if kind == "exemption_count":
-        raw = row.text("count")
-        count = int(raw) if raw.isdigit() else None
-        if count is None:
-            row.bad("count", "a whole number >= 0")
-        end_date = row.day("end_date")
-        if date is None:
-            row.bad("date", "the period's first month (a count needs its period)")
-        elif end_date and end_date.last < date.first:
-            row.bad("end_date", f"a date on or after the period start {date}")
-    elif kind is not None and kind != "item":
-        row.empty(COUNT_ONLY, f"only exemption_count rows have it, not {kind}")
+    item = _item_fields(row, kind, date)
+    count, end_date = _count_fields(row, kind, date)
     if kind in ("appointed", "departed"):
         row.text("actor", required=True)
     if len(row.problems) > n_before or kind is None or confidence is None:
@@ -329,11 +327,11 @@ def _event(row: _Row) -> Event | None:
         date=date,
         label=label,
         item=row.text("item"),
-        type=ptype,
-        sanctioned=sanctioned,
-        wg_routed=routed,
-        fate=fate,
-        fate_date=fate_date,
+        type=item.type,
+        sanctioned=item.sanctioned,
+        wg_routed=item.wg_routed,
+        fate=item.fate,
+        fate_date=item.fate_date,
         actor=row.text("actor"),
         channel=row.text("channel"),
         count=count,
