@@ -29,6 +29,7 @@ SHIPPED_FILES = {
     "experiments": ("*.yaml",),
     "calibration": (
         "*.yaml",
+        "record.csv",
         "posterior/calibrated.yaml",
         "posterior/posterior.csv",
         "posterior/posterior_summary.csv",
