@@ -1,5 +1,10 @@
 """Documentation that is generated or must list what the code does."""
 
+import runpy
+import sys
+import warnings
+
+import pytest
 from conftest import ROOT
 
 from sim.core.outputs import EVENT_KIND
@@ -37,3 +42,17 @@ def test_every_logged_event_kind_is_declared_with_its_actor():
         declared = EVENT_KIND[kind].actor
         if declared not in ("origin", "channel name"):  # these name a class of actors
             assert actors <= set(declared.split(" / ")), (kind, actors, declared)
+
+
+@pytest.mark.parametrize("page", ["events", "nonsense"])
+def test_the_pages_regenerate_by_name(page, monkeypatch, capsys):
+    monkeypatch.setattr(sys, "argv", ["codebook", page])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # runpy: the module is imported
+        if page == "events":
+            runpy.run_module("sim.runs.codebook", run_name="__main__")
+            assert capsys.readouterr().out == events_markdown()
+            return
+        with pytest.raises(SystemExit) as exit_:
+            runpy.run_module("sim.runs.codebook", run_name="__main__")
+    assert exit_.value.code == 2 and "[outputs|events]; not 'nonsense'" in capsys.readouterr().err

@@ -309,5 +309,6 @@ if __name__ == "__main__":  # python -m sim.runs.codebook [outputs|events]
 
     page = sys.argv[1] if len(sys.argv) > 1 else "outputs"
     if page not in ("outputs", "events"):
-        sys.exit(f"usage: python -m sim.runs.codebook [outputs|events], not {page!r}")
+        print(f"usage: python -m sim.runs.codebook [outputs|events]; not {page!r}", file=sys.stderr)
+        sys.exit(2)
     sys.stdout.write(codebook_markdown() if page == "outputs" else events_markdown())
