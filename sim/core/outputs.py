@@ -21,15 +21,18 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from sim.core.agents import Dprk, E, Mofa, Mou, StateDepartment
-from sim.core.channels import WorkingGroup
-from sim.core.friction import Friction
-from sim.core.government import RokGovernment
-from sim.core.information import Information
-from sim.core.log import EventLog
-from sim.core.pipeline import Pipeline
+from sim.core.agents import E
+
+if TYPE_CHECKING:  # what the series reads (the readers are compiled expressions)
+    from sim.core.agents import Dprk, Mofa, Mou, StateDepartment
+    from sim.core.channels import WorkingGroup
+    from sim.core.friction import Friction
+    from sim.core.government import RokGovernment
+    from sim.core.information import Information
+    from sim.core.log import EventLog
+    from sim.core.pipeline import Pipeline
 
 Kind = Literal["text", "string", "int", "float", "bool", "label", "date"]
 """How a column is stored: ``text`` (dictionary-encoded string), ``string`` (plain string,
