@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 
 import pytest
 
+from sim.core.outputs import EVENT_KIND
 from sim.core.proposals import Proposal, Route, Status
+from sim.runs import codebook
 from sim.runs import metrics as mx
+from sim.runs.runner import build
 from sim.scenario.base import PROPOSAL_TYPES
 
 
@@ -23,6 +27,21 @@ def prop(pid, route, status, **kw):
 
 def ev(week, kind):
     return (week, kind, "actor", 0, "", "", "")
+
+
+def finished(proposals, events, *, weeks, wg, ledgers, dpi=(0.0, 0.0), thresholds=(0.5, 0.3)):
+    """A hand-made finished run: what summarize reads of a model, and nothing else."""
+    counts = dict(mx.event_counts(events))
+    un, gray = thresholds
+    return SimpleNamespace(
+        steps=weeks,
+        params=SimpleNamespace(proposals=SimpleNamespace(un_threshold=un, gray_threshold=gray)),
+        proposals=proposals,
+        wg=SimpleNamespace(**wg),
+        dprk=SimpleNamespace(dpi=dpi[0], dpi_peak=dpi[1]),
+        ledgers=SimpleNamespace(**ledgers),
+        event_counts=lambda: counts,
+    )
 
 
 def test_event_counts():
@@ -162,25 +181,22 @@ def test_summarize_assembles_every_metric():
         ev(7, "dispute"),
         ev(8, "wg_terminated"),
     ]
-    out = mx.summarize(
+    run = finished(
         ps,
-        mx.event_counts(events),
-        n_weeks=26,
-        wg_created_week=2,
-        wg_met_week=4,
-        wg_ended_week=8,
-        last_denunciation_week=6,
-        first_denunciation_week=3,
-        un_threshold=0.5,
-        gray_threshold=0.3,
-        gap_sum=13.0,
-        gap0=0.3,
-        loss_denunciation=0.1,
-        loss_total=0.4,
-        dpi_final=0.2,
-        dpi_peak=0.3,
-        legitimacy_final=0.6,
+        events,
+        weeks=26,
+        wg=dict(created_week=2, met_week=4, terminated_week=8, legitimacy=0.6),
+        ledgers=dict(
+            last_denunciation_week=6,
+            first_denunciation_week=3,
+            gap_sum=13.0,
+            gap0=0.3,
+            loss_denunciation=0.1,
+            loss_total=0.4,
+        ),
+        dpi=(0.2, 0.3),
     )
+    out = mx.summarize(run)
     assert (out["surprises"], out["disputes"], out["friction"]) == (1, 1, 2)
     assert out["friction_per_year"] == pytest.approx(4.0)
     assert out["n_approved"] == 1 and out["n_denunciation"] == 1 and out["n_wg_meeting"] == 1
@@ -201,26 +217,47 @@ def test_summarize_assembles_every_metric():
 
 
 def test_summarize_of_an_empty_run():
-    out = mx.summarize(
+    run = finished(
         [],
-        {},
-        n_weeks=10,
-        wg_created_week=-1,
-        wg_met_week=-1,
-        wg_ended_week=-1,
-        last_denunciation_week=-1,
-        first_denunciation_week=-1,
-        un_threshold=0.5,
-        gray_threshold=0.3,
-        gap_sum=1.0,
-        gap0=0.1,
-        loss_denunciation=0.0,
-        loss_total=0.0,
-        dpi_final=0.0,
-        dpi_peak=0.0,
-        legitimacy_final=math.nan,
+        [],
+        weeks=10,
+        wg=dict(created_week=-1, met_week=-1, terminated_week=-1, legitimacy=0.5),
+        ledgers=dict(
+            last_denunciation_week=-1,
+            first_denunciation_week=-1,
+            gap_sum=1.0,
+            gap0=0.1,
+            loss_denunciation=0.0,
+            loss_total=0.0,
+        ),
     )
+    out = mx.summarize(run)
     assert out["friction"] == 0 and out["ws_gap"] == pytest.approx(0.0)
     assert math.isnan(out["ws_legitimacy"]) and math.isnan(out["completion_ratio"])
     assert out["wg_terminated"] == 0.0 and out["wg_censored"] == 1.0
     assert math.isnan(out["denunciation_first_week"]) and math.isnan(out["legitimacy_final"])
+
+
+def test_summarize_gives_every_declared_metric_in_declared_order(historical):
+    model = build(historical.variant("historical"), 4, series=False, events=False)
+    model.run_until(60)
+    out = mx.summarize(model)  # the model is a finished run as summarize reads it
+    assert list(out) == [c.name for c in mx.METRICS]
+    assert len(set(out)) == len(mx.METRICS)
+    assert out["created"] == len(model.proposals) and out["n_wg_meeting"] > 0
+    assert list(codebook.columns("runs"))[-len(mx.METRICS) :] == list(out)
+
+
+def test_counted_metrics_are_declared_event_kinds():
+    undeclared = [k for k in mx.COUNTED_KINDS if k not in EVENT_KIND]
+    assert not undeclared, f"declare {undeclared} in sim/core/outputs.py"
+
+
+def test_a_computation_that_drifts_from_its_declaration_is_refused(monkeypatch):
+    def drifted(run):
+        return {"surprises": 0, "disputes": 0, "friction": 0}  # friction_per_year left out
+
+    computations = [(drifted, ("surprises", "disputes", "friction", "friction_per_year"))]
+    monkeypatch.setattr(mx, "_COMPUTATIONS", computations)
+    with pytest.raises(ValueError, match=r"drifted computes.*declared.*friction_per_year"):
+        mx.summarize(SimpleNamespace())

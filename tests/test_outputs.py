@@ -12,9 +12,10 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import ROOT, SCENARIOS
 
-from sim.core.log import EVENT_COLUMNS
-from sim.core.phases.record import SERIES_COLUMNS
+from sim.core.model import WorkingGroupModel
+from sim.core.outputs import EVENT_COLUMNS, SERIES, SERIES_COLUMNS
 from sim.runs import codebook
+from sim.runs.metrics import METRICS
 from sim.runs.runner import run
 from sim.studies.comparison.run import run_compare
 
@@ -64,7 +65,18 @@ def test_every_stored_column_is_declared_and_typed_as_declared(batch):
         undocumented = [n for n in schema.names if n not in declared]
         assert not undocumented, f"declare {undocumented} in sim/runs/codebook.py ({table})"
         for field in schema:
-            assert field.type == declared[field.name].arrow_type, (table, field.name, field.type)
+            assert field.type == codebook.arrow_type(declared[field.name]), (table, field.name)
+
+
+def test_stored_tables_hold_every_declared_column_in_declared_order(batch):
+    keys = [c.name for c in codebook.KEYS if c.name != "point"]
+    expected = {
+        "runs": keys + [c.name for c in METRICS],
+        "series": [*keys[:-1], "week", "date", *SERIES_COLUMNS[1:]],
+        "events": [*keys[:-2], "seed", "week", "date", *EVENT_COLUMNS[1:]],
+    }
+    for table, names in expected.items():
+        assert pq.read_schema(batch / f"{table}.parquet").names == names, table
 
 
 def test_stored_types_labels_booleans_and_nulls(batch):
@@ -78,8 +90,9 @@ def test_stored_types_labels_booleans_and_nulls(batch):
     assert (runs["wg_terminated_week"].isna() == ~runs["wg_terminated"]).all()
 
     series = pq.read_table(batch / "series.parquet").to_pandas()
-    assert set(series["wg_phase"].astype(str)) <= set(codebook.WG_PHASES)
-    assert set(series["dprk_mode"].astype(str)) <= set(codebook.DPRK_MODES)
+    labels = {c.name: c.labels for c in SERIES}
+    assert set(series["wg_phase"].astype(str)) <= set(labels["wg_phase"])
+    assert set(series["dprk_mode"].astype(str)) <= set(labels["dprk_mode"])
     assert series["track_open"].dtype == bool
     assert series["wg_queue"].dtype == "int64" and series["surprises"].dtype == "int64"
     assert series.loc[series["variant"] == "no-group", "legitimacy"].isna().all()
@@ -148,3 +161,36 @@ def test_decode_leaves_schema_1_codes_alone():
     old = pd.DataFrame({"week": [1, 2], "wg_phase": [0.0, 1.0], "dprk_mode": [1.0, 2.0]})
     back = codebook.decode("series", old)
     assert back["wg_phase"].tolist() == [0.0, 1.0] and back["dprk_mode"].tolist() == [1.0, 2.0]
+
+
+def test_labels_name_the_model_s_codes():
+    from sim.core.agents import DprkMode
+    from sim.core.channels import WgPhase
+
+    labels = {c.name: c.labels for c in SERIES}
+    assert labels["wg_phase"] == tuple(p.name.lower() for p in WgPhase)
+    assert labels["dprk_mode"] == tuple(m.name.lower() for m in DprkMode)
+
+
+def stored_series(frame: pd.DataFrame) -> pd.DataFrame:
+    """A run's series frame as series.parquet holds it, read back by pandas, without dates."""
+    out = codebook.encode_frame("series", frame).to_pandas().drop(columns="date")
+    for name in out.columns:
+        if isinstance(out[name].dtype, pd.CategoricalDtype):
+            out[name] = out[name].astype(str)
+    return out
+
+
+def test_the_datacollector_reports_what_the_files_store(historical):
+    s = historical.variant("historical")
+    model = WorkingGroupModel(s, rng=7)
+    model.run_until(model.n_weeks)
+    collected = model.datacollector.get_model_vars_dataframe()
+    assert list(collected.columns) == list(SERIES_COLUMNS)
+    modes = set(collected["dprk_mode"])
+    assert "wedge" in modes and modes <= {"engage", "wedge", "coerce"}  # labels, not codes
+    phases = set(collected["wg_phase"])
+    assert "active" in phases and phases <= {"absent", "active", "terminated"}
+    assert collected["track_open"].dtype == bool
+    week_1_on = collected.iloc[1:].reset_index(drop=True)  # week 0 is the initial state
+    pd.testing.assert_frame_equal(week_1_on, stored_series(run(s, 7).series_frame()))

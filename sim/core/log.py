@@ -1,9 +1,10 @@
 """The event log: one row per event of a run, and a running count of each kind.
 
 Every proposal transition, meeting, contact, surprise, dispute, denunciation, shock and
-change of the working group is an event (docs/events.md lists the kinds). The rules and
-the outcome metrics read only the counts, so a run can skip writing the rows and still
-be the same run, draw for draw.
+change of the working group is an event. A row's fields and every kind are declared in
+:mod:`sim.core.outputs` (``EVENT_FIELDS``, ``EVENT_KINDS``; docs/events.md is generated
+from them). The rules and the outcome metrics read only the counts, so a run can skip
+writing the rows and still be the same run, draw for draw.
 """
 
 from __future__ import annotations
@@ -12,13 +13,9 @@ from collections import defaultdict
 
 from sim.core.proposals import ROUTE_NAMES, Proposal
 
-EVENT_COLUMNS = ("week", "kind", "actor", "proposal_id", "proposal_type", "route", "detail")
-"""Fields of an event-log row as recorded (the date is derived from the week)."""
-
-COUNTED_KINDS = ("surprise", "dispute", "implemented", "denunciation", "mou_challenge")
-"""Kinds whose running counts the rules and the weekly series read (present from the start)."""
-
 EventRow = tuple[int, str, str, int, str, str, str]
+"""An event row: ``sim.core.outputs.EVENT_COLUMNS`` (week, kind, actor, proposal_id,
+proposal_type, route, detail)."""
 
 
 class EventLog:
@@ -29,15 +26,15 @@ class EventLog:
 
     Attributes:
         week: The week events are dated to; the model sets it as time advances.
-        rows: The rows (see :data:`EVENT_COLUMNS`), empty when not recorded.
-        counts: Events of each kind so far.
+        rows: The rows (see :data:`EventRow`), empty when not recorded.
+        counts: Events of each kind so far (a kind not yet logged counts 0).
     """
 
     def __init__(self, record: bool = True) -> None:
         self.record = record
         self.week = 0
         self.rows: list[EventRow] = []
-        self.counts: defaultdict[str, int] = defaultdict(int, dict.fromkeys(COUNTED_KINDS, 0))
+        self.counts: defaultdict[str, int] = defaultdict(int)
 
     def __call__(self, kind: str, actor: str, p: Proposal | None = None, detail: str = "") -> None:
         """Count one event of ``kind`` by ``actor`` (about ``p``) and, if recorded, add its row."""

@@ -10,7 +10,6 @@ week in order, each an object of :mod:`sim.core.phases` given what it acts on.
 from __future__ import annotations
 
 import secrets
-from functools import partial
 
 import mesa
 
@@ -20,25 +19,21 @@ from sim.core.friction import Friction
 from sim.core.government import RokGovernment
 from sim.core.information import Information
 from sim.core.ledgers import Ledgers, WeekTally
-from sim.core.log import EVENT_COLUMNS, EventLog, EventRow
+from sim.core.log import EventLog, EventRow
+from sim.core.outputs import EVENT_COLUMNS, SERIES_COLUMNS, series_reporters
 from sim.core.phases.bargaining import Bargaining
 from sim.core.phases.consultation import Consultation, Venues
 from sim.core.phases.dprk import DprkMoves
 from sim.core.phases.generation import Generation
 from sim.core.phases.implementation import Implementation
 from sim.core.phases.institutions import Institutions
-from sim.core.phases.record import SERIES_COLUMNS, Observed, Recorder
+from sim.core.phases.record import Observed, Recorder
 from sim.core.phases.routing import Routing
 from sim.core.phases.un import UnDecisions
 from sim.core.pipeline import Pipeline
 from sim.core.proposals import Proposal, ProposalFactory
 from sim.core.shocks import ScheduledShock, Targets, schedule_shocks
 from sim.scenario import Scenario
-
-
-def _column(index: int, model: WorkingGroupModel) -> float:
-    """One value of the model's current observation (a DataCollector reporter)."""
-    return model.observation[index]
 
 
 class WorkingGroupModel(mesa.Model):
@@ -169,8 +164,9 @@ class WorkingGroupModel(mesa.Model):
         )
 
     def _build_datacollector(self) -> None:
-        reporters = {name: partial(_column, i) for i, name in enumerate(SERIES_COLUMNS)}
-        self.datacollector = mesa.DataCollector(model_reporters=reporters)
+        # One reporter per series column, giving its value as the stored files hold it
+        # (labels, flags), read from the week's observation made in step().
+        self.datacollector = mesa.DataCollector(model_reporters=series_reporters())
         self.observation = self.recorder.observe(0)
         self.datacollector.collect(self)
 

@@ -1,21 +1,33 @@
-"""Outcome metrics: pure functions of a run's proposals and ledgers (§4).
+"""Outcome metrics: each declared once, next to its computation (docs/model.md §8).
 
-Every function here takes plain data (proposals, counts, weeks, numbers) and returns
-numbers, so each is unit-tested on hand-made cases. :func:`summarize` assembles them into
-the flat row that batches write to ``runs.parquet``. The counts of event kinds and the
-WG's weeks come from the model's ledgers, which agree with its event log row for row
-(tests check it); :func:`event_counts` gives the same counts from a log.
+The functions at the top take plain data (proposals, counts, weeks, numbers) and return
+numbers, so each is unit-tested on hand-made cases. Below them every metric is declared
+(name, storage type, unit, meaning) on the function that computes it from a finished run
+(:class:`FinishedRun`, which the model is): :data:`METRICS` lists the declarations in
+order, and :func:`summarize` gives a run's flat row in that order, which batches write to
+``runs.parquet``; the codebook and docs/outputs.md come from the same declarations.
+Adding a metric is its declaration plus its computation.
+
+The counts of event kinds and the WG's weeks come from the model's ledgers, which agree
+with its event log row for row (tests check it); :func:`event_counts` gives the same
+counts from a log.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
+from typing import Any, Protocol
 
+from sim.core.agents import Dprk
+from sim.core.channels import WorkingGroup
+from sim.core.ledgers import Ledgers
+from sim.core.outputs import COUNT, NEVER, WEEK, Column, Kind
 from sim.core.proposals import TERMINAL, Proposal, Route, Status
+from sim.scenario import Scenario
 from sim.scenario.base import PROPOSAL_TYPES
 
 DAYS_PER_WEEK = 7
@@ -186,93 +198,225 @@ def _week_or_nan(week: int) -> float:
     return float(week) if week >= 0 else NAN
 
 
-_COUNTED = tuple(
-    (kind, f"n_{kind}")
-    for kind in (
-        "approved",
-        "vetoed",
-        "deferred",
-        "un_submitted",
-        "mou_challenge",
-        "mou_challenge_mofa",
-        "mou_objection",
-        "denunciation",
-        "criticism",
-        "contact",
-        "wg_meeting",
-        "dg_meeting",
-        "wg_reformed",
-        "provocation",
-    )
+# --- the metrics of a run, declared on their computations -------------------------------
+
+
+class FinishedRun(Protocol):
+    """What the metrics read of a run: the model (``WorkingGroupModel``) is one."""
+
+    @property
+    def steps(self) -> int:
+        """The weeks run."""
+
+    @property
+    def params(self) -> Scenario:
+        """The scenario run."""
+
+    @property
+    def proposals(self) -> Sequence[Proposal]:
+        """Every proposal of the run in its final state."""
+
+    @property
+    def wg(self) -> WorkingGroup:
+        """The working group: when it was set up, first met and ended; its legitimacy."""
+
+    @property
+    def dprk(self) -> Dprk:
+        """The DPRK: its denuclearization progress index now and at its peak."""
+
+    @property
+    def ledgers(self) -> Ledgers:
+        """The run's totals: denunciation weeks, legitimacy losses, the ROK-US gap."""
+
+    def event_counts(self) -> Mapping[str, int]:
+        """Events of each kind (kinds absent count 0)."""
+        ...
+
+
+Computation = Callable[[FinishedRun], Mapping[str, float]]
+_METRICS: list[Column] = []
+_COMPUTATIONS: list[tuple[Computation, tuple[str, ...]]] = []
+
+
+def _m(name: str, kind: Kind, unit: str, meaning: str, missing: Any = None) -> Column:
+    return Column(name, kind, unit, meaning, missing)
+
+
+def metrics(*declared: Column) -> Callable[[Computation], Computation]:
+    """Declare the metrics the decorated function computes, in their stored order.
+
+    The function takes a finished run and returns a mapping of exactly these names to
+    values; :func:`summarize` checks that it does.
+    """
+
+    def register(computation: Computation) -> Computation:
+        _METRICS.extend(declared)
+        _COMPUTATIONS.append((computation, tuple(c.name for c in declared)))
+        return computation
+
+    return register
+
+
+@metrics(
+    _m("surprises", "int", COUNT, "US-side surprises (entrapment friction)"),
+    _m("disputes", "int", COUNT, "ROK-side public disputes"),
+    _m("friction", "int", COUNT, "surprises + disputes"),
+    _m("friction_per_year", "float", "per 52 weeks", "friction per 52 weeks"),
 )
-"""Event kinds counted in the summary, with their metric names."""
+def _friction(run: FinishedRun) -> dict[str, float]:
+    out = friction(run.event_counts())
+    out["friction_per_year"] = per_year(out["friction"], run.steps)
+    return out
 
 
-def summarize(
-    proposals: Sequence[Proposal],
-    counts: Mapping[str, int],
-    *,
-    n_weeks: int,
-    wg_created_week: int,
-    wg_met_week: int,
-    wg_ended_week: int,
-    last_denunciation_week: int,
-    first_denunciation_week: int,
-    un_threshold: float,
-    gray_threshold: float,
-    gap_sum: float,
-    gap0: float,
-    loss_denunciation: float,
-    loss_total: float,
-    dpi_final: float,
-    dpi_peak: float,
-    legitimacy_final: float,
-) -> dict[str, float]:
-    """All outcome metrics of one run, as a flat mapping of name to number.
+COUNTED_KINDS = {
+    "approved": "US approvals",
+    "vetoed": "US vetoes",
+    "deferred": "US deferrals",
+    "un_submitted": "UN exemption requests filed",
+    "mou_challenge": "MOU public calls to readjust the WG",
+    "mou_challenge_mofa": "MOU public challenges of MOFA's line (no WG)",
+    "mou_objection": "MOU objections inside the government (not public)",
+    "denunciation": "DPRK denunciations of the WG",
+    "criticism": "ruling-party criticisms of the WG",
+    "contact": "ad hoc channel contacts",
+    "wg_meeting": "WG meetings",
+    "dg_meeting": "director-general-level meetings",
+    "wg_reformed": "WG reforms",
+    "provocation": "major DPRK provocations",
+}
+"""Event kinds (of ``sim.core.outputs.EVENT_KINDS``) counted as ``n_<kind>`` metrics."""
 
-    Args:
-        proposals: Every proposal of the run in its final state.
-        counts: Rows of each event kind in the log (kinds absent count 0).
-        n_weeks: The weeks run.
-        wg_created_week: When the WG was set up (-1 if never).
-        wg_met_week: When it first met (-1 if never).
-        wg_ended_week: When it was terminated (-1 if it survived).
-        last_denunciation_week: The latest DPRK denunciation (-1 if none). The DPRK
-            denounces only a WG that exists, so no denunciation comes after its end and
-            the latest one decides WS_term.
-        first_denunciation_week: The first one (-1 if none).
-        un_threshold: sigma_UN.
-        gray_threshold: sigma_gray.
-        gap_sum: Sum over weeks of |x_ROK,E - x_US,E|.
-        gap0: The first week's gap.
-        loss_denunciation: Legitimacy lost to denunciations.
-        loss_total: All legitimacy lost.
-        dpi_final: DPI at the end.
-        dpi_peak: The highest DPI of the run.
-        legitimacy_final: WG legitimacy at the end (NaN when no WG ever existed).
+
+@metrics(*(_m(f"n_{k}", "int", COUNT, f"events: {m}") for k, m in COUNTED_KINDS.items()))
+def _counted_events(run: FinishedRun) -> dict[str, float]:
+    counts = run.event_counts()
+    return {f"n_{kind}": counts.get(kind, 0) for kind in COUNTED_KINDS}
+
+
+@metrics(
+    _m("created", "int", COUNT, "proposals created"),
+    _m("route_wg", "int", COUNT, "proposals routed through the WG"),
+    _m("route_bilateral", "int", COUNT, "proposals routed through ad hoc channels"),
+    _m("route_dg", "int", COUNT, "proposals routed to director-general-level talks"),
+    _m("route_unilateral", "int", COUNT, "proposals taken ahead unilaterally"),
+    _m("route_shelved", "int", COUNT, "proposals shelved"),
+    _m("routed", "int", COUNT, "proposals routed (all routes but shelved)"),
+    _m("implemented", "int", COUNT, "proposals implemented"),
+    _m("value_implemented", "float", "value units", "sum of the ROK's value of implemented items"),
+    _m("completion_ratio", "float", "share", "implemented / routed (undefined if none routed)"),
+    _m("vetoed", "int", COUNT, "proposals ending vetoed"),
+    _m("un_rejected", "int", COUNT, "proposals ending rejected by the UN 1718 Committee"),
+    _m("dprk_rejected", "int", COUNT, "proposals ending rejected by the DPRK"),
+    _m("stalled", "int", COUNT, "proposals ending stalled"),
+    _m("in_flight_at_end", "int", COUNT, "routed proposals not finished at the end"),
+    *(
+        col
+        for t in PROPOSAL_TYPES
+        for col in (
+            _m(f"implemented_{t}", "int", COUNT, f"{t} proposals implemented"),
+            _m(f"routed_wg_{t}", "int", COUNT, f"{t} proposals routed through the WG"),
+        )
+    ),
+)
+def _pipeline(run: FinishedRun) -> dict[str, float]:
+    return pipeline(run.proposals)
+
+
+@metrics(
+    _m("exemptions", "int", COUNT, "UN 1718 exemptions granted"),
+    _m("exemption_lead_days_median", "float", "days", "median t_UN - t_routed of exemptions"),
+    _m("exemption_lead_days_q25", "float", "days", "25th percentile of the exemption lead time"),
+    _m("exemption_lead_days_q75", "float", "days", "75th percentile of the exemption lead time"),
+    _m("us_decision_days_median", "float", "days", "median t_US - t_routed of US decisions"),
+)
+def _exemptions(run: FinishedRun) -> dict[str, float]:
+    return exemptions(run.proposals)
+
+
+@metrics(
+    _m("unilateral", "int", COUNT, "unilateral moves implemented"),
+    _m("gray_zone", "int", COUNT, "unilateral moves with sigma_gray <= sigma < sigma_UN"),
+    _m("violations", "int", COUNT, "unilateral moves with sigma >= sigma_UN"),
+)
+def _unilateral(run: FinishedRun) -> dict[str, float]:
+    p = run.params.proposals
+    return unilateral_moves(run.proposals, p.un_threshold, p.gray_threshold)
+
+
+@metrics(
+    _m("dpi_final", "float", "index 0-1", "denuclearization progress index at the end"),
+    _m("dpi_peak", "float", "index 0-1", "highest denuclearization progress index of the run"),
+)
+def _dpi(run: FinishedRun) -> dict[str, float]:
+    return {"dpi_final": run.dprk.dpi, "dpi_peak": run.dprk.dpi_peak}
+
+
+_NONE = "(none: undefined)"
+
+
+@metrics(
+    _m("denunciation_first_week", "float", WEEK, f"week of the first DPRK denunciation {_NONE}"),
+    _m("denunciation_last_week", "float", WEEK, f"week of the last DPRK denunciation {_NONE}"),
+    _m("ws_gap", "float", "position units", "wedge: mean ROK-US gap on engagement minus week 1's"),
+    _m("ws_legitimacy", "float", "share", "wedge: legitimacy lost to denunciations / all lost"),
+    _m("ws_termination", "float", "0 or 1", "wedge: the WG ended <= 52 weeks after a denunciation"),
+)
+def _wedge(run: FinishedRun) -> dict[str, float]:
+    led = run.ledgers
+    # The DPRK denounces only a WG that exists, so no denunciation comes after its end
+    # and the latest one decides WS_term.
+    last = led.last_denunciation_week
+    return {
+        "denunciation_first_week": _week_or_nan(led.first_denunciation_week),
+        "denunciation_last_week": _week_or_nan(last),
+        "ws_gap": wedge_gap(led.gap_sum, run.steps, led.gap0),
+        "ws_legitimacy": wedge_legitimacy_share(led.loss_denunciation, led.loss_total),
+        "ws_termination": wedge_termination([last] if last >= 0 else [], run.wg.terminated_week),
+    }
+
+
+@metrics(
+    _m("wg_created_week", "int", WEEK, "week the WG was set up", NEVER),
+    _m("wg_first_meeting_week", "int", WEEK, "week of the WG's first meeting", NEVER),
+    _m("wg_terminated_week", "int", WEEK, "week the WG was terminated", NEVER),
+    _m("wg_terminated", "bool", "", "the WG was terminated"),
+    _m("wg_lifetime_weeks", "float", "weeks", "first meeting to termination (or to the end)"),
+    _m("wg_censored", "bool", "", "the lifetime is right-censored (the WG survived)"),
+    _m("legitimacy_final", "float", "0-1", "WG legitimacy at the end (no WG ever: undefined)"),
+)
+def _wg_life(run: FinishedRun) -> dict[str, float]:
+    wg = run.wg
+    life = lifetime(wg.created_week, wg.met_week, wg.terminated_week, run.steps)
+    return {
+        "wg_created_week": life.created_week,
+        "wg_first_meeting_week": life.first_meeting_week,
+        "wg_terminated_week": life.terminated_week,
+        "wg_terminated": float(life.terminated_week >= 0),
+        "wg_lifetime_weeks": life.lifetime_weeks,
+        "wg_censored": float(life.censored),
+        # No WG ever existed: there is no legitimacy to report.
+        "legitimacy_final": wg.legitimacy if wg.created_week >= 0 else NAN,
+    }
+
+
+METRICS: tuple[Column, ...] = tuple(_METRICS)
+"""Every outcome metric of one run, in the order of :func:`summarize`'s row."""
+
+
+def summarize(run: FinishedRun) -> dict[str, float]:
+    """All outcome metrics of a finished (or partly run) model, in :data:`METRICS` order.
+
+    Raises:
+        ValueError: if a computation does not give exactly the metrics declared on it.
     """
     out: dict[str, float] = {}
-    out.update(friction(counts))
-    out["friction_per_year"] = per_year(out["friction"], n_weeks)
-    for kind, name in _COUNTED:
-        out[name] = counts.get(kind, 0)
-    out.update(pipeline(proposals))
-    out.update(exemptions(proposals))
-    out.update(unilateral_moves(proposals, un_threshold, gray_threshold))
-    out["dpi_final"] = dpi_final
-    out["dpi_peak"] = dpi_peak
-    out["denunciation_first_week"] = _week_or_nan(first_denunciation_week)
-    out["denunciation_last_week"] = _week_or_nan(last_denunciation_week)
-    out["ws_gap"] = wedge_gap(gap_sum, n_weeks, gap0)
-    out["ws_legitimacy"] = wedge_legitimacy_share(loss_denunciation, loss_total)
-    den_weeks = [last_denunciation_week] if last_denunciation_week >= 0 else []
-    out["ws_termination"] = wedge_termination(den_weeks, wg_ended_week)
-    life = lifetime(wg_created_week, wg_met_week, wg_ended_week, n_weeks)
-    out["wg_created_week"] = life.created_week
-    out["wg_first_meeting_week"] = life.first_meeting_week
-    out["wg_terminated_week"] = life.terminated_week
-    out["wg_terminated"] = float(life.terminated_week >= 0)
-    out["wg_lifetime_weeks"] = life.lifetime_weeks
-    out["wg_censored"] = float(life.censored)
-    out["legitimacy_final"] = legitimacy_final
+    for computation, names in _COMPUTATIONS:
+        values = computation(run)
+        if values.keys() != set(names):
+            raise ValueError(
+                f"{computation.__name__} computes {sorted(values)}, declared {list(names)}"
+            )
+        for name in names:
+            out[name] = values[name]
     return out

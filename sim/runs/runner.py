@@ -9,13 +9,13 @@ and seed.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
-from sim.core.model import EVENT_COLUMNS, SERIES_COLUMNS, WorkingGroupModel
+from sim.core.model import WorkingGroupModel
+from sim.core.outputs import EVENT_COLUMNS, SERIES_COLUMNS
 from sim.core.proposals import ROUTE_NAMES, Proposal
 from sim.errors import RunError, WgsimError
 from sim.runs.metrics import summarize
@@ -116,28 +116,7 @@ def build(
 def extract(model: WorkingGroupModel, variant: str = "") -> RunResult:
     """Collect a finished (or partly run) model's outputs (the last stage of :func:`run`)."""
     s = model.params
-    wg = model.wg
-    ledgers = model.ledgers
-    metrics = summarize(
-        model.proposals,
-        model.event_counts(),
-        n_weeks=model.steps,
-        wg_created_week=wg.created_week,
-        wg_met_week=wg.met_week,
-        wg_ended_week=wg.terminated_week,
-        last_denunciation_week=ledgers.last_denunciation_week,
-        first_denunciation_week=ledgers.first_denunciation_week,
-        un_threshold=s.proposals.un_threshold,
-        gray_threshold=s.proposals.gray_threshold,
-        gap_sum=ledgers.gap_sum,
-        gap0=ledgers.gap0,
-        loss_denunciation=ledgers.loss_denunciation,
-        loss_total=ledgers.loss_total,
-        dpi_final=model.dprk.dpi,
-        dpi_peak=model.dprk.dpi_peak,
-        # No WG ever existed: there is no legitimacy to report.
-        legitimacy_final=wg.legitimacy if wg.created_week >= 0 else math.nan,
-    )
+    metrics = summarize(model)
     return RunResult(
         s.name,
         variant,

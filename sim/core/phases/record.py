@@ -1,65 +1,17 @@
 """Phase 10 of the week: what is observed of the week, as one row of the weekly series.
 
-The row's values are plain numbers (the WG's phase and the DPRK's mode as their integer
-codes), so the rows are cheap to keep and to hand to pandas or Parquet.
+The row's columns are those declared in :data:`sim.core.outputs.SERIES`, each read as
+declared there. Its values are plain numbers (the WG's phase and the DPRK's mode as their
+integer codes), so the rows are cheap to keep and to hand to pandas or Parquet.
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
-
-from sim.core.agents import Dprk, E, Mofa, Mou, StateDepartment
-from sim.core.channels import WorkingGroup
-from sim.core.friction import Friction
-from sim.core.government import RokGovernment
-from sim.core.information import Information
+from sim.core.agents import E
 from sim.core.ledgers import Ledgers
-from sim.core.log import EventLog
-from sim.core.pipeline import Pipeline
+from sim.core.outputs import SERIES_COLUMNS, Observed, observe
 
-SERIES_COLUMNS = (
-    "week",
-    "legitimacy",
-    "wg_phase",
-    "trust_us",
-    "trust_rok",
-    "info_quality",
-    "frustration",
-    "dpi",
-    "gap",
-    "x_rok_e",
-    "x_us_e",
-    "x_mou_e",
-    "x_mofa_e",
-    "win_set",
-    "dprk_mode",
-    "track_open",
-    "wg_queue",
-    "in_flight",
-    "surprises",
-    "disputes",
-    "implemented",
-    "denunciations",
-    "challenges",
-)
-"""Columns of the weekly series, in order (docs/model.md, observation)."""
-
-
-@dataclass(frozen=True)
-class Observed:
-    """What the weekly series reads."""
-
-    wg: WorkingGroup
-    state: StateDepartment
-    mou: Mou
-    mofa: Mofa
-    dprk: Dprk
-    government: RokGovernment
-    friction: Friction
-    information: Information
-    pipeline: Pipeline
-    log: EventLog
+__all__ = ["SERIES_COLUMNS", "Observed", "Recorder"]
 
 
 class Recorder:
@@ -88,33 +40,5 @@ class Recorder:
             self.rows.append(self.observe(week))
 
     def observe(self, week: int) -> tuple[float, ...]:
-        """The row of :data:`SERIES_COLUMNS` for the state the model is in now."""
-        o = self.observed
-        wg, state, dprk, counts = o.wg, o.state, o.dprk, o.log.counts
-        x_rok = o.government.position[E]
-        x_us = state.position[E]
-        return (
-            week,
-            wg.legitimacy if wg.active else math.nan,
-            int(wg.phase),
-            state.trust,
-            o.friction.rok_trust,
-            o.information.quality,
-            dprk.frustration,
-            dprk.dpi,
-            abs(x_rok - x_us),
-            x_rok,
-            x_us,
-            o.mou.position[E],
-            o.mofa.position[E],
-            state.win_set,
-            int(dprk.mode),
-            dprk.track_open,
-            len(wg.queue),
-            len(o.pipeline.in_flight),
-            counts["surprise"],
-            counts["dispute"],
-            counts["implemented"],
-            counts["denunciation"],
-            counts["mou_challenge"],
-        )
+        """The row of :data:`~sim.core.outputs.SERIES` for the state the model is in now."""
+        return observe(self.observed, week)
