@@ -1,4 +1,4 @@
-"""Every outcome metric on hand-made proposals, event logs and ledgers (MECHANISMS §4)."""
+"""Every outcome metric on hand-made proposals, event logs and ledgers (docs/mechanisms.md §4)."""
 
 from __future__ import annotations
 
