@@ -20,7 +20,7 @@ def test_the_first_breakdown_turns_the_dprk_from_every_rok_offer():
     d = m.dprk
     d.track_open = True
     d.update_mode(1)
-    p = proposal(w=0.8)
+    p = proposal(value_dprk=0.8)
     # engage, before any breakdown: z = -1 + 3 * .8 + 1 = 2.4
     m.random = Scripted(0.0, logistic(2.4) - 1e-6)
     assert d.respond(p) == 1

@@ -172,7 +172,7 @@ def test_the_event_log_agrees_with_the_counters(stem, variant, seed):
     for e in events:  # friction events concern the right items
         if e[1] == "surprise":  # when going alone is announced, or at implementation
             p = by_id[e[3]]
-            assert p.a > 0 and p.surprised
+            assert p.alliance_sensitivity > 0 and p.surprised
             announced = p.route == Route.UNILATERAL and e[0] >= p.t_routed
             implemented = p.status == Status.IMPLEMENTED and p.t_done == e[0]
             assert announced or (implemented and not p.us_informed)
@@ -555,7 +555,9 @@ def by_id_of(result):
 def test_full_information_rules_out_surprises():
     for seed in range(3):
         r = run(_alone(1.0), seed)
-        uninformed = [p for p in r.proposals if p.status == Status.IMPLEMENTED and p.a > 0]
+        uninformed = [
+            p for p in r.proposals if p.status == Status.IMPLEMENTED and p.alliance_sensitivity > 0
+        ]
         assert uninformed and not any(p.us_informed for p in uninformed)
         assert r.metrics["surprises"] == 0
         cleared = [e for e in r.events if e[1] == "nsc_cleared"]
@@ -572,8 +574,8 @@ def test_surprises_occur_with_probability_a_times_one_minus_q():
             checks = (p.route == Route.UNILATERAL) + (
                 p.status == Status.IMPLEMENTED and not p.us_informed
             )
-            if p.a > 0 and checks:
-                prob = 1 - (1 - p.a * 0.5) ** checks
+            if p.alliance_sensitivity > 0 and checks:
+                prob = 1 - (1 - p.alliance_sensitivity * 0.5) ** checks
                 expected += prob
                 variance += prob * (1 - prob)
         observed += r.metrics["surprises"]

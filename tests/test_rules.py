@@ -48,7 +48,15 @@ def small_model(seed: int = 0, **sections) -> WorkingGroupModel:
 
 def proposal(**kw) -> Proposal:
     base = dict(
-        id=1, origin="MOU", type="EXCH", label="x", sigma=0.2, a=0.1, v=0.5, w=0.5, t_created=1
+        id=1,
+        origin="MOU",
+        type="EXCH",
+        label="x",
+        sigma=0.2,
+        alliance_sensitivity=0.1,
+        value_rok=0.5,
+        value_dprk=0.5,
+        t_created=1,
     )
     base.update(kw)
     return Proposal(**base)
@@ -359,21 +367,33 @@ def test_blue_house_arbitration_hand_computed():
     bh.discount, bh.alliance_bar = 0.9, 0.5
     # No observations: approval = accept = detection = .5, lag = 4 weeks.
     # consult = v * .5 * .9**4 = .328 v; unilateral = .5 v - .5 * cost.
-    assert bh.arbitrate(proposal(v=1.0, a=0.0, sigma=0.1), 1) == Route.UNILATERAL
+    assert (
+        bh.arbitrate(proposal(value_rok=1.0, alliance_sensitivity=0.0, sigma=0.1), 1)
+        == Route.UNILATERAL
+    )
     # cost = a*.5*C_f + C_v (sigma >= gray .3) = .25 + .5 -> unilateral .125 < .328
-    assert bh.arbitrate(proposal(v=1.0, a=1.0, sigma=0.4), 1) == Route.BILATERAL
-    assert bh.arbitrate(proposal(v=0.0, a=0.5, sigma=0.1), 1) == Route.SHELVED
-    p = proposal(v=1.0, a=1.0, sigma=0.4, route=Route.WG)
+    assert (
+        bh.arbitrate(proposal(value_rok=1.0, alliance_sensitivity=1.0, sigma=0.4), 1)
+        == Route.BILATERAL
+    )
+    assert (
+        bh.arbitrate(proposal(value_rok=0.0, alliance_sensitivity=0.5, sigma=0.1), 1)
+        == Route.SHELVED
+    )
+    p = proposal(value_rok=1.0, alliance_sensitivity=1.0, sigma=0.4, route=Route.WG)
     assert bh.after_veto(p, 1, first=True) == Route.WG  # resubmitted through its route
     assert bh.after_veto(p, 1, first=False) == Route.SHELVED
-    assert bh.after_veto(proposal(v=1.0, a=0.0, sigma=0.1), 1, first=True) == Route.UNILATERAL
+    assert (
+        bh.after_veto(proposal(value_rok=1.0, alliance_sensitivity=0.0, sigma=0.1), 1, first=True)
+        == Route.UNILATERAL
+    )
 
 
 def test_blue_house_learns_from_outcomes():
     m = small_model()
     bh = m.blue_house
     bh.discount, bh.alliance_bar = 0.9, 0.5
-    p = proposal(v=1.0, a=0.0, sigma=0.1)
+    p = proposal(value_rok=1.0, alliance_sensitivity=0.0, sigma=0.1)
     assert bh.arbitrate(p, 1) == Route.UNILATERAL
     for week in range(1, 6):
         bh.dprk_accept.add(week, 0.0)  # the DPRK keeps refusing: going alone is worthless
@@ -504,7 +524,7 @@ def test_dprk_acceptance_hand_computed():
     d = m.dprk
     d.track_open = True
     d.update_mode(1)
-    p = proposal(w=0.8)
+    p = proposal(value_dprk=0.8)
     # engage: z = -1 + 3 * .8 + 1 = 2.4
     prob = logistic(2.4)
     m.random = Scripted(0.0, prob - 1e-6)
@@ -526,17 +546,17 @@ def test_dprk_waits_ignores_or_penalises_small_items_in_wedge_mode():
     d = m.dprk
     d.update_mode(1)
     m.random = Scripted(0.5)  # at or above respond_prob .5: not yet
-    assert d.respond(proposal(w=0.9)) == 2
+    assert d.respond(proposal(value_dprk=0.9)) == 2
     m.random = Scripted(0.0, 0.49)  # small (w < .5) and ignored with probability .5
-    assert d.respond(proposal(w=0.3)) == 0
+    assert d.respond(proposal(value_dprk=0.3)) == 0
     # not ignored: z = -1 + 3 * .3 - 2 = -2.1 (no engage bonus, wedge penalty)
     m.random = Scripted(0.0, 0.5, logistic(-2.1) - 1e-6)
-    assert d.respond(proposal(w=0.3)) == 1
+    assert d.respond(proposal(value_dprk=0.3)) == 1
     m.random = Scripted(0.0, 0.5, logistic(-2.1) + 1e-6)
-    assert d.respond(proposal(w=0.3)) == -1
+    assert d.respond(proposal(value_dprk=0.3)) == -1
     # big items are never ignored: z = -1 + 3 * .6 = .8
     m.random = Scripted(0.0, logistic(0.8) - 1e-6)
-    assert d.respond(proposal(w=0.6)) == 1
+    assert d.respond(proposal(value_dprk=0.6)) == 1
 
 
 def test_denunciation_probability_hand_computed():
@@ -698,7 +718,7 @@ def test_proposals_effect_creates_named_items():
     ]
     apply_effect(m.shock_targets, sc.ProposalsEffect(kind="proposals", items=items), 5, "p")
     rail, kaesong = m.proposals[-2:]
-    assert (rail.label, rail.type, rail.origin, rail.sigma, rail.v) == (
+    assert (rail.label, rail.type, rail.origin, rail.sigma, rail.value_rok) == (
         "railway",
         "INFRA",
         "BH",
@@ -706,7 +726,7 @@ def test_proposals_effect_creates_named_items():
         0.9,
     )
     assert rail.t_created == 5 and rail.sigma0 == 0.7
-    assert kaesong.origin == "DPRK" and kaesong.sigma == 0.9 and kaesong.a == 0.6
+    assert kaesong.origin == "DPRK" and kaesong.sigma == 0.9 and kaesong.alliance_sensitivity == 0.6
     assert kaesong.id == rail.id + 1
     assert [e[1] for e in m.events[-2:]] == ["created", "created"]
     assert m.events[-1][3:5] == (kaesong.id, "ECON") and m.events[-1][6] == "Kaesong"

@@ -160,9 +160,9 @@ class BlueHouse(Proposer):
     def arbitrate(self, p: Proposal, week: int) -> Route:
         """Consult (bilaterally), act unilaterally or shelve a non-WG item (ODD §7)."""
         r = self.params
-        v = p.v
+        v = p.value_rok
         u_consult = v * self.approval.estimate(week) * self.discount ** self.lag.estimate(week)
-        cost = p.a * self.detection.estimate(week) * r.surprise_cost
+        cost = p.alliance_sensitivity * self.detection.estimate(week) * r.surprise_cost
         if p.sigma >= self.proposals.gray_threshold:
             cost += r.violation_cost
         u_unilat = v * self.dprk_accept.estimate(week) - self.alliance_bar * cost
@@ -318,11 +318,11 @@ class Dprk(Actor):
         d = self.params
         if rnd.random() >= d.respond_prob:
             return 2
-        small = p.w < d.min_value
+        small = p.value_dprk < d.min_value
         wedge = self.mode != DprkMode.ENGAGE
         if wedge and small and rnd.random() < d.ignore_small_prob:
             return 0
-        z = d.accept_intercept + d.accept_value * p.w
+        z = d.accept_intercept + d.accept_value * p.value_dprk
         if self.mode == DprkMode.ENGAGE:
             z += d.accept_engage
         if wedge and small:

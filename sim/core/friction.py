@@ -53,9 +53,9 @@ class Friction:
         surprise follows the act it is about. Only an alliance-sensitive item (a > 0) the
         US was not told of can surprise it, and at most once.
         """
-        if p.a <= 0.0 or p.us_informed or p.surprised:
+        if p.alliance_sensitivity <= 0.0 or p.us_informed or p.surprised:
             return
-        detected = self.rnd.random() < p.a * (1.0 - self.information.quality)
+        detected = self.rnd.random() < p.alliance_sensitivity * (1.0 - self.information.quality)
         if p.route == Route.UNILATERAL:
             self.blue_house.detection.add(week, 1.0 if detected else 0.0)
         if detected:

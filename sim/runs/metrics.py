@@ -87,7 +87,7 @@ def pipeline(proposals: Sequence[Proposal]) -> dict[str, float]:
         routes[route] += 1
         statuses[status] += 1
         if status == Status.IMPLEMENTED:
-            values.append(p.v)
+            values.append(p.value_rok)
             impl_by_type[p.type] += 1
         elif route != Route.NONE and status not in TERMINAL:
             in_flight += 1

@@ -125,7 +125,7 @@ class Consultation:
                 # an item that needs a 1718 exemption still needs it after vetting.
                 sigma = p.sigma * (1.0 - spec.vetting_strength)
                 p.sigma = max(sigma, floor) if p.sigma >= floor else sigma
-                p.w *= 1.0 - spec.vetting_value_loss
+                p.value_dprk *= 1.0 - spec.vetting_value_loss
         self.review(items, self.us.decision_prob_wg, wg.queue, True, week, True)
         self.state.drift(self.government.position)
 
@@ -217,7 +217,7 @@ class Consultation:
                 approval.add(week, 1.0)
                 self.log("approved", "State", p)
                 if via_wg:
-                    tally.approved_value += p.v
+                    tally.approved_value += p.value_rok
                 if p.sigma >= self.proposals.un_threshold:
                     self.un.submit(p, week, cosponsor)
                     self.log("un_submitted", "UN 1718", p, "co-sponsored" if cosponsor else "")
@@ -227,7 +227,6 @@ class Consultation:
                 approval.add(week, 0.0)
                 self.log("vetoed", "State", p)
                 if via_wg:
-                    p.wg_attributed = True
                     tally.vetoes += 1
                     if p.sigma < self.proposals.un_threshold and not p.dispute_checked:
                         self.friction.check_dispute(p, "vetoed through the WG")
@@ -243,7 +242,7 @@ class Consultation:
         if first:
             p.modified = True
             p.sigma *= 1.0 - self.proposals.modify_sanction_cut
-            p.v *= 1.0 - self.proposals.modify_value_loss
+            p.value_rok *= 1.0 - self.proposals.modify_value_loss
         route = self.blue_house.after_veto(p, week, first)
         if route == Route.SHELVED:
             p.status = Status.VETOED

@@ -71,8 +71,8 @@ class Generation:
             label=item.label,
             origin=item.origin,
             sigma=item.sanction_load,
-            a=item.alliance_sensitivity,
-            v=item.value_rok,
-            w=item.value_dprk,
+            alliance_sensitivity=item.alliance_sensitivity,
+            value_rok=item.value_rok,
+            value_dprk=item.value_dprk,
         )
         self.created(p, week)
