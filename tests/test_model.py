@@ -21,6 +21,7 @@ from sim.errors import RunError
 from sim.runs.runner import run
 from sim.scenario.base import PROPOSAL_TYPES
 from sim.scenario.loader import build_scenario, load_file
+from sim.scenario.paths import apply_overrides
 from sim.scenario.schema import Scenario
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
@@ -806,3 +807,21 @@ def test_every_schema_field_is_read_by_the_model():
     assert len(leaves) > 150
     assert "shocks[*].effects[*:TrackEffect].close_after_weeks" in leaves
     assert "shocks[*].effects[*:ProposalsEffect].items[*].value_dprk" in leaves
+
+
+def test_working_group_cosponsorship_is_a_scenario_choice(historical):
+    """working_group.cosponsor: the US co-sponsors the WG's UN requests, or it does not."""
+    on = historical.variant("historical")
+    off = apply_overrides(on, {"working_group.cosponsor": False})
+
+    def wg_requests(scenario: Scenario) -> list:
+        return [
+            p
+            for seed in range(3)
+            for p in run(scenario, seed).proposals
+            if p.route == Route.WG and p.t_un_submit >= 0
+        ]
+
+    with_group, without = wg_requests(on), wg_requests(off)
+    assert with_group and all(p.un_cosponsored for p in with_group)
+    assert without and not any(p.un_cosponsored for p in without)

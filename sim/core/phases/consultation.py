@@ -126,7 +126,7 @@ class Consultation:
                 sigma = p.sigma * (1.0 - spec.vetting_strength)
                 p.sigma = max(sigma, floor) if p.sigma >= floor else sigma
                 p.value_dprk *= 1.0 - spec.vetting_value_loss
-        self.review(items, self.us.decision_prob_wg, wg.queue, True, week, True)
+        self.review(items, self.us.decision_prob_wg, wg.queue, spec.cosponsor, week, True)
         self.state.drift(self.government.position)
 
     def dg_meeting(self, week: int) -> None:

@@ -161,6 +161,8 @@ class Institutions:
             p.route = Route.WG
             self.wg.queue.append(p)
             self.log("routed", "Blue House", p, "taken over by the new working group")
+        if not self.working_group.cosponsor:
+            return
         for p in self.un.cosponsor_pending(week):
             p.route = Route.WG
             self.log("routed", "Blue House", p, "exemption request taken up by the working group")
