@@ -20,7 +20,7 @@ def same(a: float, b: float) -> bool:
 
 def test_constructed_plainly_with_rng_or_its_alias_seed(historical):
     s = historical.variant("historical")
-    a, b = WorkingGroupModel(s, rng=1), WorkingGroupModel(params=s, seed=1)
+    a, b = WorkingGroupModel(s, rng=1), WorkingGroupModel(parameters=s, seed=1)
     a.run_until(30)
     b.run_until(30)
     assert a.events == b.events and a.seed == b.seed == 1
@@ -35,7 +35,7 @@ def test_constructed_plainly_with_rng_or_its_alias_seed(historical):
 
 def test_default_parameters_give_a_runnable_model():
     m = WorkingGroupModel()
-    assert m.params == Scenario()
+    assert m.parameters == Scenario()
     for _ in range(5):
         m.step()
     assert m.steps == 5 and m.time == 5.0 and len(m.datacollector.model_vars["week"]) == 6
@@ -71,7 +71,7 @@ def test_mesa_batch_run_drives_the_model(historical):
         warnings.simplefilter("ignore", DeprecationWarning)
         rows = mesa.batch_run(
             WorkingGroupModel,
-            parameters={"params": [s]},
+            parameters={"parameters": [s]},
             rng=[0, 1],
             max_steps=30,
             number_processes=1,
@@ -92,19 +92,19 @@ def test_mesa_batch_run_drives_the_model(historical):
 
 def test_solaraviz_reset_rebuilds_the_model(historical):
     # Mesa's Reset button: kwargs from the current model and the page's parameters, then
-    # the model's class called with them. Mesa's own Scenario must not reach our params.
+    # the model's class called with them. Mesa's own Scenario must not reach our parameters.
     s = historical.variant("historical")
-    model = WorkingGroupModel(params=s, rng=3)
+    model = WorkingGroupModel(parameters=s, rng=3)
     model.run_until(25)
     kwargs = _build_model_init_kwargs(
         model,
-        {"params": s, "rng": 3},
+        {"parameters": s, "rng": 3},
         add_scenario_when_empty=True,
         require_model_accepts_scenario=True,
     )
     assert "scenario" not in kwargs
     fresh = type(model)(**kwargs)
-    assert fresh.steps == 0 and fresh.params is s
+    assert fresh.steps == 0 and fresh.parameters is s
     fresh.run_until(25)
     assert fresh.events == model.events
 

@@ -14,9 +14,9 @@ import pandas as pd
 import pytest
 from pydantic import BaseModel
 
-from sim.core.channels import WgPhase
 from sim.core.model import SERIES_COLUMNS, WorkingGroupModel
 from sim.core.proposals import TERMINAL, Route, Status
+from sim.core.working_group import WgPhase
 from sim.errors import RunError
 from sim.runs.runner import run
 from sim.scenario.base import PROPOSAL_TYPES

@@ -115,7 +115,7 @@ def build(
 
 def extract(model: WorkingGroupModel, variant: str = "") -> RunResult:
     """Collect a finished (or partly run) model's outputs (the last stage of :func:`run`)."""
-    s = model.params
+    s = model.parameters
     wg = model.wg
     ledgers = model.ledgers
     metrics = summarize(

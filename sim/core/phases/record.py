@@ -9,14 +9,16 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from sim.core.agents import Dprk, E, Mofa, Mou, StateDepartment
-from sim.core.channels import WorkingGroup
+from sim.core.agents import Dimension, Dprk, Mofa, Mou, StateDepartment
 from sim.core.friction import Friction
 from sim.core.government import RokGovernment
 from sim.core.information import Information
 from sim.core.ledgers import Ledgers
 from sim.core.log import EventLog
 from sim.core.pipeline import Pipeline
+from sim.core.working_group import WorkingGroup
+
+E = Dimension.ENGAGEMENT
 
 SERIES_COLUMNS = (
     "week",
