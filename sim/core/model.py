@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import secrets
 from functools import partial
+from typing import Any
 
 import mesa
 
 from sim.core.agents import BlueHouse, Dprk, DprkMode, Mofa, Mou, StateDepartment, Un1718Committee
 from sim.core.channels import Contacts, DgTalks
+from sim.core.construction import scenario_with
 from sim.core.friction import Friction
 from sim.core.government import RokGovernment
 from sim.core.information import Information
@@ -41,11 +43,17 @@ class WorkingGroupModel(mesa.Model):
     steps week by week with ``step()``, ``run_for`` or ``run_until``, and its
     ``datacollector`` records the weekly series (one row per week from week 0, the initial
     state), so ``mesa.batch_run``, SolaraViz and Mesa's plot components can drive it.
+    Scenario fields can be given as keywords named by their paths, as Mesa's tools do::
+
+        WorkingGroupModel(**{"working_group.scope": 0.2}, rng=1)
+        mesa.batch_run(WorkingGroupModel, {"working_group.scope": [0.2, 0.8]}, rng=[1, 2])
+
     :func:`sim.runs.runner.run` turns the collector off and keeps the series as plain rows.
 
     Args:
         parameters: A validated scenario (default: every field at its default); kept as
-            ``model.parameters`` (Mesa's own ``model.scenario`` is Mesa's, and holds the seed).
+            ``model.parameters``. Mesa's own ``model.scenario`` is Mesa's and holds only
+            the seed.
         rng: The seed of every random draw (``model.random`` and ``model.rng``); a fresh
             one is drawn when None.
         seed: The same as ``rng`` (an alias; give one or neither).
@@ -53,6 +61,14 @@ class WorkingGroupModel(mesa.Model):
         events: Keep the event log's rows (``model.events``). Off, the events are only
             counted: the rules and the outcome metrics read the counts, never the rows.
         collect: Give the model a Mesa ``DataCollector`` of the weekly series.
+        scenario: Mesa's own scenario object, which SolaraViz's Reset passes; ignored
+            (the seed is ``rng``, the parameters are ``parameters`` and ``**fields``).
+        **fields: Scenario fields by path (``working_group.scope=0.2``), set on
+            ``parameters`` and validated again.
+
+    Raises:
+        ScenarioError: A field path is unknown or its value out of bounds (the error
+            names the field, the value and what is allowed).
     """
 
     def __init__(
@@ -64,6 +80,8 @@ class WorkingGroupModel(mesa.Model):
         series: bool = True,
         events: bool = True,
         collect: bool = True,
+        scenario: object = None,
+        **fields: Any,
     ) -> None:
         if seed is not None:
             if rng is not None:
@@ -73,7 +91,7 @@ class WorkingGroupModel(mesa.Model):
             rng = secrets.randbits(63)
         super().__init__(rng=rng)
         self.seed = rng
-        self.parameters = parameters if parameters is not None else Scenario()
+        self.parameters = scenario_with(parameters, fields)
         self.n_weeks = self.parameters.calendar.n_weeks
         self.event_log = EventLog(record=events)
         self.tally = WeekTally()
