@@ -59,7 +59,7 @@ class WorkingGroupModel(mesa.Model):
         seed: The same as ``rng`` (an alias; give one or neither).
         series: Keep the weekly series as plain rows (``model.series``).
         events: Keep the event log's rows (``model.events``). Off, the events are only
-            counted: the rules and the outcome metrics read the counts, never the rows.
+            counted: the weekly series and the outcome metrics read the counts, never the rows.
         collect: Give the model a Mesa ``DataCollector`` of the weekly series.
         scenario: Mesa's own scenario object, which SolaraViz's Reset passes; ignored
             (the seed is ``rng``, the parameters are ``parameters`` and ``**fields``).

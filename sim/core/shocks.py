@@ -78,7 +78,7 @@ def schedule_shocks(
     return bound
 
 
-def summit(model: Any, week: int, deal_possible: bool, name: str) -> None:
+def summit(model: Any, week: int, name: str, *, deal_possible: bool) -> None:
     """A summit: proposals surge; a deal adds progress if the sequencing gap is small."""
     model.government.surge(week)
     dprk = model.dprk
@@ -116,7 +116,7 @@ def apply_effect(model: Any, effect: Effect, week: int, name: str) -> None:
             if not effect.open:
                 dprk.breakdown(name)
         case SummitEffect():
-            summit(model, week, effect.deal_possible, name)
+            summit(model, week, name, deal_possible=effect.deal_possible)
         case ProposalsEffect():
             for item in effect.items:
                 add_named(model, item, week)
