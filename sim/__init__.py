@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from sim.errors import RunError, ScenarioError, WgsimError
 
 if TYPE_CHECKING:
+    from sim.core.construction import solara_model_params
     from sim.core.model import WorkingGroupModel
     from sim.runs.runner import RunResult, run
     from sim.scenario.loader import ScenarioFile, load_file, load_scenario
@@ -29,6 +30,7 @@ _LAZY = {
     "load_file": "sim.scenario.loader",
     "load_scenario": "sim.scenario.loader",
     "WorkingGroupModel": "sim.core.model",
+    "solara_model_params": "sim.core.construction",
     "apply_overrides": "sim.scenario.paths",
     "RunResult": "sim.runs.runner",
     "run": "sim.runs.runner",
@@ -58,4 +60,5 @@ __all__ = [
     "load_file",
     "load_scenario",
     "run",
+    "solara_model_params",
 ]

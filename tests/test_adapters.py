@@ -118,3 +118,9 @@ def test_the_examples_in_docs_adapters_md_run(tmp_path, monkeypatch):
     assert isinstance(names["outcomes"], dict)
     assert len(names["indices"]["S1"]) == 2 and names["box"] is not None
     assert {r["seed"] for r in names["rows"]} == {0, 1}
+    assert {(r["working_group.scope"], r["seed"]) for r in names["swept"]} == {
+        (0.2, 1),
+        (0.2, 2),
+        (0.8, 1),
+        (0.8, 2),
+    }

@@ -111,7 +111,7 @@ def test_views_grow_by_new_rows_and_equal_fresh_frames():
         if week % 20:
             continue
         view, model = m.views()[0], m.runs[0].model
-        start = model.params.calendar.start
+        start = model.parameters.calendar.start
         pd.testing.assert_frame_equal(view.events, events_frame(model.events, start))
         pd.testing.assert_frame_equal(view.series, series_frame(model.series, start))
 
@@ -143,7 +143,7 @@ def test_slider_values_change_the_run_only_when_moved():
     assert changed(rounded, specs) == {}  # a slider's rounding is not a change
     assert changed({**own, "us.win_set": 0.2}, specs) == {"us.win_set": 0.2}
     moved = PageModel(HIST, None, "single", 1, {"us.win_set": 0.2})
-    assert moved.runs[0].model.params.us.win_set == pytest.approx(0.2)
+    assert moved.runs[0].model.parameters.us.win_set == pytest.approx(0.2)
 
 
 def test_sliders_load_each_variant_s_values():

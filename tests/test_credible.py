@@ -65,13 +65,13 @@ def test_a_breakdown_of_talks_is_an_occasion():
 
 def test_grievance_is_spent_by_a_denunciation_and_fades_otherwise():
     m = small_model(dprk={**QUIET, "denunciation_rate": 0.1, "grievance_decay": 0.25})
-    m.wg.establish(1)
-    moves = m.dprk_moves
+    m.wg.establish(1, "agreed")
+    moves = m.dprk
     m.random = Scripted(0.999)  # no denunciation
     moves.denunciation(1)
     assert moves.grievance == pytest.approx(1.0 * 0.75)
     m.tally.vetoes = 2  # a veto that does not become public is no occasion...
-    m.event_log.counts["dispute"] += 2  # ... two public disputes are, each per_item
+    m.friction.disputes += 2  # ... two public disputes are, each per_item
     moves.params = moves.params.model_copy(update={"visibility_per_item": 0.5})
     moves.denunciation(2)
     assert moves.grievance == pytest.approx((0.75 + 1.0) * 0.75)
@@ -188,13 +188,13 @@ def test_vetting_keeps_a_sanctioned_item_sanctioned():
     from tests.test_rules import proposal
 
     m = small_model(working_group={"vetting_strength": 0.2})
-    m.wg.establish(1)
+    m.wg.establish(1, "agreed")
     sanctioned, light = proposal(id=1, sigma=0.55), proposal(id=2, sigma=0.3)
     m.wg.queue = [sanctioned, light]
-    m.consultation.wg_meeting(3)
+    m.wg.hold_meeting(3)
     assert sanctioned.vetted and sanctioned.sigma == pytest.approx(0.5)  # floored at sigma_UN
     assert light.vetted and light.sigma == pytest.approx(0.24)  # cut by mu
     heavy = proposal(id=3, sigma=0.9)
     m.wg.queue = [heavy]
-    m.consultation.wg_meeting(4)
+    m.wg.hold_meeting(4)
     assert heavy.sigma == pytest.approx(0.72)  # well above the threshold: cut as before

@@ -7,9 +7,10 @@ from __future__ import annotations
 import pytest
 
 from sim import scenario as sc
-from sim.core.agents import DprkMode, logistic
-from sim.core.channels import BilateralChannel, legitimacy_step
+from sim.core.agents import Answer, DprkMode, logistic
+from sim.core.channels import BilateralChannel
 from sim.core.proposals import Route
+from sim.core.working_group import legitimacy_step
 from tests.test_rules import Scripted, proposal, small_model
 
 ZERO = dict(approved_value=0.0, overdue=0, vetoes=0, denunciations=0, pressure=0.0, challenges=0)
@@ -20,32 +21,32 @@ def test_the_first_breakdown_turns_the_dprk_from_every_rok_offer():
     d = m.dprk
     d.track_open = True
     d.update_mode(1)
-    p = proposal(w=0.8)
+    p = proposal(value_dprk=0.8)
     # engage, before any breakdown: z = -1 + 3 * .8 + 1 = 2.4
     m.random = Scripted(0.0, logistic(2.4) - 1e-6)
-    assert d.respond(p) == 1
-    m.dprk_moves.breakdown("Hanoi")
+    assert d.respond(p) == Answer.ACCEPT
+    m.dprk.breakdown("Hanoi")
     assert d.turned
     # the track reopens (Panmunjom): engage again, but the turn stays: z = 2.4 - 1.5 = .9
     d.track_open = True
     d.update_mode(2)
     assert d.mode == DprkMode.ENGAGE
     m.random = Scripted(0.0, logistic(0.9) - 1e-6)
-    assert d.respond(p) == 1
+    assert d.respond(p) == Answer.ACCEPT
     m.random = Scripted(0.0, logistic(0.9) + 1e-6)
-    assert d.respond(p) == -1
+    assert d.respond(p) == Answer.REJECT
     # big items too, in wedge mode: z = -1 + 3 * .8 - 1.5 = -.1
     d.track_open = False
     d.update_mode(3)
     m.random = Scripted(0.0, logistic(-0.1) + 1e-6)
-    assert d.respond(p) == -1
+    assert d.respond(p) == Answer.REJECT
 
 
 def test_the_turn_is_pyongyang_s_not_the_working_group_s():
     m = small_model(working_group={"establishment": "never", "agreed_on": None})
     assert not m.dprk.turned
-    m.dprk_moves.breakdown("Hanoi")
-    assert m.dprk.turned and m.dprk_moves.grievance == 0.0  # no WG, no occasion
+    m.dprk.breakdown("Hanoi")
+    assert m.dprk.turned and m.dprk.grievance == 0.0  # no WG, no occasion
 
 
 def _channel(reach: float) -> BilateralChannel:
@@ -56,28 +57,28 @@ def _channel(reach: float) -> BilateralChannel:
 
 def test_an_envoy_contact_informs_state_only_with_the_channel_s_reach():
     m = small_model()
-    cons, info = m.consultation, m.consultation.information
+    contacts, info = m.contacts, m.information
     q0 = info.quality
-    cons.rnd = Scripted(0.41)
-    cons.contact(_channel(0.4), 3)  # .41 >= .4: the talk stays with the envoy
+    m.random = Scripted(0.41)
+    contacts.contact(_channel(0.4), 3)  # .41 >= .4: the talk stays with the envoy
     assert info.quality == q0
     assert m.event_log.rows[-1][1] == "contact" and "not passed on" in m.event_log.rows[-1][6]
-    cons.rnd = Scripted(0.39)
-    cons.contact(_channel(0.4), 3)
+    m.random = Scripted(0.39)
+    contacts.contact(_channel(0.4), 3)
     assert info.quality == pytest.approx(q0 + info.params.learning * (1.0 - q0))
 
 
 def test_a_full_reach_channel_draws_nothing_and_a_blocked_one_clears_nothing():
     m = small_model()
-    cons = m.consultation
-    cons.rnd = Scripted(0.99)
-    cons.contact(_channel(1.0), 3)
-    assert cons.rnd.calls == 0  # reach 1 is the minister-level channel of before
+    contacts = m.contacts
+    m.random = rnd = Scripted(0.99)
+    contacts.contact(_channel(1.0), 3)
+    assert rnd.calls == 0  # reach 1 is the minister-level channel of before
     item = proposal(sigma=0.1, route=Route.BILATERAL)
-    cons.pipeline.bilateral.append(item)
-    cons.rnd = Scripted(0.99)
-    cons.contact(_channel(0.0), 4)
-    assert cons.pipeline.bilateral == [item]  # no NSC clearance off an envoy channel
+    contacts.queue.append(item)
+    m.random = Scripted(0.99)
+    contacts.contact(_channel(0.0), 4)
+    assert contacts.queue == [item]  # no NSC clearance off an envoy channel
     assert not item.us_informed
 
 

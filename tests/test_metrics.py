@@ -17,7 +17,15 @@ from sim.scenario.base import PROPOSAL_TYPES
 
 def prop(pid, route, status, **kw):
     base = dict(
-        id=pid, origin="MOU", type="HUM", label="x", sigma=0.2, a=0.1, v=0.5, w=0.5, t_created=1
+        id=pid,
+        origin="MOU",
+        type="HUM",
+        label="x",
+        sigma=0.2,
+        alliance_sensitivity=0.1,
+        value_rok=0.5,
+        value_dprk=0.5,
+        t_created=1,
     )
     base.update(kw)
     p = Proposal(**base)
@@ -35,7 +43,7 @@ def finished(proposals, events, *, weeks, wg, ledgers, dpi=(0.0, 0.0), threshold
     un, gray = thresholds
     return SimpleNamespace(
         steps=weeks,
-        params=SimpleNamespace(proposals=SimpleNamespace(un_threshold=un, gray_threshold=gray)),
+        parameters=SimpleNamespace(proposals=SimpleNamespace(un_threshold=un, gray_threshold=gray)),
         proposals=proposals,
         wg=SimpleNamespace(**wg),
         dprk=SimpleNamespace(dpi=dpi[0], dpi_peak=dpi[1]),
@@ -70,9 +78,9 @@ def test_quantiles_interpolate_linearly():
 
 def test_pipeline_counts_routes_statuses_and_types():
     ps = [
-        prop(1, Route.WG, Status.IMPLEMENTED, v=0.4),
+        prop(1, Route.WG, Status.IMPLEMENTED, value_rok=0.4),
         prop(2, Route.BILATERAL, Status.VETOED),
-        prop(3, Route.UNILATERAL, Status.IMPLEMENTED, v=0.6, type="MIL"),
+        prop(3, Route.UNILATERAL, Status.IMPLEMENTED, value_rok=0.6, type="MIL"),
         prop(4, Route.SHELVED, Status.SHELVED),
         prop(5, Route.WG, Status.US_REVIEW, type="ECON"),
         prop(6, Route.DG, Status.UN_REJECTED, type="ECON"),
@@ -167,8 +175,17 @@ def test_lifetime_and_censoring():
 
 def test_summarize_assembles_every_metric():
     ps = [
-        prop(1, Route.WG, Status.IMPLEMENTED, t_routed=2, t_us=3, t_un=6, exempted=True, v=0.4),
-        prop(2, Route.UNILATERAL, Status.IMPLEMENTED, sigma=0.4, v=0.6),
+        prop(
+            1,
+            Route.WG,
+            Status.IMPLEMENTED,
+            t_routed=2,
+            t_us=3,
+            t_un=6,
+            exempted=True,
+            value_rok=0.4,
+        ),
+        prop(2, Route.UNILATERAL, Status.IMPLEMENTED, sigma=0.4, value_rok=0.6),
     ]
     events = [
         ev(1, "created"),

@@ -14,13 +14,14 @@ import pandas as pd
 import pytest
 from pydantic import BaseModel
 
-from sim.core.channels import WgPhase
 from sim.core.model import SERIES_COLUMNS, WorkingGroupModel
 from sim.core.proposals import TERMINAL, Route, Status
+from sim.core.working_group import WgPhase
 from sim.errors import RunError
 from sim.runs.runner import run
 from sim.scenario.base import PROPOSAL_TYPES
 from sim.scenario.loader import build_scenario, load_file
+from sim.scenario.paths import apply_overrides
 from sim.scenario.schema import Scenario
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
@@ -172,7 +173,7 @@ def test_the_event_log_agrees_with_the_counters(stem, variant, seed):
     for e in events:  # friction events concern the right items
         if e[1] == "surprise":  # when going alone is announced, or at implementation
             p = by_id[e[3]]
-            assert p.a > 0 and p.surprised
+            assert p.alliance_sensitivity > 0 and p.surprised
             announced = p.route == Route.UNILATERAL and e[0] >= p.t_routed
             implemented = p.status == Status.IMPLEMENTED and p.t_done == e[0]
             assert announced or (implemented and not p.us_informed)
@@ -555,7 +556,9 @@ def by_id_of(result):
 def test_full_information_rules_out_surprises():
     for seed in range(3):
         r = run(_alone(1.0), seed)
-        uninformed = [p for p in r.proposals if p.status == Status.IMPLEMENTED and p.a > 0]
+        uninformed = [
+            p for p in r.proposals if p.status == Status.IMPLEMENTED and p.alliance_sensitivity > 0
+        ]
         assert uninformed and not any(p.us_informed for p in uninformed)
         assert r.metrics["surprises"] == 0
         cleared = [e for e in r.events if e[1] == "nsc_cleared"]
@@ -572,8 +575,8 @@ def test_surprises_occur_with_probability_a_times_one_minus_q():
             checks = (p.route == Route.UNILATERAL) + (
                 p.status == Status.IMPLEMENTED and not p.us_informed
             )
-            if p.a > 0 and checks:
-                prob = 1 - (1 - p.a * 0.5) ** checks
+            if p.alliance_sensitivity > 0 and checks:
+                prob = 1 - (1 - p.alliance_sensitivity * 0.5) ** checks
                 expected += prob
                 variance += prob * (1 - prob)
         observed += r.metrics["surprises"]
@@ -804,3 +807,21 @@ def test_every_schema_field_is_read_by_the_model():
     assert len(leaves) > 150
     assert "shocks[*].effects[*:TrackEffect].close_after_weeks" in leaves
     assert "shocks[*].effects[*:ProposalsEffect].items[*].value_dprk" in leaves
+
+
+def test_working_group_cosponsorship_is_a_scenario_choice(historical):
+    """working_group.cosponsor: the US co-sponsors the WG's UN requests, or it does not."""
+    on = historical.variant("historical")
+    off = apply_overrides(on, {"working_group.cosponsor": False})
+
+    def wg_requests(scenario: Scenario) -> list:
+        return [
+            p
+            for seed in range(3)
+            for p in run(scenario, seed).proposals
+            if p.route == Route.WG and p.t_un_submit >= 0
+        ]
+
+    with_group, without = wg_requests(on), wg_requests(off)
+    assert with_group and all(p.un_cosponsored for p in with_group)
+    assert without and not any(p.un_cosponsored for p in without)

@@ -165,7 +165,7 @@ def test_decode_leaves_schema_1_codes_alone():
 
 def test_labels_name_the_model_s_codes():
     from sim.core.agents import DprkMode
-    from sim.core.channels import WgPhase
+    from sim.core.working_group import WgPhase
 
     labels = {c.name: c.labels for c in SERIES}
     assert labels["wg_phase"] == tuple(p.name.lower() for p in WgPhase)

@@ -14,17 +14,21 @@ import statistics
 import pytest
 
 from sim import scenario as sc
-from sim.core.agents import Decision, DprkMode, logistic
-from sim.core.channels import DgTalks, WgPhase, WorkingGroup, legitimacy_step
-from sim.core.government import effective_position, weighted_mean
+from sim.core.agents import Answer, Decision, Dimension, DprkMode, logistic
+from sim.core.government import (
+    bargaining_round,
+    challenge_probability,
+    effective_position,
+    weighted_mean,
+)
 from sim.core.ledgers import WindowMean
 from sim.core.model import WorkingGroupModel
-from sim.core.phases.bargaining import bargaining_round, challenge_probability
 from sim.core.proposals import Proposal, Route, Status, geometric, poisson
 from sim.core.shocks import apply_effect
+from sim.core.working_group import WgPhase, WorkingGroup, legitimacy_step
 from sim.scenario.loader import build_scenario
 
-E, S, Q = 1, 0, 2
+E, S, Q = Dimension.ENGAGEMENT, Dimension.SANCTIONS, Dimension.SEQUENCING
 
 
 class Scripted:
@@ -48,7 +52,15 @@ def small_model(seed: int = 0, **sections) -> WorkingGroupModel:
 
 def proposal(**kw) -> Proposal:
     base = dict(
-        id=1, origin="MOU", type="EXCH", label="x", sigma=0.2, a=0.1, v=0.5, w=0.5, t_created=1
+        id=1,
+        origin="MOU",
+        type="EXCH",
+        label="x",
+        sigma=0.2,
+        alliance_sensitivity=0.1,
+        value_rok=0.5,
+        value_dprk=0.5,
+        t_created=1,
     )
     base.update(kw)
     return Proposal(**base)
@@ -150,7 +162,7 @@ def test_a_bargaining_week_refreshes_the_rok_position_as_a_full_refresh_would():
     m = small_model()
     for week in range(4, 200, 4):
         m.mou.backlog = week % 7
-        m.bargaining.run(week)
+        m.government.bargain(week)
         cached = (
             list(m.government.position),
             list(m.government.weights),
@@ -258,13 +270,13 @@ def test_legitimacy_step_hand_computed():
 
 
 def _wg(**kw) -> WorkingGroup:
-    return WorkingGroup(sc.WorkingGroupParams(**kw), sc.Legitimacy())
+    return small_model(working_group=kw).wg
 
 
 def test_ad_hoc_meetings_when_the_queue_fills_or_the_gap_grows():
     wg = _wg(first_meeting_lag_weeks=3, queue_trigger=2, max_gap_weeks=5)
     assert wg.phase == WgPhase.ABSENT and not wg.active
-    wg.establish(10)
+    wg.establish(10, "t")
     assert wg.active and wg.created_week == 10 and wg.first_meeting_week == 13
     wg.queue = [proposal(), proposal(id=2)]
     assert not wg.meeting_due(12)  # not before the first meeting, however full the queue
@@ -282,7 +294,7 @@ def test_ad_hoc_meetings_when_the_queue_fills_or_the_gap_grows():
 
 def test_regular_meetings_every_k_weeks_whatever_the_queue():
     wg = _wg(cadence="regular", regular_interval_weeks=4, first_meeting_lag_weeks=0)
-    wg.establish(1)
+    wg.establish(1, "t")
     assert wg.meeting_due(1)
     wg.last_meeting = 1
     wg.queue = [proposal(id=i) for i in range(10)]
@@ -293,36 +305,37 @@ def test_regular_meetings_every_k_weeks_whatever_the_queue():
 
 def test_review_windows_open_extend_and_reset():
     wg = _wg()
-    wg.establish(1)
+    wg.establish(1, "t")
     assert not wg.in_window(1)
-    wg.open_window(10, 3)
+    wg.open_window(10, 3, "t")
     assert wg.in_window(12) and not wg.in_window(13)
     wg.window_used = True
-    wg.open_window(11, 4)  # extends the open window: it stays used
+    wg.open_window(11, 4, "t")  # extends the open window: it stays used
     assert wg.window_until == 14 and wg.window_used
-    wg.open_window(11, 1)  # a shorter window changes nothing
+    wg.open_window(11, 1, "t")  # a shorter window changes nothing
     assert wg.window_until == 14
-    wg.open_window(20, 2)  # a new window after the last one closed can be used again
+    wg.open_window(20, 2, "t")  # a new window after the last one closed can be used again
     assert wg.window_until == 21 and not wg.window_used
 
 
 def test_reform_and_termination():
     wg = _wg(scope=0.5)
-    wg.establish(1)
+    wg.establish(1, "t")
     wg.legitimacy = 0.4
     wg.reform()
     assert wg.legitimacy == pytest.approx(0.45) and wg.scope == pytest.approx(0.35)
     wg.legitimacy = 0.99
     wg.reform()
     assert wg.legitimacy == 1.0
-    wg.queue = [proposal()]
-    left = wg.terminate(20)
+    item = proposal()
+    wg.queue = [item]
+    wg.terminate(20, "t")
     assert wg.phase == WgPhase.TERMINATED and not wg.active and wg.terminated_week == 20
-    assert len(left) == 1 and wg.queue == []
+    assert wg.queue == [] and wg.model.contacts.queue == [item]  # re-routed ad hoc
 
 
 def test_dg_talks_meet_every_interval_once_started():
-    dg = DgTalks(sc.Successor(interval_weeks=4))
+    dg = small_model(working_group={"successor": {"interval_weeks": 4}}).dg
     assert not dg.meeting_due(10)
     dg.start(10)
     assert dg.active and not dg.meeting_due(13) and dg.meeting_due(14)
@@ -359,21 +372,33 @@ def test_blue_house_arbitration_hand_computed():
     bh.discount, bh.alliance_bar = 0.9, 0.5
     # No observations: approval = accept = detection = .5, lag = 4 weeks.
     # consult = v * .5 * .9**4 = .328 v; unilateral = .5 v - .5 * cost.
-    assert bh.arbitrate(proposal(v=1.0, a=0.0, sigma=0.1), 1) == Route.UNILATERAL
+    assert (
+        bh.arbitrate(proposal(value_rok=1.0, alliance_sensitivity=0.0, sigma=0.1), 1)
+        == Route.UNILATERAL
+    )
     # cost = a*.5*C_f + C_v (sigma >= gray .3) = .25 + .5 -> unilateral .125 < .328
-    assert bh.arbitrate(proposal(v=1.0, a=1.0, sigma=0.4), 1) == Route.BILATERAL
-    assert bh.arbitrate(proposal(v=0.0, a=0.5, sigma=0.1), 1) == Route.SHELVED
-    p = proposal(v=1.0, a=1.0, sigma=0.4, route=Route.WG)
-    assert bh.after_veto(p, 1, first=True) == Route.WG  # resubmitted through its route
-    assert bh.after_veto(p, 1, first=False) == Route.SHELVED
-    assert bh.after_veto(proposal(v=1.0, a=0.0, sigma=0.1), 1, first=True) == Route.UNILATERAL
+    assert (
+        bh.arbitrate(proposal(value_rok=1.0, alliance_sensitivity=1.0, sigma=0.4), 1)
+        == Route.BILATERAL
+    )
+    assert (
+        bh.arbitrate(proposal(value_rok=0.0, alliance_sensitivity=0.5, sigma=0.1), 1)
+        == Route.SHELVED
+    )
+    p = proposal(value_rok=1.0, alliance_sensitivity=1.0, sigma=0.4, route=Route.WG)
+    assert bh.reconsider(p, 1, first=True) == Route.WG  # resubmitted through its route
+    assert bh.reconsider(p, 1, first=False) == Route.SHELVED
+    assert (
+        bh.reconsider(proposal(value_rok=1.0, alliance_sensitivity=0.0, sigma=0.1), 1, first=True)
+        == Route.UNILATERAL
+    )
 
 
 def test_blue_house_learns_from_outcomes():
     m = small_model()
     bh = m.blue_house
     bh.discount, bh.alliance_bar = 0.9, 0.5
-    p = proposal(v=1.0, a=0.0, sigma=0.1)
+    p = proposal(value_rok=1.0, alliance_sensitivity=0.0, sigma=0.1)
     assert bh.arbitrate(p, 1) == Route.UNILATERAL
     for week in range(1, 6):
         bh.dprk_accept.add(week, 0.0)  # the DPRK keeps refusing: going alone is worthless
@@ -387,10 +412,10 @@ def test_review_defers_when_no_decision_is_taken():
     m = small_model()
     for prob in (0.0, 0.3):
         m.random = Scripted(prob)  # a uniform at or above the decision probability defers
-        assert m.state.review(proposal(), prob, 0.5) == Decision.DEFER
+        assert m.state.decide(proposal(), prob, 0.5) == Decision.DEFER
     rnd = random.Random(1)
     m.random = rnd
-    assert all(m.state.review(proposal(), 0.0, 0.5) == Decision.DEFER for _ in range(200))
+    assert all(m.state.decide(proposal(), 0.0, 0.5) == Decision.DEFER for _ in range(200))
 
 
 def test_review_approval_probability_hand_computed():
@@ -400,23 +425,23 @@ def test_review_approval_probability_hand_computed():
     # perceived = .55 + .1 * (1 - .7) = .58; z = 10 (.6 - .58) + 2 (.7 - .5) = .6
     prob = logistic(0.6)
     m.random = Scripted(0.0, prob - 1e-6)
-    assert st.review(p, 1.0, 0.0) == Decision.APPROVE
+    assert st.decide(p, 1.0, 0.0) == Decision.APPROVE
     m.random = Scripted(0.0, prob + 1e-6)
-    assert st.review(p, 1.0, 0.0) == Decision.VETO
+    assert st.decide(p, 1.0, 0.0) == Decision.VETO
 
 
 def test_review_extremes():
     m = small_model(us={"veto_slope": 50.0, "win_set": 0.9, "perception_noise": 0.0})
-    assert all(m.state.review(proposal(sigma=0.0), 1.0, 1.0) == Decision.APPROVE for _ in range(50))
+    assert all(m.state.decide(proposal(sigma=0.0), 1.0, 1.0) == Decision.APPROVE for _ in range(50))
     m = small_model(us={"veto_slope": 50.0, "win_set": 0.1, "perception_noise": 0.0})
-    assert all(m.state.review(proposal(sigma=0.9), 1.0, 1.0) == Decision.VETO for _ in range(50))
+    assert all(m.state.decide(proposal(sigma=0.9), 1.0, 1.0) == Decision.VETO for _ in range(50))
 
 
 def test_review_approval_rate_matches_the_logistic_with_noise_off():
     m = small_model(us={"perception_noise": 0.5, "perception_bias": 0.0, "initial_trust": 0.5})
     p = proposal(sigma=0.55)
     n = 4000
-    approvals = sum(m.state.review(p, 1.0, 1.0) == Decision.APPROVE for _ in range(n))
+    approvals = sum(m.state.decide(p, 1.0, 1.0) == Decision.APPROVE for _ in range(n))
     # quality 1 removes the noise: P = logistic(10 (.6 - .55)) = logistic(.5)
     assert approvals / n == pytest.approx(logistic(0.5), abs=0.03)
 
@@ -435,7 +460,7 @@ def test_us_drifts_toward_the_rok():
     m = small_model(us={"drift": 0.1})
     x0 = list(m.state.position)
     pos, wts = effective_position(m.government.actors)
-    m.state.drift(pos)
+    m.state.drift()
     for d in range(3):
         pi = wts[d] / (wts[d] + 1.0 * m.state.salience[d])
         assert m.state.position[d] == pytest.approx(x0[d] + 0.1 * pi * (pos[d] - x0[d]))
@@ -458,7 +483,7 @@ def test_the_us_pull_follows_every_change_of_the_weights_behind_it():
     assert m.state.pull == fresh(m)
     m.state.surprised()
     assert m.state.pull == fresh(m)
-    m.bargaining.run(4)
+    m.government.bargain(4)
     assert m.state.pull == fresh(m)
     for actor, attribute, dim, value in (
         ("state", "salience", "E", 0.1),
@@ -469,7 +494,7 @@ def test_the_us_pull_follows_every_change_of_the_weights_behind_it():
         effect = sc.ActorEffect(
             kind="actor", actor=actor, attribute=attribute, dimension=dim, value=value
         )
-        apply_effect(m.shock_targets, effect, 10, "test")
+        apply_effect(m, effect, 10, "test")
         assert m.state.pull == fresh(m)
     for rok in m.government.actors:  # no weight on any dimension: no pull, and no division by zero
         rok.clout = 0.0
@@ -491,7 +516,7 @@ def test_dprk_mode_follows_the_track_and_provocations():
     assert d.update_mode(5)  # the reopened track lapses (the DPRK phase logs it)
     assert not d.track_open and d.mode == DprkMode.WEDGE
     d.frustration = 0.8
-    d.provoke(6)
+    d.provocation(6, "t")
     assert d.mode == DprkMode.COERCE and d.frustration == pytest.approx(0.4)
     d.update_mode(6)
     assert d.mode == DprkMode.COERCE
@@ -504,21 +529,21 @@ def test_dprk_acceptance_hand_computed():
     d = m.dprk
     d.track_open = True
     d.update_mode(1)
-    p = proposal(w=0.8)
+    p = proposal(value_dprk=0.8)
     # engage: z = -1 + 3 * .8 + 1 = 2.4
     prob = logistic(2.4)
     m.random = Scripted(0.0, prob - 1e-6)
-    assert d.respond(p) == 1
+    assert d.respond(p) == Answer.ACCEPT
     m.random = Scripted(0.0, prob + 1e-6)
-    assert d.respond(p) == -1
+    assert d.respond(p) == Answer.REJECT
     p.modified = True  # z = 1.4
     m.random = Scripted(0.0, logistic(1.4) + 1e-6)
-    assert d.respond(p) == -1
+    assert d.respond(p) == Answer.REJECT
     d.border_closed = True  # P = logistic(1.4) * (1 - .85)
     m.random = Scripted(0.0, logistic(1.4) * 0.15 - 1e-6)
-    assert d.respond(p) == 1
+    assert d.respond(p) == Answer.ACCEPT
     m.random = Scripted(0.0, logistic(1.4) * 0.15 + 1e-6)
-    assert d.respond(p) == -1
+    assert d.respond(p) == Answer.REJECT
 
 
 def test_dprk_waits_ignores_or_penalises_small_items_in_wedge_mode():
@@ -526,17 +551,17 @@ def test_dprk_waits_ignores_or_penalises_small_items_in_wedge_mode():
     d = m.dprk
     d.update_mode(1)
     m.random = Scripted(0.5)  # at or above respond_prob .5: not yet
-    assert d.respond(proposal(w=0.9)) == 2
+    assert d.respond(proposal(value_dprk=0.9)) == Answer.WAIT
     m.random = Scripted(0.0, 0.49)  # small (w < .5) and ignored with probability .5
-    assert d.respond(proposal(w=0.3)) == 0
+    assert d.respond(proposal(value_dprk=0.3)) == Answer.IGNORE
     # not ignored: z = -1 + 3 * .3 - 2 = -2.1 (no engage bonus, wedge penalty)
     m.random = Scripted(0.0, 0.5, logistic(-2.1) - 1e-6)
-    assert d.respond(proposal(w=0.3)) == 1
+    assert d.respond(proposal(value_dprk=0.3)) == Answer.ACCEPT
     m.random = Scripted(0.0, 0.5, logistic(-2.1) + 1e-6)
-    assert d.respond(proposal(w=0.3)) == -1
+    assert d.respond(proposal(value_dprk=0.3)) == Answer.REJECT
     # big items are never ignored: z = -1 + 3 * .6 = .8
     m.random = Scripted(0.0, logistic(0.8) - 1e-6)
-    assert d.respond(proposal(w=0.6)) == 1
+    assert d.respond(proposal(value_dprk=0.6)) == Answer.ACCEPT
 
 
 def test_denunciation_probability_hand_computed():
@@ -583,11 +608,11 @@ def test_denuclearization_progress_and_provocation():
     before = d.dpi
     d.progress(us_q=-0.2)  # gap 1.1 beyond tolerance: no progress
     assert d.dpi == pytest.approx(before)
-    d.provoke(2)
+    d.provocation(2, "t")
     d.progress(us_q=0.9)
     assert d.dpi == pytest.approx(before + 0.1 * 0.5 * (1 - before) - 0.05)
     d.dpi = 0.01
-    d.provoke(3)
+    d.provocation(3, "t")
     d.track_open = False
     d.progress(us_q=0.9)
     assert d.dpi == 0.0
@@ -602,15 +627,19 @@ def test_un_lag_and_approval_hand_computed():
     m.random = Scripted(0.5)  # lag = 0 + ceil(log .5 / log .8) - 1 = 3
     m.un.submit(p, 10, cosponsored=True)
     assert p.status == Status.UN_PENDING and p.un_cosponsored and p.t_un_submit == 10
-    assert m.un.decide(12) == []
+    m.un.decide(12)
+    assert p.status == Status.UN_PENDING and p.t_un == -1
     m.random = Scripted(0.89)
-    assert m.un.decide(13) == [(p, True)]
-    assert m.un.decide(13) == []
+    m.un.decide(13)  # exempted and offered to the DPRK
+    assert p.exempted and p.t_un == 13 and p.status == Status.DPRK_PENDING
+    assert m.dprk.offers == [p] and m.un.due == {}
     q = proposal(id=2, sigma=0.9)
     m.random = Scripted(0.0)
     m.un.submit(q, 1, cosponsored=False)  # lag = m_std + 0 = 1
     m.random = Scripted(0.6)  # at the standard approval probability: rejected
-    assert m.un.decide(2) == [(q, False)] and not q.un_cosponsored
+    m.un.decide(2)
+    assert q.status == Status.UN_REJECTED and q.t_done == 2 and not q.un_cosponsored
+    assert not q.exempted and m.dprk.offers == [p]
 
 
 def test_a_cosponsored_request_can_be_decided_in_the_week_it_is_filed():
@@ -638,9 +667,11 @@ def test_un_approval_rates():
     m = small_model(un={"approval_standard": 0.6, "approval_cosponsored": 1.0})
     for i in range(3000):
         m.un.submit(proposal(id=i), 0, cosponsored=i % 2 == 0)
-    decisions = [d for week in sorted(m.un.due) for d in m.un.decide(week)]
-    co = [ok for p, ok in decisions if p.un_cosponsored]
-    std = [ok for p, ok in decisions if not p.un_cosponsored]
+    requests = [p for items in m.un.due.values() for p in items]
+    for week in sorted(m.un.due):
+        m.un.decide(week)
+    co = [p.exempted for p in requests if p.un_cosponsored]
+    std = [p.exempted for p in requests if not p.un_cosponsored]
     assert all(co) and statistics.fmean(std) == pytest.approx(0.6, abs=0.04)
 
 
@@ -653,20 +684,18 @@ def kinds(m: WorkingGroupModel) -> list[str]:
 
 def test_track_effect_opens_closes_and_lapses():
     m = small_model()
-    apply_effect(
-        m.shock_targets, sc.TrackEffect(kind="track", open=True, close_after_weeks=3), 5, "t"
-    )
+    apply_effect(m, sc.TrackEffect(kind="track", open=True, close_after_weeks=3), 5, "t")
     assert m.dprk.track_open and kinds(m)[-1] == "track_opened"
     m.dprk.update_mode(7)
     assert m.dprk.track_open and m.dprk.mode == DprkMode.ENGAGE
     m.event_log.week = 8
-    m.dprk_moves.run(8)  # the DPRK's phase: the track lapses, and the log says so
+    m.dprk.act(8)  # the DPRK's move: the track lapses, and the log says so
     assert not m.dprk.track_open
     assert m.events[-1][:3] == (8, "track_closed", "DPRK")
-    apply_effect(m.shock_targets, sc.TrackEffect(kind="track", open=True), 9, "t")
+    apply_effect(m, sc.TrackEffect(kind="track", open=True), 9, "t")
     m.dprk.update_mode(200)
     assert m.dprk.track_open  # no lapse without close_after_weeks
-    apply_effect(m.shock_targets, sc.TrackEffect(kind="track", open=False), 10, "closed")
+    apply_effect(m, sc.TrackEffect(kind="track", open=False), 10, "closed")
     assert not m.dprk.track_open and m.events[-1][1:] == (
         "track_closed",
         "DPRK",
@@ -679,14 +708,14 @@ def test_track_effect_opens_closes_and_lapses():
 
 def test_summit_effect_surges_and_deals_only_on_a_small_gap():
     m = small_model(dprk={"deal_tolerance": 1.0})
-    apply_effect(m.shock_targets, sc.SummitEffect(kind="summit", deal_possible=True), 5, "s")
-    assert m.generation.surge_until == 5 + 8 - 1
+    apply_effect(m, sc.SummitEffect(kind="summit", deal_possible=True), 5, "s")
+    assert m.government.surge_until == 5 + 8 - 1
     assert m.dprk.dpi == pytest.approx(0.2) and kinds(m)[-1] == "summit_deal"
     m = small_model(dprk={"deal_tolerance": 1.0})
-    apply_effect(m.shock_targets, sc.SummitEffect(kind="summit", deal_possible=False), 5, "s")
+    apply_effect(m, sc.SummitEffect(kind="summit", deal_possible=False), 5, "s")
     assert m.dprk.dpi == 0.0 and "summit_deal" not in kinds(m)
     m = small_model(dprk={"deal_tolerance": 0.5})  # US Q .1 vs DPRK .9: gap .8
-    apply_effect(m.shock_targets, sc.SummitEffect(kind="summit", deal_possible=True), 5, "s")
+    apply_effect(m, sc.SummitEffect(kind="summit", deal_possible=True), 5, "s")
     assert m.dprk.dpi == 0.0
 
 
@@ -696,9 +725,9 @@ def test_proposals_effect_creates_named_items():
         sc.NewProposal(type="INFRA", label="railway", sanction_load=0.7, value_rok=0.9),
         sc.NewProposal(type="ECON", label="Kaesong", origin="DPRK"),
     ]
-    apply_effect(m.shock_targets, sc.ProposalsEffect(kind="proposals", items=items), 5, "p")
+    apply_effect(m, sc.ProposalsEffect(kind="proposals", items=items), 5, "p")
     rail, kaesong = m.proposals[-2:]
-    assert (rail.label, rail.type, rail.origin, rail.sigma, rail.v) == (
+    assert (rail.label, rail.type, rail.origin, rail.sigma, rail.value_rok) == (
         "railway",
         "INFRA",
         "BH",
@@ -706,7 +735,7 @@ def test_proposals_effect_creates_named_items():
         0.9,
     )
     assert rail.t_created == 5 and rail.sigma0 == 0.7
-    assert kaesong.origin == "DPRK" and kaesong.sigma == 0.9 and kaesong.a == 0.6
+    assert kaesong.origin == "DPRK" and kaesong.sigma == 0.9 and kaesong.alliance_sensitivity == 0.6
     assert kaesong.id == rail.id + 1
     assert [e[1] for e in m.events[-2:]] == ["created", "created"]
     assert m.events[-1][3:5] == (kaesong.id, "ECON") and m.events[-1][6] == "Kaesong"
@@ -714,19 +743,15 @@ def test_proposals_effect_creates_named_items():
 
 def test_win_set_border_and_pressure_effects():
     m = small_model()
-    apply_effect(m.shock_targets, sc.WinSetEffect(kind="win_set", scale=0.75), 5, "h")
+    apply_effect(m, sc.WinSetEffect(kind="win_set", scale=0.75), 5, "h")
     assert m.state.win_set == pytest.approx(0.45)
-    apply_effect(m.shock_targets, sc.BorderEffect(kind="border", closed=True), 5, "b")
+    apply_effect(m, sc.BorderEffect(kind="border", closed=True), 5, "b")
     assert m.dprk.border_closed
-    apply_effect(m.shock_targets, sc.BorderEffect(kind="border", closed=False), 6, "b")
+    apply_effect(m, sc.BorderEffect(kind="border", closed=False), 6, "b")
     assert not m.dprk.border_closed
-    apply_effect(
-        m.shock_targets, sc.DomesticPressureEffect(kind="domestic_pressure", delta=0.2), 5, "d"
-    )
+    apply_effect(m, sc.DomesticPressureEffect(kind="domestic_pressure", delta=0.2), 5, "d")
     assert m.government.pressure == pytest.approx(0.5)
-    apply_effect(
-        m.shock_targets, sc.DomesticPressureEffect(kind="domestic_pressure", delta=-2.0), 5, "d"
-    )
+    apply_effect(m, sc.DomesticPressureEffect(kind="domestic_pressure", delta=-2.0), 5, "d")
     assert m.government.pressure == 0.0
 
 
@@ -734,12 +759,13 @@ def test_us_consent_effect_sets_consent_without_a_window():
     m = small_model()
     before = len(m.events)
     effect = sc.UsConsentEffect(kind="us_consent", value=0.8)
-    apply_effect(m.shock_targets, effect, 5, "review done")
+    apply_effect(m, effect, 5, "review done")
     assert m.state.consent == pytest.approx(0.8)
     assert m.events[before:] == []  # no WG: consent to end it is no event
-    m.wg.establish(5)
-    apply_effect(m.shock_targets, effect, 6, "review done")
-    assert [e[1] for e in m.events[before:]] == ["us_consent_changed"]
+    m.wg.establish(5, "t")
+    assert [e[1] for e in m.events[before:]] == ["wg_created"]
+    apply_effect(m, effect, 6, "review done")
+    assert [e[1] for e in m.events[before + 1 :]] == ["us_consent_changed"]
     assert "review done" in m.events[-1][6]
 
 
@@ -747,7 +773,7 @@ def test_actor_effects_set_each_attribute():
     m = small_model()
 
     def actor(**kw):
-        apply_effect(m.shock_targets, sc.ActorEffect(kind="actor", **kw), 5, "a")
+        apply_effect(m, sc.ActorEffect(kind="actor", **kw), 5, "a")
 
     actor(actor="mou", attribute="clout", value=0.35)
     actor(actor="mou", attribute="position", dimension="E", value=0.95)
@@ -758,7 +784,7 @@ def test_actor_effects_set_each_attribute():
     assert m.blue_house.salience == [0.5, 0.9, 0.1]
     assert m.mofa.patience_weeks == 20.0
     assert m.state.position[S] == 0.5
-    assert m.params.actors.mou.clout == 0.2  # the scenario itself is untouched
+    assert m.parameters.actors.mou.clout == 0.2  # the scenario itself is untouched
 
 
 def test_actor_effects_reach_the_rok_effective_position_at_once():
@@ -787,22 +813,20 @@ def test_actor_effects_reach_the_rok_effective_position_at_once():
 
 def test_leadership_window_effect():
     m = small_model()
-    apply_effect(m.shock_targets, sc.LeadershipWindowEffect(kind="leadership_window"), 5, "w")
+    apply_effect(m, sc.LeadershipWindowEffect(kind="leadership_window"), 5, "w")
     assert m.state.consent == 0.1 and "window_opened" not in kinds(m)
     assert not m.wg.in_window(5)  # no active WG: nothing to review, nothing logged
-    m.wg.establish(5)
-    apply_effect(
-        m.shock_targets, sc.LeadershipWindowEffect(kind="leadership_window", us_consent=0.8), 6, "w"
-    )
+    m.wg.establish(5, "t")
+    apply_effect(m, sc.LeadershipWindowEffect(kind="leadership_window", us_consent=0.8), 6, "w")
     assert m.state.consent == 0.8
     assert m.wg.in_window(6) and m.wg.in_window(11) and not m.wg.in_window(12)
 
 
 def test_provocation_effect():
     m = small_model()
-    m.wg.establish(1)
+    m.wg.establish(1, "t")
     m.dprk.frustration = 0.6
-    apply_effect(m.shock_targets, sc.ProvocationEffect(kind="provocation"), 6, "x")
+    apply_effect(m, sc.ProvocationEffect(kind="provocation"), 6, "x")
     assert m.dprk.mode == DprkMode.COERCE and m.dprk.frustration == pytest.approx(0.3)
     assert kinds(m)[-2:] == ["provocation", "window_opened"]
     assert m.wg.in_window(9) and not m.wg.in_window(10)  # provocation_window_weeks = 4

@@ -76,3 +76,35 @@ def test_every_sub_package_says_what_it_is_for_and_modules_stay_small():
 
 def test_no_private_mesa_names_in_the_package():
     assert not [f for f in SIM.rglob("*.py") if MESA_PRIVATE.search(f.read_text())]
+
+
+def test_the_architecture_names_only_what_the_model_has():
+    """Every ``Class.member`` docs/architecture.md names exists on a built model's object."""
+    from sim.core.model import WorkingGroupModel
+
+    m = WorkingGroupModel(rng=0)
+    objects = [m, m.state, m.mofa, m.mou, m.blue_house, m.dprk, m.un, m.government, m.wg, m.dg]
+    objects += [m.contacts, m.pipeline, m.friction, m.information, m.tally, m.ledgers]
+    objects += [m.event_log, m.recorder]
+    by_name = {type(o).__name__: o for o in objects}
+    text = (SIM.parent / "docs" / "architecture.md").read_text()
+    named = set(re.findall(r"\b([A-Z]\w+)\.([a-z_]\w*)\b", text)) | {
+        ("WorkingGroupModel", a)
+        for a in re.findall(r"\bmodel\.([a-z_]\w*)\b", text)
+        if a not in ("md", "py")  # model.md, model.py
+    }
+    checked = [(cls, member) for cls, member in named if cls in by_name]
+    assert len(checked) > 30  # the model's shape and the two mechanisms are spelled out
+    missing = sorted(f"{c}.{a}" for c, a in checked if not hasattr(by_name[c], a))
+    assert not missing, f"docs/architecture.md names what the model does not have: {missing}"
+
+
+def test_the_actors_are_mesa_agents_and_the_institutions_are_not():
+    from sim.core.agents import Actor
+    from sim.core.model import WorkingGroupModel
+
+    m = WorkingGroupModel(rng=0)
+    names = sorted(type(a).__name__ for a in m.agents)
+    assert names == ["BlueHouse", "Dprk", "Mofa", "Mou", "StateDepartment", "Un1718Committee"]
+    assert all(isinstance(a, Actor) and a.model is m for a in m.agents)
+    assert not any(isinstance(o, Actor) for o in (m.wg, m.dg, m.contacts, m.pipeline))

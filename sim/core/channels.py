@@ -1,110 +1,33 @@
-"""Coordination channels: the working group, its DG-level successor, ad hoc contacts.
+"""The other coordination channels: DG-level talks after the WG, and ad hoc contacts.
 
-The working group (WG) is Keohane's information-supplying institution and Tsebelis's
-added veto point at once: its meetings disclose every queued ROK item to the US, raise
-information quality, jointly vet items (less sanctions risk, less value to the DPRK) and
-co-sponsor UN exemption requests [S001, S004]. Without it, a few bilateral channels make
-random contacts (Chung–Bolton, Kang–Pompeo, Lee–Biegun [S001]) and disclosure falls as
-preferences diverge (Crawford–Sobel cheap talk).
+Without the working group, a few bilateral channels make random contacts (Chung–Bolton,
+Kang–Pompeo, Lee–Biegun [S001]): they disclose partially, and disclosure falls as
+preferences diverge (Crawford–Sobel cheap talk); NSC channels may clear items State never
+hears of [S001] (docs/model.md §7: Ad hoc contacts, US review). After a WG ends,
+director-general-level talks meet regularly on sanctioned items [S002].
 """
 
 from __future__ import annotations
 
-from enum import IntEnum
+from typing import Any
 
-from sim.core.proposals import Proposal
-from sim.scenario import Channel, Legitimacy, Successor, WorkingGroupParams
+import mesa
 
-
-class WgPhase(IntEnum):
-    """Life stage of the working group."""
-
-    ABSENT = 0
-    ACTIVE = 1
-    TERMINATED = 2
-
-
-class WorkingGroup:
-    """The US–ROK working group: cadence, queue, legitimacy and review windows.
-
-    Args:
-        params: The scenario's ``working_group`` section.
-        legitimacy: The scenario's ``legitimacy`` section.
-    """
-
-    def __init__(self, params: WorkingGroupParams, legitimacy: Legitimacy) -> None:
-        self.params = params
-        self.legitimacy_params = legitimacy
-        self.phase = WgPhase.ABSENT
-        # Whether the WG exists and takes items (phase ACTIVE); establish() and
-        # terminate() set it with the phase.
-        self.active = False
-        self.scope = params.scope  # narrowed by reforms
-        self.queue: list[Proposal] = []
-        self.legitimacy = legitimacy.initial
-        self.created_week = -1
-        self.first_meeting_week = -1  # when the first meeting is due
-        self.met_week = -1  # when the first meeting was held
-        self.last_meeting = -1
-        self.terminated_week = -1
-        self.meetings = 0
-        self.window_until = -1
-        self.window_used = False
-
-    def establish(self, week: int) -> None:
-        """Agree to set the WG up; the first meeting follows after the launch lag."""
-        self.phase = WgPhase.ACTIVE
-        self.active = True
-        self.created_week = week
-        self.first_meeting_week = week + self.params.first_meeting_lag_weeks
-
-    def meeting_due(self, week: int) -> bool:
-        """Regular: every k weeks; ad hoc: when the queue fills or the gap grows too long."""
-        if week < self.first_meeting_week:
-            return False
-        if self.last_meeting < 0:
-            return True
-        gap = week - self.last_meeting
-        spec = self.params
-        if spec.cadence == "regular":
-            return gap >= spec.regular_interval_weeks
-        return len(self.queue) >= spec.queue_trigger or gap >= spec.max_gap_weeks
-
-    def open_window(self, week: int, length: int) -> None:
-        """A leadership change or a DPRK shock opens a review window (ODD §7)."""
-        until = week + length - 1
-        if until > self.window_until:
-            if self.window_until < week:
-                self.window_used = False
-            self.window_until = until
-
-    def in_window(self, week: int) -> bool:
-        """Whether a review window is open in ``week``."""
-        return week <= self.window_until
-
-    def reform(self) -> None:
-        """A reform: some legitimacy restored, scope narrowed (the MOU's demand [S003])."""
-        lp = self.legitimacy_params
-        self.legitimacy = min(1.0, self.legitimacy + lp.reform_boost)
-        self.scope *= lp.reform_scope_factor
-
-    def terminate(self, week: int) -> list[Proposal]:
-        """End the WG; returns the items still in its queue."""
-        self.phase = WgPhase.TERMINATED
-        self.active = False
-        self.terminated_week = week
-        left, self.queue = self.queue, []
-        return left
+from sim.core.agents import Dimension
+from sim.core.proposals import Proposal, Route, pick, poisson
+from sim.scenario import Channel, Successor
 
 
 class DgTalks:
     """Director-general-level talks after the WG: regular, sanctioned items only [S002].
 
     Args:
+        model: The model.
         params: The WG's ``successor`` section.
     """
 
-    def __init__(self, params: Successor) -> None:
+    def __init__(self, model: mesa.Model, params: Successor) -> None:
+        self.model: Any = model
         self.params = params
         self.active = False
         self.started = -1
@@ -120,6 +43,27 @@ class DgTalks:
     def meeting_due(self, week: int) -> bool:
         """Every ``interval`` weeks."""
         return self.active and week - self.last_meeting >= self.params.interval_weeks
+
+    def meet(self, week: int) -> None:
+        """A meeting if one is due: State reviews its queue (no vetting)."""
+        if not (self.active and self.meeting_due(week)):
+            return
+        model = self.model
+        self.last_meeting = week
+        model.event_log("dg_meeting", "DG talks", detail=f"{len(self.queue)} items on the table")
+        model.information.learn()
+        items, self.queue = self.queue, []
+        for p in items:
+            p.us_informed = True
+        model.state.review(
+            items,
+            self.queue,
+            week,
+            prob=model.parameters.us.decision_prob_wg,
+            cosponsor=self.params.cosponsor,
+            via_wg=False,
+        )
+        model.state.drift()
 
 
 class BilateralChannel:
@@ -138,46 +82,96 @@ class BilateralChannel:
         self.reach = spec.reach
 
 
-def legitimacy_step(
-    lp: Legitimacy,
-    level: float,
-    *,
-    approved_value: float,
-    overdue: int,
-    vetoes: int,
-    denunciations: int,
-    pressure: float,
-    challenges: int,
-) -> tuple[float, float, float]:
-    """One week of WG legitimacy (docs/model.md §7, Legitimacy and termination).
+class Contacts:
+    """The ad hoc channels together, and the items waiting for a contact that reaches State.
 
-    ``L' = L + eta_a*sum(v) - L*min(1, eta_d*B + eta_v*V + eta_n*Den*(1 + D) + eta_c*Ch)
-    + eta_r*(L0 - L)``, clipped to [0, 1]. Each loss is a share of the legitimacy left:
-    a criticism turns a share of those who still back the WG, and those already against
-    it cannot be lost twice, so L declines without pinning at 0 (docs/model.md §7).
+    Contacts are one Poisson count at the channels' summed rate, each then on a channel
+    drawn in proportion to its rate (the same as one count per channel).
 
     Args:
-        lp: The legitimacy parameters.
-        level: Current legitimacy L.
-        approved_value: Value to the ROK of items approved via the WG this week.
-        overdue: WG items pending longer than the MOU's patience (B).
-        vetoes: Vetoes attributed to the WG this week (V).
-        denunciations: DPRK denunciations this week (Den).
-        pressure: ROK domestic pressure D.
-        challenges: MOU challenges and ruling-party criticisms this week (Ch).
+        model: The model.
+        channels: The scenario's ``channels``.
 
-    Returns:
-        The new level, the loss due to denunciations, and the total of all losses.
+    Attributes:
+        channels: One :class:`BilateralChannel` per entry.
+        queue: Items consulted on ad hoc, waiting for a contact that reaches State.
     """
-    den_share = lp.denunciation_loss * denunciations * (1.0 + pressure)
-    shares = (
-        lp.overdue_loss * overdue
-        + lp.veto_loss * vetoes
-        + den_share
-        + lp.challenge_loss * challenges
-    )
-    scale = level / shares if shares > 1.0 else level  # at most all of L is lost
-    den_loss, losses = den_share * scale, shares * scale
-    new = level + lp.approval_gain * approved_value - losses + lp.reversion * (lp.initial - level)
-    new = 0.0 if new < 0.0 else 1.0 if new > 1.0 else new
-    return new, den_loss, losses
+
+    def __init__(self, model: mesa.Model, channels: list[Channel]) -> None:
+        self.model: Any = model
+        self.channels = [BilateralChannel(c) for c in channels]
+        self.queue: list[Proposal] = []
+        self.rate = 0.0
+        self.edges: list[tuple[BilateralChannel, float]] = []
+        for ch in self.channels:
+            if ch.rate > 0.0:
+                self.rate += ch.rate
+                self.edges.append((ch, self.rate))
+
+    def make(self, week: int) -> None:
+        """This week's contacts."""
+        rnd = self.model.random
+        n = poisson(rnd, self.rate)
+        for _ in range(n):
+            self.contact(pick(self.edges, rnd.random() * self.rate), week)
+
+    def contact(self, ch: BilateralChannel, week: int) -> None:
+        """An ad hoc contact: partial disclosure, learning and review if it reaches State.
+
+        On an NSC channel what is said reaches State with probability rho_US; on another
+        channel with the channel's reach (1 draws nothing): an envoy's talks that stay
+        with the envoy inform no one who decides [S001].
+        """
+        model = self.model
+        rnd, log, us = model.random, model.event_log, model.parameters.us
+        if ch.via_nsc:
+            reached = rnd.random() < us.nsc_passthrough
+        else:
+            reached = ch.reach >= 1.0 or rnd.random() < ch.reach
+        log("contact", ch.name, detail="" if reached else "not passed on to State")
+        if not reached:
+            if ch.via_nsc:
+                self.nsc_clearance(ch)
+            return
+        information = model.information
+        information.learn()
+        offers = model.dprk.offers
+        if offers:
+            e = Dimension.ENGAGEMENT
+            gap = abs(model.government.position[e] - model.state.position[e])
+            psi = information.params.disclosure * (1.0 - gap)
+            for p in offers:
+                if not p.us_informed and p.route == Route.UNILATERAL and rnd.random() < psi:
+                    p.us_informed = True
+                    log("disclosed", ch.name, p)
+        if self.queue:
+            items, self.queue = self.queue, []
+            for p in items:
+                p.us_informed = True
+            model.state.review(
+                items,
+                self.queue,
+                week,
+                prob=us.decision_prob_adhoc,
+                cosponsor=False,
+                via_wg=False,
+            )
+        model.state.drift()
+
+    def nsc_clearance(self, ch: BilateralChannel) -> None:
+        """The White House raises no objection but State never hears of it [S001].
+
+        Non-sanctioned items consulted on an NSC channel that does not pass them on go
+        ahead uninformed: Seoul believes it coordinated, State may be surprised (Pompeo's
+        protest over the military agreement: "check internally on your side").
+        """
+        model = self.model
+        threshold = model.parameters.proposals.un_threshold
+        keep = []
+        for p in self.queue:
+            if p.sigma < threshold and not p.us_informed and not p.terminal:
+                model.event_log("nsc_cleared", ch.name, p, "cleared by the NSC; State not told")
+                model.dprk.offer(p)
+            else:
+                keep.append(p)
+        self.queue = keep

@@ -7,43 +7,33 @@ become a **public dispute** over "interference" (ROK-side friction) [S002, S003]
 
 from __future__ import annotations
 
-import random
+from typing import Any
 
-from sim.core.agents import BlueHouse, StateDepartment
-from sim.core.information import Information
-from sim.core.log import EventLog
+import mesa
+
 from sim.core.proposals import Proposal, Route
 from sim.scenario import Rok
 
 
 class Friction:
-    """The two checks, and the ROK's trust in the US that disputes erode.
+    """The two checks, their counts, and the ROK's trust in the US that disputes erode.
 
     Args:
-        state: The State Department (surprised).
-        blue_house: The Blue House (it learns how often going alone is detected).
-        information: What the US knows.
-        log: The event log.
-        rnd: The model's generator.
+        model: The model.
         params: The scenario's ``rok`` section.
+
+    Attributes:
+        rok_trust: The ROK's trust in the US.
+        surprises: US surprises so far (the endogenous WG's trigger).
+        disputes: Public disputes so far (what the DPRK sees of WG vetoes and delays).
     """
 
-    def __init__(
-        self,
-        state: StateDepartment,
-        blue_house: BlueHouse,
-        information: Information,
-        log: EventLog,
-        rnd: random.Random,
-        params: Rok,
-    ) -> None:
-        self.state = state
-        self.blue_house = blue_house
-        self.information = information
-        self.log = log
-        self.rnd = rnd
+    def __init__(self, model: mesa.Model, params: Rok) -> None:
+        self.model: Any = model
         self.params = params
         self.rok_trust = params.initial_trust
+        self.surprises = 0
+        self.disputes = 0
 
     def check_surprise(self, p: Proposal, week: int, *, announced: bool = False) -> None:
         """An undisclosed alliance-sensitive move surprises the US w.p. a(1-q).
@@ -53,23 +43,27 @@ class Friction:
         surprise follows the act it is about. Only an alliance-sensitive item (a > 0) the
         US was not told of can surprise it, and at most once.
         """
-        if p.a <= 0.0 or p.us_informed or p.surprised:
+        a = p.alliance_sensitivity
+        if a <= 0.0 or p.us_informed or p.surprised:
             return
-        detected = self.rnd.random() < p.a * (1.0 - self.information.quality)
+        model = self.model
+        detected = model.random.random() < a * (1.0 - model.information.quality)
         if p.route == Route.UNILATERAL:
-            self.blue_house.detection.add(week, 1.0 if detected else 0.0)
+            model.blue_house.detection.add(week, 1.0 if detected else 0.0)
         if detected:
             p.surprised = True
-            self.state.surprised()
+            self.surprises += 1
+            model.state.surprised()
             act = "announced" if announced else "implemented"
-            self.log("surprise", "State", p, f"the US was not told of '{p.label}' ({act})")
+            model.event_log("surprise", "State", p, f"the US was not told of '{p.label}' ({act})")
 
     def check_dispute(self, p: Proposal, why: str) -> None:
         """An overdue or vetoed WG item may become a public dispute (once per item)."""
         p.dispute_checked = True
-        if self.rnd.random() < self.params.dispute_prob:
+        if self.model.random.random() < self.params.dispute_prob:
+            self.disputes += 1
             self.rok_trust = max(0.0, self.rok_trust - self.params.trust_loss_dispute)
-            self.log("dispute", "MOU", p, f"public dispute over 'interference': {why}")
+            self.model.event_log("dispute", "MOU", p, f"public dispute over 'interference': {why}")
 
     def recover(self) -> None:
         """The ROK's trust returns toward its initial level at the recovery rate."""

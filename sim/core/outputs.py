@@ -23,16 +23,16 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from sim.core.agents import E
+from sim.core.agents import Dimension
 
 if TYPE_CHECKING:  # what the series reads (the readers are compiled expressions)
     from sim.core.agents import Dprk, Mofa, Mou, StateDepartment
-    from sim.core.channels import WorkingGroup
     from sim.core.friction import Friction
     from sim.core.government import RokGovernment
     from sim.core.information import Information
     from sim.core.log import EventLog
     from sim.core.pipeline import Pipeline
+    from sim.core.working_group import WorkingGroup
 
 Kind = Literal["text", "string", "int", "float", "bool", "label", "date"]
 """How a column is stored: ``text`` (dictionary-encoded string), ``string`` (plain string,
@@ -180,7 +180,8 @@ def _row_function(series: tuple[Series, ...]) -> Callable[[Observed, int], tuple
     """
     source = f"lambda o, week: ({', '.join(c.read for c in series)},)"
     row: Callable[[Observed, int], tuple[Any, ...]] = eval(  # our declarations, not input
-        compile(source, "<sim.core.outputs.SERIES>", "eval"), {"E": E, "nan": math.nan}
+        compile(source, "<sim.core.outputs.SERIES>", "eval"),
+        {"E": Dimension.ENGAGEMENT, "nan": math.nan},
     )
     return row
 

@@ -1,17 +1,22 @@
-"""The pipeline: where every proposal waits, and :meth:`Pipeline.send` that moves it.
+"""The pipeline: every proposal, where it waits, what moves it (docs/model.md, process overview).
 
-New items wait in the inbox for routing; routed ones are in flight until they end. An
-item consulted on waits in the queue of its route (the WG's, DG talks', or the ad hoc
-channels' shared queue); an approved or unilateral one waits for the DPRK's answer, and
-an accepted one for implementation (docs/model.md, process overview).
+New items wait in the inbox for the Blue House to route them; routed ones are in flight
+until they end. An item consulted on waits in the queue of its route (the WG's, DG
+talks' or the ad hoc contacts'); an approved or unilateral one is offered to the DPRK,
+and an accepted one waits here to be implemented. Implemented alliance-sensitive items
+the US was not told of may surprise it (Snyder: entrapment); WG items pending past the
+MOU's patience count against the WG and may become public disputes [S002, S003].
 """
 
 from __future__ import annotations
 
-from sim.core.channels import DgTalks, WorkingGroup
-from sim.core.friction import Friction
-from sim.core.log import EventLog
+from typing import Any
+
+import mesa
+
 from sim.core.proposals import TERMINAL, Proposal, Route, Status
+
+_STALLABLE = frozenset({Status.US_REVIEW, Status.DPRK_PENDING})
 
 
 def without_terminal(queue: list[Proposal]) -> list[Proposal]:
@@ -23,43 +28,35 @@ def without_terminal(queue: list[Proposal]) -> list[Proposal]:
 
 
 class Pipeline:
-    """The run's proposals and the queues they wait in.
+    """The run's proposals, the inbox, the items in flight and those accepted.
 
     Args:
-        wg: The working group (its queue).
-        dg: DG-level talks (their queue).
-        friction: Checks a unilateral move for a surprise as it is announced.
-        log: The event log.
+        model: The model.
 
     Attributes:
         proposals: Every proposal of the run, in order of creation.
         inbox: New items, routed this week.
         in_flight: Routed items that have not ended.
-        bilateral: Items waiting for an ad hoc contact that reaches State.
-        dprk_pending: Items offered to the DPRK, waiting for its answer.
         accepted: Items the DPRK accepted this week, implemented this week.
     """
 
-    def __init__(self, wg: WorkingGroup, dg: DgTalks, friction: Friction, log: EventLog) -> None:
-        self.wg = wg
-        self.dg = dg
-        self.friction = friction
-        self.log = log
+    def __init__(self, model: mesa.Model) -> None:
+        self.model: Any = model
         self.proposals: list[Proposal] = []
         self.inbox: list[Proposal] = []
         self.in_flight: list[Proposal] = []
-        self.bilateral: list[Proposal] = []
-        self.dprk_pending: list[Proposal] = []
         self.accepted: list[Proposal] = []
 
-    def add(self, p: Proposal) -> None:
-        """A new item: recorded and put in the inbox."""
+    def add(self, p: Proposal, week: int) -> None:
+        """A new item: counted as the week's pledge, recorded and put in the inbox."""
+        self.model.ledgers.created[week] += 1
         self.proposals.append(p)
         self.inbox.append(p)
-        self.log("created", p.origin, p, p.label)
+        self.model.event_log("created", p.origin, p, p.label)
 
     def send(self, p: Proposal, route: Route, week: int) -> None:
         """Send ``p`` along ``route``: its status, its queue and the event log."""
+        model = self.model
         new = p.t_routed < 0
         if new:
             p.t_routed = week
@@ -67,40 +64,80 @@ class Pipeline:
         match route:
             case Route.WG:
                 p.status = Status.US_REVIEW
-                self.wg.queue.append(p)
+                model.wg.queue.append(p)
             case Route.BILATERAL:
                 p.status = Status.US_REVIEW
-                self.bilateral.append(p)
+                model.contacts.queue.append(p)
             case Route.DG:
                 p.status = Status.US_REVIEW
-                self.dg.queue.append(p)
+                model.dg.queue.append(p)
             case Route.UNILATERAL:
-                self.offer(p)
+                model.dprk.offer(p)
             case Route.SHELVED:
                 p.status = Status.SHELVED
                 p.t_done = week
-                self.log("shelved", "Blue House", p)
+                model.event_log("shelved", "Blue House", p)
                 return
             case _:
                 raise ValueError(f"cannot send a proposal along route {route!r}")
-        self.log("routed", "Blue House", p)
+        model.event_log("routed", "Blue House", p)
         if new:
             self.in_flight.append(p)
         # Going ahead alone is announced: the US may be surprised by the announcement,
         # which follows the routing it is about (docs/events.md).
         if route == Route.UNILATERAL:
-            self.friction.check_surprise(p, week, announced=True)
+            model.friction.check_surprise(p, week, announced=True)
 
-    def offer(self, p: Proposal) -> None:
-        """Offer ``p`` to the DPRK."""
-        p.status = Status.DPRK_PENDING
-        self.dprk_pending.append(p)
+    def implement(self, week: int) -> None:
+        """Implement this week's accepted items, then sweep the items in flight."""
+        model = self.model
+        delivered, log, friction = model.ledgers.delivered, model.event_log, model.friction
+        accepted = self.accepted
+        for p in accepted:
+            p.status = Status.IMPLEMENTED
+            p.t_done = week
+            delivered[week] += 1
+            log("implemented", "Blue House" if p.origin == "BH" else "MOU", p)
+            friction.check_surprise(p, week)
+        accepted.clear()
+        self.sweep(week)
+
+    def sweep(self, week: int) -> None:
+        """Stall items stuck too long; count overdue WG items and the MOU's backlog."""
+        model = self.model
+        spec = model.parameters.proposals
+        stall, threshold = spec.stall_weeks, spec.un_threshold
+        mou = model.mou
+        patience = mou.patience_weeks
+        overdue = backlog = 0
+        keep = []
+        for p in self.in_flight:
+            status = p.status
+            if status in TERMINAL:
+                continue
+            age = week - p.t_routed
+            if age > stall and status in _STALLABLE:
+                p.status = Status.STALLED
+                p.t_done = week
+                model.event_log("stalled", "Blue House", p, f"no resolution after {age} weeks")
+                continue
+            keep.append(p)
+            if age > patience:
+                if p.origin != "BH":
+                    backlog += 1
+                if status == Status.US_REVIEW and p.route == Route.WG:
+                    overdue += 1
+                    if not p.dispute_checked and p.sigma < threshold:
+                        model.friction.check_dispute(p, f"pending {age} weeks in the WG")
+        self.in_flight = keep
+        # Stalled items leave the queues: they neither count toward an ad hoc meeting
+        # (queue_trigger) nor get reviewed.
+        self.drop_ended()
+        mou.backlog = backlog
+        model.tally.overdue = overdue
 
     def drop_ended(self) -> None:
         """Take items that have ended (stalled, say) out of the consultation queues."""
-        if self.wg.queue:
-            self.wg.queue = without_terminal(self.wg.queue)
-        if self.bilateral:
-            self.bilateral = without_terminal(self.bilateral)
-        if self.dg.queue:
-            self.dg.queue = without_terminal(self.dg.queue)
+        for venue in (self.model.wg, self.model.contacts, self.model.dg):
+            if venue.queue:
+                venue.queue = without_terminal(venue.queue)

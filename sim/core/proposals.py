@@ -74,9 +74,9 @@ class Proposal:
         type: One of :data:`sim.scenario.schema.PROPOSAL_TYPES`.
         label: Plain-words name (the type's name unless a shock named it).
         sigma: Sanctions load; at or above the UN threshold it needs a 1718 exemption.
-        a: Alliance sensitivity (weight of a surprise).
-        v: Value to the Blue House.
-        w: Value to the DPRK.
+        alliance_sensitivity: Weight of a surprise (a in docs/model.md).
+        value_rok: Value to the Blue House (v).
+        value_dprk: Value to the DPRK (w).
         t_created: Week created; the other ``t_*`` are the weeks of later transitions
             (-1 until they happen).
     """
@@ -86,9 +86,9 @@ class Proposal:
     type: str
     label: str
     sigma: float
-    a: float
-    v: float
-    w: float
+    alliance_sensitivity: float
+    value_rok: float
+    value_dprk: float
     t_created: int
     sigma0: float = -1.0
     route: Route = Route.NONE
@@ -103,7 +103,6 @@ class Proposal:
     modified: bool = False
     vetted: bool = False
     us_informed: bool = False
-    wg_attributed: bool = False
     exempted: bool = False
     dispute_checked: bool = False
     surprised: bool = False
@@ -116,10 +115,7 @@ class Proposal:
 
 
 def poisson(rnd: random.Random, lam: float) -> int:
-    """A Poisson draw from a stdlib generator (Knuth's method; fast for small rates).
-
-    Scalar draws from ``model.random`` cost far less than from ``model.rng`` in the hot loop.
-    """
+    """A Poisson draw from a stdlib generator (Knuth's method for small rates)."""
     if lam <= 0.0:
         return 0
     if lam > 30.0:
@@ -189,24 +185,24 @@ class ProposalFactory:
         label: str | None = None,
         origin: str | None = None,
         sigma: float | None = None,
-        a: float | None = None,
-        v: float | None = None,
-        w: float | None = None,
+        alliance_sensitivity: float | None = None,
+        value_rok: float | None = None,
+        value_dprk: float | None = None,
     ) -> Proposal:
         """One proposal of type ``code``; keyword values override the type's means."""
         _, t_origin, _, t_sigma, t_a, t_v, t_w = self.by_type[code]
         sigma = t_sigma if sigma is None else sigma
-        # Positional, in field order (a keyword call of the dataclass costs twice as much):
-        # id, origin, type, label, sigma, a, v, w, t_created, sigma0.
+        # Positional, in field order: id, origin, type, label, sigma, alliance_sensitivity,
+        # value_rok, value_dprk, t_created, sigma0.
         p = Proposal(
             self.next_id,
             origin or t_origin,
             code,
             label or code,
             sigma,
-            t_a if a is None else a,
-            self._value(t_v) if v is None else v,
-            self._value(t_w) if w is None else w,
+            t_a if alliance_sensitivity is None else alliance_sensitivity,
+            self._value(t_v) if value_rok is None else value_rok,
+            self._value(t_w) if value_dprk is None else value_dprk,
             week,
             sigma,
         )

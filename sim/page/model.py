@@ -53,7 +53,7 @@ class LiveRun:
     def __init__(self, label: str, model: WorkingGroupModel) -> None:
         self.label = label
         self.model = model
-        s = model.params
+        s = model.parameters
         self.channels = tuple((c.name, c.via_nsc) for c in s.channels)
         self._events: pd.DataFrame | None = None
         self._series: pd.DataFrame | None = None
@@ -70,7 +70,7 @@ class LiveRun:
     def view(self) -> RunView:
         """The run as the page shows it now (the frames grow by the new rows only)."""
         m = self.model
-        start = m.params.calendar.start
+        start = m.parameters.calendar.start
         self._events = _grown(self._events, m.events, start, events_frame)
         self._series = _grown(self._series, m.series, start, series_frame)
         return RunView(

@@ -23,10 +23,10 @@ from operator import itemgetter
 from typing import Any, Protocol
 
 from sim.core.agents import Dprk
-from sim.core.channels import WorkingGroup
 from sim.core.ledgers import Ledgers
 from sim.core.outputs import COUNT, NEVER, WEEK, Column, Kind
 from sim.core.proposals import TERMINAL, Proposal, Route, Status
+from sim.core.working_group import WorkingGroup
 from sim.scenario import Scenario
 from sim.scenario.base import PROPOSAL_TYPES
 
@@ -99,7 +99,7 @@ def pipeline(proposals: Sequence[Proposal]) -> dict[str, float]:
         routes[route] += 1
         statuses[status] += 1
         if status == Status.IMPLEMENTED:
-            values.append(p.v)
+            values.append(p.value_rok)
             impl_by_type[p.type] += 1
         elif route != Route.NONE and status not in TERMINAL:
             in_flight += 1
@@ -209,7 +209,7 @@ class FinishedRun(Protocol):
         """The weeks run."""
 
     @property
-    def params(self) -> Scenario:
+    def parameters(self) -> Scenario:
         """The scenario run."""
 
     @property
@@ -340,7 +340,7 @@ def _exemptions(run: FinishedRun) -> dict[str, float]:
     _m("violations", "int", COUNT, "unilateral moves with sigma >= sigma_UN"),
 )
 def _unilateral(run: FinishedRun) -> dict[str, float]:
-    p = run.params.proposals
+    p = run.parameters.proposals
     return unilateral_moves(run.proposals, p.un_threshold, p.gray_threshold)
 
 

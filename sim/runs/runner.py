@@ -84,9 +84,9 @@ class RunResult:
                 "label": p.label,
                 "sigma": p.sigma,
                 "sigma0": p.sigma0,
-                "a": p.a,
-                "v": p.v,
-                "w": p.w,
+                "a": p.alliance_sensitivity,
+                "v": p.value_rok,
+                "w": p.value_dprk,
                 "route": ROUTE_NAMES[p.route],
                 "status": p.status.name.lower(),
                 "t_created": p.t_created,
@@ -115,7 +115,7 @@ def build(
 
 def extract(model: WorkingGroupModel, variant: str = "") -> RunResult:
     """Collect a finished (or partly run) model's outputs (the last stage of :func:`run`)."""
-    s = model.params
+    s = model.parameters
     metrics = summarize(model)
     return RunResult(
         s.name,
@@ -172,7 +172,7 @@ def _run_stages(
 
 
 MAX_EXPECTED_PROPOSALS = 20_000
-"""Most proposals a run may be expected to create (the historical scenario: about 60).
+"""Most proposals a run may be expected to create (the historical scenario: about 120).
 
 A run keeps every proposal and, with the log, about a dozen event rows for each; this
 bound keeps one run within a few hundred MB however the rates and the calendar are set.

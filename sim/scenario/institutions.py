@@ -180,6 +180,9 @@ class WorkingGroupParams(Section):
         "mechanisms.md §5 range 1-3",
     )
     can_terminate: bool = Field(default=True, description="Whether the WG may be terminated.")
+    cosponsor: bool = Field(
+        default=True, description="Whether the US co-sponsors UN requests the WG approves."
+    )
     successor: Successor = Field(default_factory=Successor)
 
     @model_validator(mode="after")

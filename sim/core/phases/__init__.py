@@ -1,6 +1,5 @@
-"""The weekly phases of the model, one module per phase (docs/model.md, process overview).
+"""The observer of the week: :mod:`~sim.core.phases.record` keeps the weekly series.
 
-Each phase is an object built once with the collaborators it acts on (agents, the
-pipeline of queues, the week's tally, the event log, the parameter sections it reads);
-:meth:`sim.core.model.WorkingGroupModel.step` calls them in the order of the schedule.
+The other stages of the week are methods of the agents and institutions that act in
+them (docs/architecture.md, "The model's shape"); the recorder only reads them.
 """

@@ -7,7 +7,7 @@ integer codes), so the rows are cheap to keep and to hand to pandas or Parquet.
 
 from __future__ import annotations
 
-from sim.core.agents import E
+from sim.core.agents import Dimension
 from sim.core.ledgers import Ledgers
 from sim.core.outputs import SERIES_COLUMNS, Observed, observe
 
@@ -32,7 +32,9 @@ class Recorder:
     def run(self, week: int) -> None:
         """Sum the week's ROK–US gap and, if kept, add the week's row."""
         o = self.observed
-        gap = abs(o.government.position[E] - o.state.position[E])
+        gap = abs(
+            o.government.position[Dimension.ENGAGEMENT] - o.state.position[Dimension.ENGAGEMENT]
+        )
         if week == 1:
             self.ledgers.gap0 = gap
         self.ledgers.gap_sum += gap

@@ -1,0 +1,209 @@
+"""South Korea's three organisations: the MOU, MOFA and the Blue House (ODD §2, §7).
+
+South Korea is three organisations (Allison's bureaucratic politics): the Ministry of
+Unification (MOU) and the Blue House propose inter-Korean items, the Ministry of Foreign
+Affairs (MOFA) is the WG's "control tower" [S001]. The Blue House routes each new item
+and decides what to do with a vetoed one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import mesa
+
+from sim.core.agents.base import Actor, Dimension
+from sim.core.ledgers import WindowMean
+from sim.core.proposals import Proposal, ProposalFactory, Route, Status, poisson
+from sim.scenario import Proposals, Rok, RokActorParams
+
+_E = Dimension.ENGAGEMENT
+
+
+class RokActor(Actor):
+    """A South Korean organisation in KTAB-lite bargaining (position, salience, clout).
+
+    Args:
+        model: The model.
+        spec: Its scenario entry.
+    """
+
+    def __init__(self, model: mesa.Model, spec: RokActorParams) -> None:
+        super().__init__(model)
+        self.position = list(spec.position)
+        self.salience = list(spec.salience)
+        self.clout = spec.clout
+        self.alliance_weight = spec.alliance_weight
+        self.patience_weeks = spec.patience_weeks
+
+    @property
+    def weight_e(self) -> float:
+        """Clout x salience on engagement pace: the actor's say in ROK bargaining."""
+        return self.clout * self.salience[_E]
+
+
+class Mofa(RokActor):
+    """Ministry of Foreign Affairs: the WG's ROK axis; prefers coordination [S001]."""
+
+
+class Proposer(RokActor):
+    """A ROK organisation that proposes items: Poisson arrivals of its types (ODD §7).
+
+    Args:
+        model: The model.
+        spec: Its scenario entry.
+        factory: Where its proposals come from.
+    """
+
+    origins: tuple[str, ...] = ()
+
+    def __init__(self, model: mesa.Model, spec: RokActorParams, factory: ProposalFactory) -> None:
+        super().__init__(model, spec)
+        self.factory = factory
+        # Items per week summed over its types, and the types' cumulative rates.
+        self.rate, self.cumulative = factory.mixture(self.origins)
+
+    def generate(self, week: int, multiplier: float) -> Sequence[Proposal]:
+        """This week's new items: Poisson(rate x multiplier), each of a type by its rate."""
+        n = poisson(self.random, self.rate * multiplier)
+        if not n:  # most weeks
+            return ()
+        return self.factory.draw(n, self.rate, self.cumulative, week)
+
+
+class Mou(Proposer):
+    """Ministry of Unification: proposes exchanges, loses patience, challenges the WG [S003].
+
+    Args:
+        model: The model.
+        spec: Its scenario entry.
+        factory: Where its (and NGOs') proposals come from.
+
+    Attributes:
+        backlog: Its items pending past its patience (counted by the weekly sweep).
+    """
+
+    origins = ("MOU", "NGO")
+
+    def __init__(self, model: mesa.Model, spec: RokActorParams, factory: ProposalFactory) -> None:
+        super().__init__(model, spec, factory)
+        self.backlog = 0
+
+    def pressure(self, x_rok_e: float, pi_mou: float, backlog_weight: float) -> float:
+        """The MOU's urge to challenge: s|x_MOU - x_ROK| pi_MOU + beta_b backlog (ODD §7)."""
+        return (
+            self.salience[_E] * abs(self.position[_E] - x_rok_e) * pi_mou
+            + backlog_weight * self.backlog
+        )
+
+
+class BlueHouse(Proposer):
+    """The presidential office: proposes big projects, routes items, arbitrates (ODD §7).
+
+    For an item it may consult (through the WG or a channel), act unilaterally or shelve
+    it, weighing its value, the expected US approval and delay, and the alliance cost of
+    a surprise (Snyder's entrapment/abandonment trade-off; Putnam's Level II pressure).
+
+    Args:
+        model: The model.
+        spec: Its scenario entry.
+        factory: Where its proposals come from.
+        params: The scenario's ``rok`` section (costs, estimate window and prior).
+        proposals: The scenario's ``proposals`` section (thresholds, modification).
+    """
+
+    origins = ("BH",)
+
+    def __init__(
+        self,
+        model: mesa.Model,
+        spec: RokActorParams,
+        factory: ProposalFactory,
+        params: Rok,
+        proposals: Proposals,
+    ) -> None:
+        super().__init__(model, spec, factory)
+        self.params = params
+        self.proposals = proposals
+        window, weight = params.estimate_window_weeks, params.estimate_prior_weight
+        self.approval = WindowMean(window, params.estimate_prior, weight)
+        self.dprk_accept = WindowMean(window, params.estimate_prior, weight)
+        self.detection = WindowMean(window, params.estimate_prior, weight)
+        self.lag = WindowMean(window, params.prior_lag_weeks, weight)
+        # The ROK's weighted alliance weight and discount, set by the government (ODD §7).
+        self.alliance_bar = 0.5
+        self.discount = 0.9
+
+    def route(self, week: int) -> None:
+        """Send every new item in the inbox along its route (docs/model.md §7, Routing)."""
+        pipeline = self.model.pipeline
+        inbox = pipeline.inbox
+        for p in inbox:
+            pipeline.send(p, self.choose(p, week), week)
+        inbox.clear()
+
+    def choose(self, p: Proposal, week: int) -> Route:
+        """Sanctioned items to the WG (or DG talks, or a channel); others by scope or arbitration.
+
+        A sanctioned item goes ahead alone in violation with probability ``violation_prob``.
+        """
+        wg = self.model.wg
+        if p.sigma >= self.proposals.un_threshold:
+            if self.random.random() < self.params.violation_prob:
+                return Route.UNILATERAL
+            if wg.active:
+                return Route.WG
+            return Route.DG if self.model.dg.active else Route.BILATERAL
+        if wg.active and self.random.random() < wg.scope:
+            return Route.WG
+        return self.arbitrate(p, week)
+
+    def arbitrate(self, p: Proposal, week: int) -> Route:
+        """Consult (bilaterally), act unilaterally or shelve a non-WG item (ODD §7)."""
+        r = self.params
+        v = p.value_rok
+        u_consult = v * self.approval.estimate(week) * self.discount ** self.lag.estimate(week)
+        cost = p.alliance_sensitivity * self.detection.estimate(week) * r.surprise_cost
+        if p.sigma >= self.proposals.gray_threshold:
+            cost += r.violation_cost
+        u_unilat = v * self.dprk_accept.estimate(week) - self.alliance_bar * cost
+        if u_consult >= u_unilat and u_consult > 0.0:
+            return Route.BILATERAL
+        if u_unilat > 0.0:
+            return Route.UNILATERAL
+        return Route.SHELVED
+
+    def reconsider(self, p: Proposal, week: int, *, first: bool) -> Route:
+        """Where a vetoed non-sanctioned item goes next (docs/model.md §7, US review).
+
+        On a first veto the item has been modified (less load, less value); consulting
+        again means resubmitting it through its route. After a second veto only going
+        alone or shelving remain.
+        """
+        route = self.arbitrate(p, week)
+        if route == Route.BILATERAL:
+            return p.route if first else Route.SHELVED
+        return route
+
+    def after_veto(self, p: Proposal, week: int) -> None:
+        """A vetoed item: sanctioned ones end; others are modified, go alone or are dropped."""
+        spec = self.proposals
+        if p.sigma >= spec.un_threshold:
+            p.status = Status.VETOED
+            p.t_done = week
+            return
+        first = not p.modified
+        if first:
+            p.modified = True
+            p.sigma *= 1.0 - spec.modify_sanction_cut
+            p.value_rok *= 1.0 - spec.modify_value_loss
+        route = self.reconsider(p, week, first=first)
+        log = self.model.event_log
+        if route == Route.SHELVED:
+            p.status = Status.VETOED
+            p.t_done = week
+            log("shelved", "Blue House", p, "after a US veto")
+            return
+        if route != Route.UNILATERAL:
+            log("modified", "Blue House", p, "resubmitted after a US veto")
+        self.model.pipeline.send(p, route, week)

@@ -1,0 +1,142 @@
+"""The US State Department: it reviews the items the allies consult on (ODD §7, US review)."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+import mesa
+
+from sim.core.agents.base import Actor, Dimension, logistic
+from sim.core.proposals import TERMINAL, Proposal
+from sim.scenario import Us, UsActor
+
+
+class Decision(IntEnum):
+    """Outcome of one US review of a proposal."""
+
+    DEFER = 0
+    APPROVE = 1
+    VETO = 2
+
+
+class StateDepartment(Actor):
+    """The US State Department: reviews items, co-sponsors exemptions, drifts (ODD §7).
+
+    Args:
+        model: The model.
+        spec: Its scenario entry (position, salience, clout).
+        params: The scenario's ``us`` section.
+    """
+
+    def __init__(self, model: mesa.Model, spec: UsActor, params: Us) -> None:
+        super().__init__(model)
+        self.params = params
+        self.position = list(spec.position)
+        self.salience = list(spec.salience)
+        self.clout = spec.clout
+        self.win_set = params.win_set
+        self.trust = params.initial_trust
+        self.consent = params.consent_prob
+        # The ROK's weights behind its position, and the drift's pull per dimension that
+        # follows from them (see aim); the government sets both when the ROK's actors change.
+        self.rok_weights = [0.0, 0.0, 0.0]
+        self.pull = [0.0, 0.0, 0.0]
+
+    def decide(self, p: Proposal, decision_prob: float, quality: float) -> Decision:
+        """Decide on ``p`` given information quality ``quality`` (docs/model.md §7, US review)."""
+        us = self.params
+        rnd = self.random
+        if rnd.random() >= decision_prob:
+            return Decision.DEFER
+        noise = us.perception_noise * (1.0 - quality)
+        perceived = p.sigma + us.perception_bias * (1.0 - self.trust)
+        if noise > 0.0:
+            perceived += rnd.gauss(0.0, noise)
+        z = us.veto_slope * (self.win_set - perceived) + us.trust_slope * (self.trust - 0.5)
+        return Decision.APPROVE if rnd.random() < logistic(z) else Decision.VETO
+
+    def review(
+        self,
+        items: list[Proposal],
+        requeue: list[Proposal],
+        week: int,
+        *,
+        prob: float,
+        cosponsor: bool,
+        via_wg: bool,
+    ) -> None:
+        """Review consulted items: defer (back to ``requeue``), approve, or veto.
+
+        An approved sanctioned item becomes an exemption request to the UN 1718 Committee,
+        co-sponsored if ``cosponsor``; another approved item is offered to the DPRK. A
+        vetoed one returns to the Blue House. Through the WG (``via_wg``) approvals and
+        vetoes count toward its legitimacy, and a veto may become a public dispute.
+        """
+        model = self.model
+        quality = model.information.quality
+        blue_house, log, tally = model.blue_house, model.event_log, model.tally
+        lag, approval = blue_house.lag, blue_house.approval
+        threshold = model.parameters.proposals.un_threshold
+        for p in items:
+            if p.status in TERMINAL:
+                continue
+            decision = self.decide(p, prob, quality)
+            if decision == Decision.DEFER:
+                p.n_deferrals += 1
+                requeue.append(p)
+                log("deferred", "State", p)
+                continue
+            p.t_us = week
+            lag.add(week, week - p.t_routed)
+            if decision == Decision.APPROVE:
+                approval.add(week, 1.0)
+                log("approved", "State", p)
+                if via_wg:
+                    tally.approved_value += p.value_rok
+                if p.sigma >= threshold:
+                    model.un.submit(p, week, cosponsored=cosponsor)
+                    log("un_submitted", "UN 1718", p, "co-sponsored" if cosponsor else "")
+                else:
+                    model.dprk.offer(p)
+            else:
+                approval.add(week, 0.0)
+                log("vetoed", "State", p)
+                if via_wg:
+                    tally.vetoes += 1
+                    if p.sigma < threshold and not p.dispute_checked:
+                        model.friction.check_dispute(p, "vetoed through the WG")
+                blue_house.after_veto(p, week)
+
+    def aim(self, rok_weights: list[float]) -> None:
+        """Set the pull toward the ROK per dimension: eps pi_ROK = eps w / (w + c_US s_US).
+
+        pi_ROK changes only when the ROK's weights or the US's own salience or clout
+        change, so it is computed then rather than at each consultation.
+        """
+        self.rok_weights = rok_weights
+        rate = self.params.drift
+        pull = []
+        for d in Dimension:
+            w = rok_weights[d]
+            total = w + self.clout * self.salience[d]
+            pull.append(rate * w / total if total > 0.0 else 0.0)
+        self.pull = pull
+
+    def drift(self) -> None:
+        """Move toward the ROK after a consultation (BDM compromise): x += eps pi (x_ROK - x)."""
+        rok_position = self.model.government.position
+        for d in range(3):
+            self.position[d] += self.pull[d] * (rok_position[d] - self.position[d])
+
+    def surprised(self) -> None:
+        """An undisclosed alliance-sensitive ROK move: trust falls, sanctions gain salience."""
+        us = self.params
+        self.trust = max(0.0, self.trust - us.trust_loss_surprise)
+        sanctions = Dimension.SANCTIONS
+        self.salience[sanctions] = min(1.0, self.salience[sanctions] + us.salience_gain_surprise)
+        self.aim(self.rok_weights)
+
+    def recover_trust(self) -> None:
+        """Trust returns toward its initial level at the recovery rate."""
+        us = self.params
+        self.trust += us.trust_recovery * (us.initial_trust - self.trust)
