@@ -1,6 +1,6 @@
 """Mechanism checks over paired seeds of the historical scenario (common random numbers).
 
-Two claims of the model (DESIGN.md, MECHANISMS §2.4), each tested with a paired statistic
+Two claims of the model (docs/mechanisms.md §1 and §2.4), each tested with a paired statistic
 whose 95% bootstrap interval must exclude zero:
 
 * without the working group there are more US-side surprises (entrapment friction);

@@ -1,4 +1,4 @@
-"""Each rule of the model on hand-computed cases (MECHANISMS.md §2).
+"""Each rule of the model on hand-computed cases (docs/mechanisms.md §2).
 
 Agents are built inside a small real model; where a rule draws random numbers, the model's
 generator is replaced by :class:`Scripted`, which returns given uniforms, so thresholds
