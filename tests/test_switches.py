@@ -263,3 +263,30 @@ def test_counterfactual_variants_differ_from_no_group():
         assert any(r.metrics != run(none, s, series=False).metrics for s, r in enumerate(runs))
     dg = run(sf.variant("dg-talks-2018"), 0, series=False).events_frame()
     assert (dg["kind"] == "dg_meeting").any() and not (dg["kind"] == "wg_meeting").any()
+
+
+# --- the experiment report's decomposition ----------------------------------------------
+
+
+def test_against_first_pairs_each_point_with_the_first_by_replication():
+    import numpy as np
+    import pandas as pd
+
+    from sim.studies.experiments.report import against_first
+
+    pairs = pd.DataFrame(
+        {
+            "point": [0, 0, 1, 1, 2, 2],
+            "replication": [0, 1, 0, 1, 0, 1],
+            "x": [2.0, 4.0, 1.0, 1.0, 5.0, np.nan],
+        }
+    )
+    t = against_first(pairs, ["x"], {0: "all", 1: "no a", 2: "no b"}, seed=0)
+    rows = t.set_index("point")
+    assert list(rows["part"]) == ["effect", "removed", "removed"]
+    assert rows.loc[0, "mean"] == pytest.approx(3.0) and rows.loc[0, "n"] == 2
+    assert rows.loc[1, "mean"] == pytest.approx(2.0)  # (2 - 1 + 4 - 1) / 2, paired
+    assert rows.loc[1, "lo"] <= 2.0 <= rows.loc[1, "hi"]
+    # A replication undefined at either point is left out: only 2 - 5.
+    assert rows.loc[2, "mean"] == pytest.approx(-3.0) and rows.loc[2, "n"] == 1
+    assert rows.loc[2, "label"] == "no b"
