@@ -290,3 +290,12 @@ def test_against_first_pairs_each_point_with_the_first_by_replication():
     # A replication undefined at either point is left out: only 2 - 5.
     assert rows.loc[2, "mean"] == pytest.approx(-3.0) and rows.loc[2, "n"] == 1
     assert rows.loc[2, "label"] == "no b"
+
+
+def test_the_pages_scenario_list_offers_the_counterfactuals():
+    from sim.page.controls import scenario_choices
+
+    choices = scenario_choices(SCENARIOS)
+    names = set(load_file(SCENARIOS / "counterfactuals.yaml").variants)
+    assert {f"counterfactuals / {n}" for n in names} <= set(choices.entries)
+    assert not [s for s in choices.skipped if s.startswith("counterfactuals.yaml")]
