@@ -33,6 +33,10 @@ class DgTalks:
         self.started = -1
         self.last_meeting = -1
         self.queue: list[Proposal] = []
+        # Counterfactual: talks from a date in a world without the group (-1: none).
+        start = params.start
+        calendar = self.model.parameters.calendar
+        self.start_week = -1 if start is None else max(1, calendar.week_of(start))
 
     def start(self, week: int) -> None:
         """Begin meeting after the WG ends."""
@@ -45,7 +49,16 @@ class DgTalks:
         return self.active and week - self.last_meeting >= self.params.interval_weeks
 
     def meet(self, week: int) -> None:
-        """A meeting if one is due: State reviews its queue (no vetting)."""
+        """A meeting if one is due: State reviews its queue (no vetting).
+
+        With a start date (a world without the group) the talks begin in its week and
+        first meet ``interval_weeks`` later.
+        """
+        if week == self.start_week and not self.active:
+            self.start(week)
+            self.model.event_log(
+                "dg_talks_started", "DG talks", detail="director-general-level consultations"
+            )
         if not (self.active and self.meeting_due(week)):
             return
         model = self.model
@@ -153,7 +166,7 @@ class Contacts:
                 self.queue,
                 week,
                 prob=us.decision_prob_adhoc,
-                cosponsor=False,
+                cosponsor=model.wg.params.cosponsor_ad_hoc,  # false as it was
                 via_wg=False,
             )
         model.state.drift()

@@ -95,7 +95,8 @@ class WorkingGroup:
         # Whether the WG exists and takes items (phase ACTIVE); establish() and
         # terminate() set it with the phase.
         self.active = False
-        self.scope = params.scope  # narrowed by reforms
+        # Narrowed by reforms; 0 for a WG of sanctioned items only (routing by scope).
+        self.scope = 0.0 if params.sanctioned_only else params.scope
         self.queue: list[Proposal] = []
         self.legitimacy = legitimacy.initial
         self.created_week = -1
@@ -135,26 +136,30 @@ class WorkingGroup:
         self.last_meeting = week
         model.event_log("wg_meeting", "WG", detail=f"{len(self.queue)} items on the table")
         model.information.learn()
-        for p in model.pipeline.in_flight:  # joint item lists: every queued item is disclosed
-            p.us_informed = True
-        items, self.queue = self.queue, []
         spec = self.params
+        items, self.queue = self.queue, []
+        # Joint item lists: every pending item is disclosed (or, switched off, only the
+        # items on the table, as in DG talks and ad hoc contacts).
+        for p in model.pipeline.in_flight if spec.disclose_pending else items:
+            p.us_informed = True
         floor = model.parameters.proposals.un_threshold
         for p in items:
-            if not p.vetted and not p.terminal:
+            if spec.joint_vetting and not p.vetted and not p.terminal:
                 p.vetted = True
                 # Vetting lowers the sanctions risk the US weighs, not the goods involved:
                 # an item that needs a 1718 exemption still needs it after vetting.
                 sigma = p.sigma * (1.0 - spec.vetting_strength)
                 p.sigma = max(sigma, floor) if p.sigma >= floor else sigma
                 p.value_dprk *= 1.0 - spec.vetting_value_loss
+        us = model.parameters.us
         model.state.review(
             items,
             self.queue,
             week,
-            prob=model.parameters.us.decision_prob_wg,
+            prob=us.decision_prob_wg if spec.veto_point else us.decision_prob_adhoc,
             cosponsor=spec.cosponsor,
             via_wg=True,
+            disputes=spec.veto_point,
         )
         model.state.drift()
 
@@ -265,8 +270,12 @@ class WorkingGroup:
         log("wg_created", "WG", detail=why)
         contacts = model.contacts
         waiting, contacts.queue = contacts.queue, []
+        threshold = model.parameters.proposals.un_threshold
         for p in waiting:
             if p.terminal:
+                continue
+            if self.params.sanctioned_only and p.sigma < threshold:
+                contacts.queue.append(p)  # not the WG's business: it waits for a contact
                 continue
             p.route = Route.WG
             self.queue.append(p)

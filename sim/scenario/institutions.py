@@ -96,6 +96,11 @@ class Successor(Section):
     cosponsor: bool = Field(
         default=True, description="Whether the US co-sponsors UN requests raised in DG talks."
     )
+    start: dt.date | None = Field(
+        default=None,
+        description="Counterfactual: DG-level talks meet from this date in a world without "
+        "the group (needs establishment 'never'); null: only after the WG ends.",
+    )
 
 
 class WorkingGroupParams(Section):
@@ -184,9 +189,47 @@ class WorkingGroupParams(Section):
         default=True, description="Whether the US co-sponsors UN requests the WG approves."
     )
     successor: Successor = Field(default_factory=Successor)
+    # The WG's channels of effect (issue 30): each true as the WG was; switched off alone
+    # they split the WG's difference into its mechanisms (docs/model.md, Headline).
+    disclose_pending: bool = Field(
+        default=True,
+        description="Whether a WG meeting discloses every pending ROK item to the US "
+        "(joint item lists); false: only the items on its table.",
+    )
+    joint_vetting: bool = Field(
+        default=True,
+        description="Whether a WG meeting jointly vets new items (vetting_strength, "
+        "vetting_value_loss); false: items reach State as proposed.",
+    )
+    veto_point: bool = Field(
+        default=True,
+        description="Whether State reviews WG items at the WG's decision rate "
+        "(us.decision_prob_wg) and a WG veto may become a public dispute; false: the ad "
+        "hoc rate (us.decision_prob_adhoc) and no dispute over a veto.",
+    )
+    visible_to_dprk: bool = Field(
+        default=True,
+        description="Whether the WG's launch and its public disputes add to the DPRK's "
+        "grievance (dprk.visibility_launch, dprk.visibility_per_item); false: they add none.",
+    )
+    sanctioned_only: bool = Field(
+        default=False,
+        description="Counterfactual: the WG takes only items that need a 1718 exemption "
+        "(scope 0, and its launch takes over only those from the ad hoc queue).",
+    )
+    cosponsor_ad_hoc: bool = Field(
+        default=False,
+        description="Counterfactual: whether the US co-sponsors UN requests it approves in "
+        "ad hoc contacts (false as it was; true: co-sponsorship without a group).",
+    )
 
     @model_validator(mode="after")
     def _establishment(self) -> WorkingGroupParams:
+        if self.successor.start is not None and self.establishment != "never":
+            raise ValueError(
+                f"successor.start ({self.successor.start}) is for a world without the group; "
+                f"it needs establishment 'never', not '{self.establishment}'"
+            )
         if self.establishment == "scheduled" and self.agreed_on is None:
             raise ValueError("establishment 'scheduled' needs agreed_on (a date)")
         if self.establishment != "scheduled" and self.agreed_on is not None:

@@ -187,15 +187,19 @@ class Dprk(Actor):
     def denunciation(self, week: int) -> None:
         """New occasions add to G; a denunciation spends it; what is left fades (ODD §7)."""
         d, model = self.params, self.model
+        # The WG's visibility to the DPRK; switched off, its launch and disputes add nothing.
+        seen = model.wg.params.visible_to_dprk
         if not self._launched:
             self._launched = True
-            self.grieve(d.visibility_launch, "at its launch")
+            if seen:
+                self.grieve(d.visibility_launch, "at its launch")
         # What Pyongyang sees of the WG's vetoes and delays is what becomes public in
         # Seoul: the disputes over "interference" since last week.
         disputes = model.friction.disputes
         visible = disputes - self._disputes_seen
         self._disputes_seen = disputes
-        self.grieve(d.visibility_per_item * visible, "over a WG veto or delay")
+        if seen:
+            self.grieve(d.visibility_per_item * visible, "over a WG veto or delay")
         if self.denounces(self.grievance + d.visibility_base):
             ledgers = model.ledgers
             ledgers.last_denunciation_week = week

@@ -64,13 +64,15 @@ class StateDepartment(Actor):
         prob: float,
         cosponsor: bool,
         via_wg: bool,
+        disputes: bool = True,
     ) -> None:
         """Review consulted items: defer (back to ``requeue``), approve, or veto.
 
         An approved sanctioned item becomes an exemption request to the UN 1718 Committee,
         co-sponsored if ``cosponsor``; another approved item is offered to the DPRK. A
         vetoed one returns to the Blue House. Through the WG (``via_wg``) approvals and
-        vetoes count toward its legitimacy, and a veto may become a public dispute.
+        vetoes count toward its legitimacy, and a veto may become a public dispute (if
+        ``disputes``: the WG as a veto point).
         """
         model = self.model
         quality = model.information.quality
@@ -103,7 +105,7 @@ class StateDepartment(Actor):
                 log("vetoed", "State", p)
                 if via_wg:
                     tally.vetoes += 1
-                    if p.sigma < threshold and not p.dispute_checked:
+                    if disputes and p.sigma < threshold and not p.dispute_checked:
                         model.friction.check_dispute(p, "vetoed through the WG")
                 blue_house.after_veto(p, week)
 

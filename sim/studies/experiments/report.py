@@ -9,6 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from SALib.analyze import morris, sobol
@@ -58,6 +62,80 @@ def point_summary(pairs: pd.DataFrame, keys: list[str], seed: int) -> pd.DataFra
             row[k], row[f"{k} lo"], row[f"{k} hi"] = mean, lo, hi
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def against_first(
+    pairs: pd.DataFrame, keys: list[str], labels: dict[int, str], seed: int
+) -> pd.DataFrame:
+    """The first point's effect, and what each other point removes from it.
+
+    Every point runs with the same replication seeds, so the first point's effect minus
+    another point's is a paired difference by replication (replications where either is
+    undefined are left out). In an experiment whose first point has every mechanism on
+    and whose other points each switch one off, it is the part of the effect that
+    mechanism produces.
+
+    Returns:
+        One row per (quantity, point): ``quantity``, ``point``, ``label``, ``part``
+        (``effect`` for the first point, ``removed`` for the others), ``mean``, ``lo``,
+        ``hi`` and ``n`` (replications used).
+    """
+    rng = np.random.default_rng(seed)
+    points = sorted(pairs["point"].unique())
+    first = points[0]
+    rows = []
+    for key in keys:
+        wide = pairs.pivot(index="replication", columns="point", values=key)
+        for point in points:
+            if point == first:
+                values = wide[first].to_numpy(dtype=float)
+            else:
+                values = (wide[first] - wide[point]).to_numpy(dtype=float)
+            values = values[np.isfinite(values)]
+            mean, lo, hi = bootstrap_ci(values, rng)
+            rows.append(
+                {
+                    "quantity": key,
+                    "point": point,
+                    "label": labels.get(point, str(point)),
+                    "part": "effect" if point == first else "removed",
+                    "mean": mean,
+                    "lo": lo,
+                    "hi": hi,
+                    "n": int(values.size),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def against_first_figure(table: pd.DataFrame, path: Path, title: str) -> Path:
+    """One panel per quantity: the first point's effect and the part each point removes."""
+    keys = list(dict.fromkeys(table["quantity"]))
+    ncol = 2 if len(keys) > 1 else 1
+    nrow = -(-len(keys) // ncol)
+    n_points = table["point"].nunique()
+    fig, axes = plt.subplots(
+        nrow, ncol, figsize=(6.5 * ncol, (0.32 * n_points + 0.9) * nrow), squeeze=False
+    )
+    for ax, key in zip(axes.flat, keys, strict=False):
+        t = table[table["quantity"] == key].iloc[::-1]
+        y = np.arange(len(t))
+        colours = ["tab:blue" if part == "effect" else "tab:orange" for part in t["part"]]
+        err = np.vstack([t["mean"] - t["lo"], t["hi"] - t["mean"]])
+        ax.barh(y, t["mean"], xerr=np.nan_to_num(err), color=colours, capsize=3)
+        names = [
+            f"effect ({lab})" if part == "effect" else f"removed by '{lab}'"
+            for lab, part in zip(t["label"], t["part"], strict=True)
+        ]
+        ax.set_yticks(y)
+        ax.set_yticklabels(names, fontsize=8)
+        ax.axvline(0.0, color="grey", lw=0.8, ls="--")
+        ax.set_title(key, fontsize=9)
+    for ax in list(axes.flat)[len(keys) :]:
+        ax.set_visible(False)
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return plots.save_figure(fig, path)
 
 
 def fill_missing(y: np.ndarray) -> tuple[np.ndarray, int]:
@@ -156,6 +234,8 @@ def write_report(exp: Experiment, runs: pd.DataFrame, out: Path) -> Path:
             lines += _global_section(exp, summary, key, out)
     if spec.design.kind in ("points", "grid"):
         lines += ["## Table: mean and interval per point", "", markdown_table(summary)]
+    if spec.design.kind == "points" and len(exp.points) > 1:
+        lines += _against_first_section(exp, pairs, keys, labels, out)
     report = out / "report.md"
     report.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return report
@@ -196,6 +276,29 @@ def _global_section(exp: Experiment, summary: pd.DataFrame, key: str, out: Path)
         "",
         f"![tornado chart]({tfig.name})",
         "",
+    ]
+
+
+def _against_first_section(
+    exp: Experiment, pairs: pd.DataFrame, keys: list[str], labels: dict[int, str], out: Path
+) -> list[str]:
+    spec = exp.spec
+    table = against_first(pairs, keys, labels, spec.seed)
+    table.to_csv(out / "against_first.csv", index=False)
+    title = f"{spec.name}: effect ({spec.treatment} vs {spec.control}) and part removed"
+    fig = against_first_figure(table, out / "against_first.png", title)
+    first = labels.get(exp.points[0].index, "the first point")
+    return [
+        "",
+        "## Each point against the first",
+        "",
+        f"The effect at the first point ({first}) and, for each other point, the first "
+        "point's effect minus this point's, paired by replication (every point shares the "
+        "replication seeds): the part of the effect that the point's change removes.",
+        "",
+        f"![effect and part removed per point]({fig.name})",
+        "",
+        markdown_table(table),
     ]
 
 
