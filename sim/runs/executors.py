@@ -30,6 +30,7 @@ from sim.core.model import SERIES_COLUMNS
 from sim.errors import InfrastructureError, WgsimError
 from sim.runs.codebook import encode, encode_frame
 from sim.runs.jobs import Chunk, ChunkResult, Job
+from sim.runs.lifeline import mark_batch_process, worker_initializer
 from sim.runs.runner import run
 
 
@@ -152,9 +153,17 @@ def chunk_results(
 def _process_results(chunks: list[Chunk], workers: int) -> Iterator[ChunkResult]:
     # A fork server that has imported the model forks each worker: workers start in
     # milliseconds instead of re-importing Mesa, and no threads of this process are forked.
+    # The fork server and the workers die with this process, even after kill -9
+    # (sim.runs.lifeline).
+    root = mark_batch_process()
     ctx = get_context("forkserver")
     ctx.set_forkserver_preload(["sim.runs.executors"])
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=ctx,
+        initializer=worker_initializer,
+        initargs=(root,),
+    ) as pool:
         pending: set[Future[ChunkResult]] = set()
         queue = list(reversed(chunks))
         try:

@@ -26,6 +26,7 @@ import yaml
 from pyabc import weighted_statistics
 
 from sim.runs.executors import cluster_size, dask_client
+from sim.runs.lifeline import guard_forks, mark_batch_process
 from sim.runs.store import atomic_write_json, provenance
 from sim.scenario.paths import apply_overrides
 from sim.studies.calibration.kernels import ReflectedProductKernel
@@ -206,6 +207,9 @@ def _transition(kind: str, bounds: dict[str, tuple[float, float]], scaling: floa
 
 def _sampler(workers: int, dask: str | None, progress: bool = False) -> Any:
     sampler: Any
+    # pyabc forks its workers from this process; they die with it, even after kill -9.
+    mark_batch_process()
+    guard_forks()
     if dask is None:
         sampler = pyabc.sampler.MulticoreEvalParallelSampler(n_procs=workers)
     else:
