@@ -19,6 +19,7 @@ import time
 import traceback
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from multiprocessing import get_context
 from typing import Any
 
@@ -124,7 +125,11 @@ def _series_table(series: list[tuple[Job, list[tuple[float, ...]]]], start: Any)
 
 
 def chunk_results(
-    chunks: list[Chunk], workers: int, dask: str | None, cluster: dict[str, Any] | None = None
+    chunks: list[Chunk],
+    workers: int,
+    dask: str | None,
+    cluster: dict[str, Any] | None = None,
+    client: Any = None,
 ) -> Iterator[ChunkResult]:
     """Run ``chunks`` and yield each one's result as it finishes (in no fixed order).
 
@@ -135,6 +140,7 @@ def chunk_results(
         cluster: Filled, on Dask, with the cluster's real size when the batch starts
             (``dask_workers``, ``dask_threads``): a cluster given by address has the
             workers it has, whatever ``workers`` says.
+        client: A Dask client already connected (:func:`dask_session`); None makes one.
 
     Yields:
         The result of each chunk.
@@ -142,7 +148,12 @@ def chunk_results(
     if not chunks:
         return
     if dask is not None:
-        yield from _dask_results(chunks, workers, dask, cluster if cluster is not None else {})
+        size = cluster if cluster is not None else {}
+        if client is not None:
+            yield from _dask_results(chunks, dask, size, client)
+        else:
+            with dask_session(dask, workers) as own:
+                yield from _dask_results(chunks, dask, size, own)
     elif workers <= 1:
         for c in chunks:
             yield run_chunk(c)
@@ -253,6 +264,31 @@ def dask_client(address: str, workers: int) -> tuple[Any, Any]:
     return Client(cluster), cluster
 
 
+@contextmanager
+def dask_session(address: str | None, workers: int) -> Iterator[Any]:
+    """A connected Dask client for ``address`` (None yields None), closed at the end.
+
+    A batch enters it before writing anything, so a bad or unreachable address leaves the
+    output folder untouched.
+    """
+    if address is None:
+        yield None
+        return
+    client, cluster = dask_client(address, workers)
+    # When the scheduler dies, distributed's client logs each failed reconnection (and its
+    # closing) as an ERROR with a traceback; the batch reports the loss itself, in one line.
+    client_log = logging.getLogger("distributed.client")
+    level = client_log.level
+    client_log.setLevel(logging.CRITICAL)
+    try:
+        yield client
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+        client_log.setLevel(level)
+
+
 def cluster_size(client: Any) -> dict[str, int]:
     """The workers and threads a Dask client's cluster has now."""
     info = client.scheduler_info(n_workers=-1).get("workers", {})
@@ -263,40 +299,28 @@ def cluster_size(client: Any) -> dict[str, int]:
 
 
 def _dask_results(
-    chunks: list[Chunk], workers: int, address: str, size: dict[str, Any]
+    chunks: list[Chunk], address: str, size: dict[str, Any], client: Any
 ) -> Iterator[ChunkResult]:
     from dask.distributed import wait as dask_wait
 
-    client, cluster = dask_client(address, workers)
-    # When the scheduler dies, distributed's client logs each failed reconnection as an
-    # ERROR with a traceback; the batch reports the loss itself, in one line.
-    client_log = logging.getLogger("distributed.client")
-    level = client_log.level
-    client_log.setLevel(logging.CRITICAL)
-    try:
-        size.update(cluster_size(client))
-        pending = client.map(run_chunk, chunks, pure=False)
-        alone_since: float | None = None  # when the cluster was last seen without workers
-        while pending:
+    size.update(cluster_size(client))
+    pending = client.map(run_chunk, chunks, pure=False)
+    alone_since: float | None = None  # when the cluster was last seen without workers
+    while pending:
+        try:
+            done, not_done = dask_wait(pending, timeout=2.0, return_when="FIRST_COMPLETED")
+        except TimeoutError:
+            done, not_done = set(), set(pending)
+        except (OSError, CancelledError) as exc:  # the scheduler went away
+            raise _scheduler_lost(address, exc) from None
+        for fut in done:
             try:
-                done, not_done = dask_wait(pending, timeout=2.0, return_when="FIRST_COMPLETED")
-            except TimeoutError:
-                done, not_done = set(), set(pending)
-            except (OSError, CancelledError) as exc:  # the scheduler went away
+                result = fut.result()
+            except CancelledError as exc:  # cancelled because the scheduler went away
                 raise _scheduler_lost(address, exc) from None
-            for fut in done:
-                try:
-                    result = fut.result()
-                except CancelledError as exc:  # cancelled because the scheduler went away
-                    raise _scheduler_lost(address, exc) from None
-                yield result
-            pending = list(not_done)
-            alone_since = _check_workers(client, address, alone_since, bool(done))
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
-        client_log.setLevel(level)
+            yield result
+        pending = list(not_done)
+        alone_since = _check_workers(client, address, alone_since, bool(done))
 
 
 def _scheduler_lost(address: str, exc: BaseException) -> InfrastructureError:

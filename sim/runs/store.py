@@ -49,6 +49,34 @@ class OutputFolderError(WgsimError):
     """The output folder cannot be made or written."""
 
 
+class OutOfSpaceError(WgsimError):
+    """The disk (or quota) of the output folder filled up while results were written.
+
+    The CLI exits with :attr:`exit_code` (4): not bad input (2), not the cluster (3).
+    """
+
+    exit_code = 4
+
+
+_NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
+
+
+def is_out_of_space(exc: BaseException) -> bool:
+    """Whether ``exc`` (or an error it came from) says the disk or quota is full.
+
+    Arrow's writers raise an ``OSError`` without ``errno`` whose text carries it, so the
+    text is checked too.
+    """
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, OSError) and (
+            seen.errno in _NO_SPACE or any(os.strerror(code) in str(seen) for code in _NO_SPACE)
+        ):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 def safe_name(text: object, limit: int = 120) -> str:
     """``text`` as one safe file-name component: no separators, no leading dots.
 
@@ -92,11 +120,19 @@ def _file_mode() -> int:
     return 0o666 & ~umask
 
 
-def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` via a temporary file and rename: never a partial file."""
+def atomic_write_bytes(path: str | Path, data: bytes, token: str | None = None) -> Path:
+    """Write ``data`` to ``path`` via a temporary file and rename: never a partial file.
+
+    With ``token`` the temporary file is ``.<name>.wgsim-<token>.tmp`` (a batch's, which a
+    later attempt may remove, :func:`sim.runs.parts.clean_temporary`); without, a random one.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    if token is None:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    else:
+        tmp = str(path.with_name(f".{path.name}.wgsim-{token}.tmp"))
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -149,9 +185,10 @@ def file_metadata(table: str, scenario_digest: str, seed: int) -> dict[str, str]
     }
 
 
-def atomic_write_json(obj: Any, path: str | Path) -> Path:
-    """Write ``obj`` as indented JSON atomically."""
-    return atomic_write_bytes(path, (json.dumps(obj, indent=2, default=str) + "\n").encode())
+def atomic_write_json(obj: Any, path: str | Path, token: str | None = None) -> Path:
+    """Write ``obj`` as indented JSON atomically (``token`` as for :func:`atomic_write_bytes`)."""
+    text = json.dumps(obj, indent=2, default=str) + "\n"
+    return atomic_write_bytes(path, text.encode(), token)
 
 
 def _git(*args: str) -> str | None:

@@ -15,8 +15,9 @@ from pathlib import Path
 from sim.errors import WgsimError
 from sim.runs.engine import BatchOutcome, read_manifest, run_with_manifest
 from sim.runs.jobs import Job, replication_seeds
+from sim.runs.parts import halt_point
 from sim.runs.runner import check_size
-from sim.runs.store import provenance
+from sim.runs.store import OutOfSpaceError, is_out_of_space, provenance
 from sim.scenario import Scenario
 from sim.scenario.loader import ScenarioFile, load_file
 from sim.scenario.paths import apply_overrides
@@ -161,6 +162,7 @@ def run_compare(
         **provenance(),
     }
     t0 = time.perf_counter()
+    halt_point("before-batch")
     outcome, counts = run_with_manifest(
         jobs,
         scenarios,
@@ -176,5 +178,14 @@ def run_compare(
     seconds = time.perf_counter() - t0
     report_path = None
     if report and counts["runs"]:
-        report_path = write_compare_report(out, sf)
+        try:
+            report_path = write_compare_report(out, sf)
+        except OSError as exc:
+            if not is_out_of_space(exc):
+                raise
+            raise OutOfSpaceError(
+                f"no space left on the device holding {out} while writing the report; "
+                "the results are complete: free some space and rerun the same command "
+                "to write it"
+            ) from None
     return CompareResult(out, outcome, report_path, seconds)

@@ -1,0 +1,121 @@
+"""Batches touch only their own files, survive a full disk, and leave no state on bad input.
+
+Issue 28's batch and files defects: a user's dotted ``.tmp`` files in ``--out`` were
+deleted; ``--out ''`` meant the current folder; a full disk gave chained tracebacks,
+exit 1, a manifest left "running" and a ``.merge.tmp`` behind; a bad ``--dask`` or a
+calibration spec wrote into ``--out`` before being refused.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from sim.runs import parts
+
+ROOT = Path(__file__).resolve().parents[1]
+HISTORICAL = ROOT / "scenarios" / "historical.yaml"
+
+
+@pytest.fixture
+def wgsim(wgsim_text):
+    return wgsim_text
+
+
+def compare(wgsim, out: Path, n: int = 2):
+    return wgsim("compare", HISTORICAL, "-n", str(n), "--workers", "1", "--out", out)
+
+
+def test_a_user_s_dotted_tmp_files_in_out_are_left_alone(wgsim, tmp_path):
+    out = tmp_path / "mine"
+    (out / ".cache.tmp" / "deep").mkdir(parents=True)
+    (out / ".cache.tmp" / "deep" / "thesis.tex").write_text("three years")
+    (out / ".notes.tmp").write_text("keep me")
+    (out / "parts").mkdir()
+    (out / "parts" / ".draft.tmp").write_text("mine too")
+    # named like a wgsim temporary, but of no attempt recorded in this folder
+    (out / ".runs.parquet.wgsim-0123456789ab.tmp").write_text("not wgsim's")
+    before = sorted(str(p.relative_to(out)) for p in out.rglob("*"))
+    code, text = compare(wgsim, out)
+    assert code == 0, text
+    after = {str(p.relative_to(out)) for p in out.rglob("*")}
+    assert set(before) <= after, set(before) - after
+    assert (out / ".cache.tmp" / "deep" / "thesis.tex").read_text() == "three years"
+
+
+def test_a_killed_attempt_s_temporaries_are_removed_on_resume(wgsim, tmp_path):
+    out = tmp_path / "cmp"
+    assert compare(wgsim, out)[0] == 0
+    token = json.loads((out / "manifest.json").read_text())["attempts"][0]["token"]
+    left = parts.temporary(out / "parts" / "chunk-000007", token)  # as a killed writer leaves
+    left.mkdir(parents=True)
+    (left / "runs.parquet").write_bytes(b"half")
+    merge = parts.temporary(out / "runs.parquet", token)
+    merge.write_bytes(b"half")
+    assert compare(wgsim, out, 3)[0] == 0
+    assert not left.exists() and not merge.exists()
+
+
+def test_an_empty_out_is_refused(wgsim, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for command in (["compare", HISTORICAL, "-n", "2"], ["calibrate", "historical"]):
+        code, text = wgsim(*command, "--out", "")
+        assert code == 2 and "empty folder name" in text and "Traceback" not in text
+    assert not list(tmp_path.iterdir())
+
+
+def no_space(*args, **kwargs):
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+def part_files_fill_the_disk(path, mode="r", *args, **kwargs):
+    """``open`` of sim.runs.parts: a part file gets its first bytes, then the disk is full."""
+    Path(path).write_bytes(b"PAR1")
+    no_space()
+
+
+@pytest.mark.parametrize("where", ["chunk", "merge"])
+def test_a_full_disk_is_a_clear_message_its_own_code_and_a_recorded_attempt(
+    wgsim, tmp_path, monkeypatch, where
+):
+    out = tmp_path / "full"
+    if where == "chunk":
+        monkeypatch.setattr(parts, "open", part_files_fill_the_disk, raising=False)
+    else:
+        monkeypatch.setattr(pq.ParquetWriter, "write_table", no_space)
+    code, text = compare(wgsim, out)
+    assert code == 4, text
+    assert "no space left on the device holding" in text and "Traceback" not in text
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "failed"
+    assert manifest["attempts"][-1]["error"].startswith("disk full")
+    assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
+    monkeypatch.undo()
+    code, text = compare(wgsim, out)  # space freed: the same command finishes the batch
+    assert code == 0, text
+    assert len(pd.read_parquet(out / "runs.parquet")) == 4
+
+
+def test_a_bad_dask_address_leaves_no_state(wgsim, tmp_path):
+    out = tmp_path / "o"
+    code, text = wgsim("compare", HISTORICAL, "-n", "5000", "--dask", "bogus://x", "--out", out)
+    assert code == 2 and "not a Dask scheduler address" in text
+    assert not out.exists()
+    # so the corrected command is not refused for what the wrong one asked
+    code, text = compare(wgsim, out)
+    assert code == 0, text
+
+
+def test_a_bad_calibration_spec_does_not_create_out(wgsim, tmp_path):
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("scenario: [unclosed\n")
+    out = tmp_path / "never"
+    code, text = wgsim("calibrate", spec, "--out", out)
+    assert code == 2 and "Traceback" not in text
+    assert not out.exists()
