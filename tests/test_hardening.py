@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -119,3 +120,25 @@ def test_a_bad_calibration_spec_does_not_create_out(wgsim, tmp_path):
     code, text = wgsim("calibrate", spec, "--out", out)
     assert code == 2 and "Traceback" not in text
     assert not out.exists()
+
+
+def test_a_huge_batch_shows_its_size_at_once_and_builds_its_jobs_fast(historical, tmp_path):
+    from sim.studies.comparison.run import compare_jobs, run_compare
+
+    class Stop(Exception):
+        pass
+
+    seen = []
+
+    def started(total, skipped):
+        seen.append((total, skipped, time.perf_counter() - t0))
+        raise Stop  # the bar has its size: enough
+
+    t0 = time.perf_counter()
+    with pytest.raises(Stop):
+        run_compare(HISTORICAL, replications=1_000_000, out=tmp_path / "big", on_start=started)
+    assert seen[0][:2] == (2_000_000, 0) and seen[0][2] < 10, seen  # was over 240 s
+    assert not (tmp_path / "big").exists()
+    t0 = time.perf_counter()
+    jobs, _, _ = compare_jobs(historical, 20_000, 0)  # took 29 s (a digest per job)
+    assert len(jobs) == 40_000 and time.perf_counter() - t0 < 8
