@@ -142,3 +142,43 @@ def test_a_huge_batch_shows_its_size_at_once_and_builds_its_jobs_fast(historical
     t0 = time.perf_counter()
     jobs, _, _ = compare_jobs(historical, 20_000, 0)  # took 29 s (a digest per job)
     assert len(jobs) == 40_000 and time.perf_counter() - t0 < 8
+
+
+def test_an_installed_copy_inside_another_repository_does_not_take_its_commit(
+    tmp_path, monkeypatch
+):
+    import subprocess
+    from importlib import metadata
+
+    from sim.runs import store
+
+    other = tmp_path / "project"  # a researcher's repository with a venv inside it
+    site = other / ".venv" / "site-packages"
+    site.mkdir(parents=True)
+    git = ["git", "-C", str(other), "-c", "user.name=x", "-c", "user.email=x@x"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "commit", "-q", "--allow-empty", "-m", "theirs"], check=True)
+    theirs = subprocess.check_output([*git, "rev-parse", "HEAD"], text=True).strip()
+    monkeypatch.setattr(store, "SOURCE_ROOT", site.resolve())
+    monkeypatch.setattr(store, "BUILD_STAMP", site / "sim" / "data" / "build.json")
+    store.git_commit.cache_clear()
+    try:
+        assert store.git_commit() == "unknown" != theirs and store.git_dirty() is None
+        store.BUILD_STAMP.parent.mkdir(parents=True)
+        store.BUILD_STAMP.write_text('{"git_commit": "abc123", "git_dirty": false}')
+        store.git_commit.cache_clear()
+        assert store.git_commit() == "abc123" and store.git_dirty() is False
+    finally:
+        store.git_commit.cache_clear()
+    assert store.wgsim_version() == metadata.version("wgsim")
+    assert "import sim\n" not in Path(store.__file__).read_text()  # no arrow up the layers
+
+
+def test_one_writer_per_folder_within_one_process_too(tmp_path):
+    from sim.runs.lock import FolderInUseError, folder_lock
+
+    refused = pytest.raises(FolderInUseError, match=f"pid {os.getpid()}")
+    with folder_lock(tmp_path / "o"), refused, folder_lock(tmp_path / "o"):
+        pass
+    with folder_lock(tmp_path / "o"):  # released
+        pass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import functools
 import json
 import os
 import platform
@@ -191,12 +192,31 @@ def atomic_write_json(obj: Any, path: str | Path, token: str | None = None) -> P
     return atomic_write_bytes(path, text.encode(), token)
 
 
+SOURCE_ROOT = Path(__file__).resolve().parents[2]
+"""The folder holding the ``sim`` package: a checkout's root, or site-packages."""
+
+BUILD_STAMP = Path(__file__).resolve().parents[1] / "data" / "build.json"
+"""The commit a wheel was built from (written by setup.py's build hook)."""
+
+
 def _git(*args: str) -> str | None:
-    """Output of a git command in the source tree (None outside a checkout or on error)."""
+    """Output of a git command in wgsim's own checkout (None outside one or on error).
+
+    An installed copy can sit inside somebody else's repository (a virtual environment in
+    a project): git would answer for that project, so the command runs only when the
+    repository's top level is the folder holding ``sim`` itself.
+    """
+    top = _run_git(["rev-parse", "--show-toplevel"])
+    if top is None or Path(top.strip()).resolve() != SOURCE_ROOT:
+        return None
+    return _run_git(list(args))
+
+
+def _run_git(args: list[str]) -> str | None:
     try:
         out = subprocess.run(
             ["git", *args],
-            cwd=Path(__file__).parent,
+            cwd=SOURCE_ROOT,
             capture_output=True,
             text=True,
             timeout=5,
@@ -207,23 +227,39 @@ def _git(*args: str) -> str | None:
     return out.stdout if out.returncode == 0 else None
 
 
+def _stamp() -> dict[str, Any]:
+    """The build stamp of an installed wheel ({} in a checkout or if unreadable)."""
+    try:
+        data = json.loads(BUILD_STAMP.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+@functools.cache
 def git_commit() -> str:
-    """The commit of the source tree wgsim runs from ("unknown" outside a checkout)."""
+    """The commit wgsim's code comes from: its checkout's HEAD, else the wheel's build stamp."""
     out = _git("rev-parse", "HEAD")
-    return out.strip() if out else "unknown"
+    if out:
+        return out.strip()
+    return str(_stamp().get("git_commit") or "unknown")
 
 
 def git_dirty() -> bool | None:
-    """Whether the source tree has uncommitted changes (None outside a checkout)."""
+    """Whether the code differs from that commit (None when unknown)."""
     out = _git("status", "--porcelain", "--untracked-files=no")
-    return None if out is None else bool(out.strip())
+    if out is not None:
+        return bool(out.strip())
+    dirty = _stamp().get("git_dirty")
+    return dirty if isinstance(dirty, bool) else None
 
 
 def wgsim_version() -> str:
-    """The version of the running wgsim (its source, not the installed metadata)."""
-    import sim
-
-    return sim.__version__
+    """The installed wgsim's version (its distribution's metadata, stamped at build time)."""
+    try:
+        return metadata.version("wgsim")
+    except metadata.PackageNotFoundError:
+        return "unknown"
 
 
 def versions() -> dict[str, str]:
