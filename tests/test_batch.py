@@ -144,6 +144,10 @@ def test_events_and_series_carry_their_keys(historical, tmp_path):
     first = series[(series["variant"] == "no-group") & (series["replication"] == 2)]
     assert first["date"].iloc[0] == dt.date(2018, 6, 11)  # a date, not a timestamp
     assert first["seed"].nunique() == 1
+    # every row says which run it is from, by the runs table's key
+    keys = set(pd.read_parquet(out / "runs.parquet")["run_key"])
+    assert set(series["run_key"]) == keys and set(events["run_key"]) <= keys
+    assert first["run_key"].nunique() == 1
     # without --events the runs skip the log's rows: the other outputs are unchanged
     lean = tmp_path / "lean"
     run_compare(historical.path, replications=3, out=lean, workers=1, report=False)

@@ -182,3 +182,12 @@ def test_one_writer_per_folder_within_one_process_too(tmp_path):
         pass
     with folder_lock(tmp_path / "o"):  # released
         pass
+
+
+def test_a_single_run_s_series_says_which_run_it_is(wgsim, tmp_path):
+    out = tmp_path / "one"
+    code, text = wgsim("run", HISTORICAL, "--variant", "no-group", "--seed", "3", "--out", out)
+    assert code == 0, text
+    table = pd.read_parquet(out / "series.parquet")
+    assert list(table.columns[:3]) == ["scenario", "variant", "seed"]
+    assert set(table["variant"]) == {"no-group"} and set(table["seed"]) == {3}

@@ -100,7 +100,7 @@ def _column(values: list[Any]) -> pa.Array:
 
 
 def _with_keys(df: pd.DataFrame, job: Job) -> pd.DataFrame:
-    for i, (k, v) in enumerate({**job.keys, "seed": job.seed}.items()):
+    for i, (k, v) in enumerate({**job.keys, "seed": job.seed, "run_key": job.key}.items()):
         df.insert(i, k, v)
     return df
 
@@ -110,11 +110,12 @@ def _series_table(series: list[tuple[Job, list[tuple[float, ...]]]], start: Any)
     lengths = [len(rows) for _, rows in series]
     columns = list(zip(*(row for _, rows in series for row in rows), strict=True))
     week = np.asarray(columns[0], dtype=np.int64)
-    keys = {**series[0][0].keys, "seed": 0}
+    keys = {**series[0][0].keys, "seed": 0, "run_key": ""}
     data: dict[str, pa.Array] = {}
     run_of_row = pa.array(np.repeat(np.arange(len(series)), lengths))
+    extra = {"seed": lambda job: job.seed, "run_key": lambda job: job.key}
     for k in keys:  # one value per run, repeated over its weeks (typed as for the runs)
-        col = [job.seed if k == "seed" else job.keys[k] for job, _ in series]
+        col = [extra[k](job) if k in extra else job.keys[k] for job, _ in series]
         data[k] = _column(col).take(run_of_row)
     data["week"] = pa.array(week)
     first = np.datetime64(start, "D")
