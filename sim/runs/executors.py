@@ -218,6 +218,7 @@ def local_cluster(workers: int) -> Any:
     import dask
     from dask.distributed import LocalCluster
 
+    mark_batch_process()  # its worker processes die with this one (sim.runs.lifeline)
     with dask.config.set(LOCAL_CLUSTER_CONFIG):
         return LocalCluster(
             n_workers=workers,
