@@ -191,3 +191,14 @@ def test_a_single_run_s_series_says_which_run_it_is(wgsim, tmp_path):
     table = pd.read_parquet(out / "series.parquet")
     assert list(table.columns[:3]) == ["scenario", "variant", "seed"]
     assert set(table["variant"]) == {"no-group"} and set(table["seed"]) == {3}
+
+
+def test_a_disk_full_while_writing_a_report_is_the_same_clear_message(wgsim, tmp_path, monkeypatch):
+    import matplotlib.figure
+
+    out = tmp_path / "report"
+    monkeypatch.setattr(matplotlib.figure.Figure, "savefig", no_space)
+    code, text = wgsim("compare", HISTORICAL, "-n", "2", "--workers", "1", "--out", out)
+    assert code == 4 and "while writing the report" in text and "Traceback" not in text
+    monkeypatch.undo()
+    assert compare(wgsim, out)[0] == 0 and (out / "report.md").exists()
