@@ -115,7 +115,14 @@ def guard_forks() -> None:
 
 
 def _arm_if_child_of_batch() -> None:
-    """At import: a direct child of the batch process arms its kernel watch."""
+    """At import: a helper process of the batch process arms its kernel watch.
+
+    Only multiprocessing's helpers qualify (started as ``python -c``, with the batch
+    process as parent): a ``wgsim`` command a batch's caller starts later inherits the
+    variable but is not one.
+    """
+    if sys.argv[:1] != ["-c"]:
+        return
     with contextlib.suppress(ValueError):
         if int(os.environ.get(ROOT_ENV, "0")) == os.getppid() != os.getpid():
             _kernel_watch()
