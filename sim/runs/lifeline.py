@@ -100,7 +100,7 @@ def worker_initializer(root: int) -> None:
 def guard_forks() -> None:
     """Arm every child this process forks from now on (once per process)."""
     global _forks_guarded
-    if _forks_guarded:
+    if _forks_guarded or not hasattr(os, "register_at_fork"):  # no fork (Windows)
         return
     _forks_guarded = True
     forking = [0]
