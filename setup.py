@@ -6,7 +6,9 @@ else about the package is in pyproject.toml.
 """
 
 import ast
+import json
 import shutil
+import subprocess
 from pathlib import Path
 
 from setuptools import setup
@@ -39,6 +41,29 @@ class BuildWithData(build_py):
                     dest = target / folder / src.relative_to(ROOT / folder)
                     dest.parent.mkdir(parents=True, exist_ok=True)
                     shutil.copy2(src, dest)
+        target.mkdir(parents=True, exist_ok=True)
+        (target / "build.json").write_text(json.dumps(build_stamp()) + "\n", encoding="utf-8")
+
+
+def git(*args: str) -> str | None:
+    """A git command's output in this checkout (None if it is not one, or git fails)."""
+    try:
+        out = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() if out.returncode == 0 else None
+
+
+def build_stamp() -> dict[str, object]:
+    """The commit the wheel is built from (sim.runs.store reads it from ``sim/data/build.json``)."""
+    top = git("rev-parse", "--show-toplevel")
+    if top is None or Path(top).resolve() != ROOT:
+        return {"git_commit": "unknown", "git_dirty": None}
+    status = git("status", "--porcelain", "--untracked-files=no")
+    return {
+        "git_commit": git("rev-parse", "HEAD") or "unknown",
+        "git_dirty": None if status is None else bool(status),
+    }
 
 
 setup(cmdclass={"build_py": BuildWithData})

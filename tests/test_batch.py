@@ -123,13 +123,13 @@ def test_interrupted_batch_resumes_without_duplicates(historical, tmp_path):
     assert len(runs) == len(jobs_) == runs["run_key"].nunique()
 
 
-def test_partial_temporary_files_are_ignored(historical, tmp_path):
+def test_temporary_files_of_others_are_ignored_and_kept(historical, tmp_path):
     out = tmp_path / "tmpfiles"
     (out / "parts").mkdir(parents=True)
     (out / "parts" / ".runs-000000.parquet.abc.tmp").write_bytes(b"half a file")
     result = run_compare(historical.path, replications=2, out=out, workers=1, report=False, seed=1)
     assert result.outcome.ok == 4
-    assert not list(out.rglob("*.tmp"))
+    assert [p.name for p in out.rglob("*.tmp")] == [".runs-000000.parquet.abc.tmp"]
 
 
 def test_events_and_series_carry_their_keys(historical, tmp_path):
@@ -144,6 +144,10 @@ def test_events_and_series_carry_their_keys(historical, tmp_path):
     first = series[(series["variant"] == "no-group") & (series["replication"] == 2)]
     assert first["date"].iloc[0] == dt.date(2018, 6, 11)  # a date, not a timestamp
     assert first["seed"].nunique() == 1
+    # every row says which run it is from, by the runs table's key
+    keys = set(pd.read_parquet(out / "runs.parquet")["run_key"])
+    assert set(series["run_key"]) == keys and set(events["run_key"]) <= keys
+    assert first["run_key"].nunique() == 1
     # without --events the runs skip the log's rows: the other outputs are unchanged
     lean = tmp_path / "lean"
     run_compare(historical.path, replications=3, out=lean, workers=1, report=False)

@@ -61,11 +61,11 @@ def test_a_kill_between_a_chunk_s_parts_loses_only_that_chunk(tmp_path, referenc
     # the second chunk dies after its runs part, before its series part
     killed = compare(out, "between-parts:2")
     assert killed.returncode == -signal.SIGKILL
+    token = json.loads((out / "manifest.json").read_text())["attempts"][0]["token"]
+    half = f".chunk-000001.wgsim-{token}.tmp"
     done = sorted(p.name for p in (out / "parts").iterdir())
-    assert done == [".chunk-000001.tmp", "chunk-000000"]  # the first chunk alone is complete
-    assert sorted(p.name for p in (out / "parts" / ".chunk-000001.tmp").iterdir()) == [
-        "runs.parquet"
-    ]
+    assert done == [half, "chunk-000000"]  # the first chunk alone is complete
+    assert sorted(p.name for p in (out / "parts" / half).iterdir()) == ["runs.parquet"]
     resumed = compare(out)
     assert resumed.returncode == 0, resumed.stderr
     assert "25 resumed" in resumed.stdout + resumed.stderr
@@ -123,3 +123,31 @@ def test_a_corrupt_merged_file_sets_aside_the_set_and_redoes_it(tmp_path, refere
     assert "runs.parquet -> quarantine/runs.parquet" in again.stderr
     assert "0 resumed" in again.stdout
     assert_same(out, reference)
+
+
+def test_a_corrupt_body_with_an_intact_footer_is_set_aside_and_redone(tmp_path, reference):
+    out = tmp_path / "corrupt-body"
+    assert compare(out).returncode == 0
+    path = out / "series.parquet"
+    data = bytearray(path.read_bytes())
+    footer = pq.read_metadata(path)
+    middle = len(data) // 2
+    data[middle : middle + 64] = bytes(64)  # a page's bytes zeroed; footer and size kept
+    path.write_bytes(bytes(data))
+    assert pq.read_metadata(path).num_rows == footer.num_rows  # the footer still reads
+    again = compare(out)
+    assert again.returncode == 0, again.stderr
+    assert "series.parquet -> quarantine/series.parquet" in again.stderr
+    assert "0 resumed" in again.stdout  # the merged set went aside: every run redone
+    assert_same(out, reference)
+    again = compare(out)  # and the next rerun finds nothing to mend
+    assert again.returncode == 0 and "quarantine" not in again.stderr, again.stderr
+    assert any(p.name.startswith("series.parquet.") for p in (out / "quarantine").iterdir())
+
+
+def test_sigterm_in_start_up_exits_130_and_writes_nothing(tmp_path):
+    out = tmp_path / "term"
+    res = compare(out, "before-batch:1:TERM")
+    assert res.returncode == 130, res.stderr
+    assert "Traceback" not in res.stderr
+    assert not out.exists()

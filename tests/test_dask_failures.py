@@ -40,8 +40,7 @@ def test_a_scheduler_nobody_runs_is_an_infrastructure_failure(wgsim, tmp_path, m
     )
     assert code == 3 and "cannot reach the Dask scheduler at tcp://127.0.0.1:1" in text
     assert "Traceback" not in text
-    manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["status"] == "failed" and "cannot reach" in manifest["attempts"][0]["error"]
+    assert not out.exists()  # nothing written: the corrected command starts afresh
 
 
 def test_a_cluster_without_workers_gives_up_instead_of_waiting_forever(

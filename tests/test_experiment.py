@@ -117,3 +117,39 @@ def test_quick_experiments_run_end_to_end_and_resume(tmp_path):
             assert (out / "sweep_friction.png").exists()
     again, _ = run_experiment(exp, out, workers=1)
     assert again.skipped == n_runs and again.ok == 0
+
+
+def test_outputs_carry_each_point_s_parameter_values_and_the_scenario_text(tmp_path):
+    import json
+
+    import pandas as pd
+
+    f = tmp_path / "e.yaml"
+    f.write_text(
+        f"""
+name: v
+scenario: {ROOT / "scenarios/historical.yaml"}
+treatment: historical
+control: no-group
+replications: 2
+design:
+  kind: grid
+  parameters:
+    - {{path: working_group.scope, values: [0.1, 0.9]}}
+outcomes: [{{metric: friction}}]
+"""
+    )
+    exp = load_experiment(f)
+    out = tmp_path / "out"
+    run_experiment(exp, out, workers=1)
+    points = pd.read_csv(out / "points.csv")
+    assert list(points.columns[:3]) == ["point", "label", "working_group.scope"]
+    assert sorted(points["working_group.scope"]) == [0.1, 0.9]
+    # the join docs/experiments.md gives: every run gets its point's values
+    runs = pd.read_parquet(out / "runs.parquet").merge(
+        points[["point", "working_group.scope"]], on="point"
+    )
+    assert len(runs) == 2 * 2 * 2 and runs["working_group.scope"].notna().all()
+    manifest = json.loads((out / "manifest.json").read_text())
+    # the scenario file, then (after ---) the calibrated values it reads
+    assert manifest["scenario_text"].startswith((ROOT / "scenarios/historical.yaml").read_text())

@@ -72,8 +72,8 @@ def test_stored_tables_hold_every_declared_column_in_declared_order(batch):
     keys = [c.name for c in codebook.KEYS if c.name != "point"]
     expected = {
         "runs": keys + [c.name for c in METRICS],
-        "series": [*keys[:-1], "week", "date", *SERIES_COLUMNS[1:]],
-        "events": [*keys[:-2], "seed", "week", "date", *EVENT_COLUMNS[1:]],
+        "series": [*keys, "week", "date", *SERIES_COLUMNS[1:]],
+        "events": [*keys, "week", "date", *EVENT_COLUMNS[1:]],
     }
     for table, names in expected.items():
         assert pq.read_schema(batch / f"{table}.parquet").names == names, table

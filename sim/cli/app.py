@@ -9,6 +9,7 @@ imports studies, page, analysis, runs and scenario, and nothing imports cli.
 
 from __future__ import annotations
 
+import signal
 import sys
 from typing import Annotated
 
@@ -76,13 +77,24 @@ for command in (
     app.command()(command)
 
 
+def _terminated(signum: int, frame: object) -> None:
+    raise SystemExit(130)  # as Ctrl-C (docs/cli.md); a running batch turns it into an interrupt
+
+
 def main() -> None:
-    """Entry point: user errors become one message and exit code 2 (3 for infrastructure)."""
+    """Entry point: a user error is one message and exit code 2; SIGTERM exits 130.
+
+    Infrastructure errors exit 3, and an error with its own ``exit_code`` (a full disk: 4)
+    exits with that.
+    """
+    previous = signal.signal(signal.SIGTERM, _terminated)
     try:
         app()
     except WgsimError as exc:
         err_console.print(f"[bold red]error:[/bold red] {escape(str(exc))}")
-        sys.exit(3 if isinstance(exc, InfrastructureError) else 2)
+        sys.exit(getattr(exc, "exit_code", 3 if isinstance(exc, InfrastructureError) else 2))
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from sim.cli.common import (
     emit_json,
     err_console,
     out_console,
+    output_folder,
     scenario_path,
     status,
     tracker,
@@ -44,7 +45,10 @@ def compare(
     workers: Workers = 2,
     dask: Dask = None,
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Output folder (default results/<file>).")
+        Path | None,
+        typer.Option(
+            "--out", "-o", parser=output_folder, help="Output folder (default results/<file>)."
+        ),
     ] = None,
     events: Annotated[bool, typer.Option("--events", help="Also store every event log.")] = False,
     seed: Annotated[int, typer.Option("--seed", "-s", help="Root seed.", min=0)] = 0,
@@ -143,7 +147,10 @@ def experiment(
         bool, typer.Option("--quick", help="Tiny version (the file's 'quick' sizes).")
     ] = False,
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Output folder (default results/<name>).")
+        Path | None,
+        typer.Option(
+            "--out", "-o", parser=output_folder, help="Output folder (default results/<name>)."
+        ),
     ] = None,
 ) -> None:
     """Run a sweep or sensitivity analysis declared in an experiment file.
@@ -192,7 +199,9 @@ def calibrate(
     ] = False,
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="Output folder (default results/calibration)."),
+        typer.Option(
+            "--out", "-o", parser=output_folder, help="Output folder (default results/calibration)."
+        ),
     ] = None,
 ) -> None:
     """Fit the free parameters to the documented episodes by ABC-SMC (pyabc).
@@ -200,12 +209,10 @@ def calibrate(
     Writes the posterior database and summary, calibrated.yaml (posterior medians and
     90% intervals), fit_report.md and manifest.json. Rerunning continues from the database.
     """
-    from sim.runs.store import ensure_output_folder
     from sim.studies.calibration.run import calibrate as run_calibration
 
-    out = ensure_output_folder(
-        out or Path("results") / ("calibration-quick" if quick else "calibration")
-    )
+    # calibrate makes the folder once the spec and --dask are checked
+    out = out or Path("results") / ("calibration-quick" if quick else "calibration")
     summary = run_calibration(
         scenario_path(spec, "calibration"),
         out,

@@ -96,6 +96,17 @@ Dask = Annotated[
 ]
 """The ``--workers`` and ``--dask`` options, declared once for every batch command."""
 
+
+def output_folder(value: str) -> Path:
+    """Parse ``--out``: an empty name is refused (it would mean the current folder)."""
+    if not value.strip():
+        raise typer.BadParameter(
+            "an empty folder name would write into the current folder; "
+            "name a folder (use '.' to mean the current one)"
+        )
+    return Path(value)
+
+
 Json = Annotated[bool, typer.Option("--json", help="Print the summary as JSON on standard output.")]
 Seed = Annotated[int, typer.Option("--seed", "-s", help="Random seed.", min=0)]
 FileArg = Annotated[

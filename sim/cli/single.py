@@ -138,10 +138,12 @@ def run(
     result = run_once(scenario, seed, variant=name)
     elapsed = time.perf_counter() - t0
     events, series = result.events_frame(), result.series_frame()
-    row = {"scenario": scenario.name, "variant": name, "seed": seed, **result.metrics}
+    keys = {"scenario": scenario.name, "variant": name, "seed": seed}
+    row = {**keys, **result.metrics}
     tables = {
         "events": events,
-        "series": series,
+        # which run its rows are from, in front, as in a batch's series
+        "series": pd.DataFrame(keys, index=series.index).join(series),
         "proposals": result.proposals_frame(),
         "metrics": pd.DataFrame([row]),
     }

@@ -24,7 +24,7 @@ from typing import Any
 
 from sim.errors import WgsimError
 from sim.runs.codebook import SCHEMA_VERSION
-from sim.runs.executors import chunk_results
+from sim.runs.executors import chunk_results, dask_session
 from sim.runs.jobs import Job, make_chunks
 from sim.runs.lock import folder_lock
 from sim.runs.parts import (
@@ -32,12 +32,13 @@ from sim.runs.parts import (
     done_keys,
     finalize,
     forget_failures,
+    new_token,
     next_part_index,
     parts_dir,
     quarantine_corrupt,
     write_parts,
 )
-from sim.runs.store import atomic_write_json, file_metadata
+from sim.runs.store import OutOfSpaceError, atomic_write_json, file_metadata, is_out_of_space
 from sim.scenario import Scenario
 
 
@@ -64,6 +65,9 @@ def execute(
     events: bool = False,
     on_progress: Callable[[int, int], None] | None = None,
     on_start: Callable[[int, int], None] | None = None,
+    token: str | None = None,
+    earlier_tokens: Sequence[str] = (),
+    client: Any = None,
 ) -> BatchOutcome:
     """Run ``jobs`` not already done in ``out``, writing part files as chunks finish.
 
@@ -77,13 +81,17 @@ def execute(
         events: Record event logs.
         on_progress: Called with (runs finished in the last chunk, failures in it).
         on_start: Called with (jobs in total, jobs already done) before running.
+        token: This attempt's token, naming its temporary files (a new one if None).
+        earlier_tokens: Earlier attempts' tokens: their temporaries are removed first.
+        client: A Dask client already connected to ``dask`` (else one is made).
 
     Returns:
         Counts of the execution. Call :func:`~sim.runs.parts.finalize` afterwards.
     """
+    token = token or new_token()
     out.mkdir(parents=True, exist_ok=True)
     parts_dir(out).mkdir(exist_ok=True)
-    clean_temporary(out)
+    clean_temporary(out, earlier_tokens)
     quarantined = tuple(quarantine_corrupt(out))
     done = done_keys(out)
     forget_failures(out)
@@ -94,8 +102,8 @@ def execute(
     outcome = BatchOutcome(len(jobs), len(jobs) - len(todo), 0, 0, quarantined)
     if on_start is not None:
         on_start(outcome.total, outcome.skipped)
-    for result in chunk_results(chunks, workers, dask, outcome.cluster):
-        write_parts(out, result)
+    for result in chunk_results(chunks, workers, dask, outcome.cluster, client):
+        write_parts(out, result, token)
         outcome.ok += result.n_ok
         outcome.failed += result.n_failed
         if on_progress is not None:
@@ -179,9 +187,11 @@ def run_with_manifest(
 ) -> tuple[BatchOutcome, dict[str, int]]:
     """Lock ``out``, execute and finalize the batch, recording each attempt in the manifest.
 
-    The manifest keeps every attempt on the folder (its start, executor, process id, end
-    and how it ended: complete, interrupted, or failed with the error), so a resume never
-    overwrites the history; its top-level ``status`` is the latest attempt's.
+    The manifest keeps every attempt on the folder (its start, executor, process id, the
+    token naming its temporary files, end and how it ended: complete, interrupted, or
+    failed with the error), so a resume never overwrites the history; its top-level
+    ``status`` is the latest attempt's. A Dask scheduler is reached before anything is
+    written: a bad or unreachable address leaves the folder as it was.
 
     Args:
         jobs: All jobs of the batch.
@@ -196,39 +206,59 @@ def run_with_manifest(
     Raises:
         FolderInUseError: if another process is writing ``out``.
         ManifestError: if an earlier manifest in ``out`` is unreadable.
+        OutOfSpaceError: if the disk filled up (the attempt is recorded, its temporaries
+            removed, finished chunks kept).
     """
+    with dask_session(options.get("dask"), options.get("workers", 2)) as client:
+        return _locked(jobs, scenarios, out, manifest, client=client, **options)
+
+
+def _locked(
+    jobs: Sequence[Job],
+    scenarios: dict[str, Scenario],
+    out: Path,
+    manifest: dict[str, Any],
+    **options: Any,
+) -> tuple[BatchOutcome, dict[str, int]]:
     with folder_lock(out):
         previous = read_manifest(out) or {}
         check_schema(out, previous)
         attempts = list(previous.get("attempts", []))
-        for earlier in attempts:  # one still "running" was killed before it could say so
-            if isinstance(earlier, dict) and earlier.get("status") == "running":
-                earlier["status"] = "killed (no end recorded)"
+        earlier = [a["token"] for a in attempts if isinstance(a, dict) and "token" in a]
+        for before in attempts:  # one still "running" was killed before it could say so
+            if isinstance(before, dict) and before.get("status") == "running":
+                before["status"] = "killed (no end recorded)"
+        token = new_token()
         attempt: dict[str, Any] = {
             "started": _now(),
             "pid": os.getpid(),
+            "token": token,
             **{k: manifest[k] for k in ("executor", "workers", "dask_address") if k in manifest},
             "status": "running",
         }
         attempts.append(attempt)
         record = {**manifest, "started": attempts[0]["started"], "attempts": attempts}
         record["status"] = "running"
-        atomic_write_json(record, out / "manifest.json")
+        clean_temporary(out, earlier)
         t0 = time.perf_counter()
         try:
+            atomic_write_json(record, out / "manifest.json", token)
             with _sigterm_as_interrupt():
-                outcome = execute(jobs, scenarios, out, **options)
+                outcome = execute(
+                    jobs, scenarios, out, token=token, earlier_tokens=earlier, **options
+                )
                 meta = file_metadata(
                     "", str(manifest.get("scenario_digest", "")), int(manifest.get("seed", 0))
                 )
-                counts = finalize(out, meta)
+                counts = finalize(out, meta, token)
         except BaseException as exc:
-            ended = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
-            attempt.update(finished=_now(), status=ended)
-            if ended == "failed":
-                attempt["error"] = f"{type(exc).__name__}: {exc}"
-            record["status"] = ended
-            atomic_write_json(record, out / "manifest.json")
+            _record_end(out, record, attempt, exc, token)
+            if is_out_of_space(exc):
+                raise OutOfSpaceError(
+                    f"no space left on the device holding {out} while writing results; "
+                    "finished chunks are kept and temporary files removed: free some space "
+                    "and rerun the same command to resume"
+                ) from None
             raise
         status = "complete" if outcome.failed == 0 else "complete with failures"
         attempt.update(finished=_now(), status=status, **outcome.cluster)
@@ -241,5 +271,28 @@ def run_with_manifest(
                 **outcome.cluster,
             }
         )
-        atomic_write_json(record, out / "manifest.json")
+        atomic_write_json(record, out / "manifest.json", token)
     return outcome, counts
+
+
+def _record_end(
+    out: Path, record: dict[str, Any], attempt: dict[str, Any], exc: BaseException, token: str
+) -> None:
+    """Record how an attempt ended in the manifest, after removing its temporaries.
+
+    On a full disk the temporaries go first (which frees space for the manifest); if the
+    manifest still cannot be written, the earlier one stays and the error is the disk's.
+    """
+    clean_temporary(out, [token])
+    ended = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
+    attempt.update(finished=_now(), status=ended)
+    if ended == "failed":
+        cause = "disk full: " if is_out_of_space(exc) else ""
+        attempt["error"] = f"{cause}{type(exc).__name__}: {exc}"
+    record["status"] = ended
+    try:
+        atomic_write_json(record, out / "manifest.json", token)
+    except OSError:
+        if not is_out_of_space(exc):
+            raise
+        clean_temporary(out, [token])

@@ -19,6 +19,7 @@ import time
 import traceback
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from multiprocessing import get_context
 from typing import Any
 
@@ -30,6 +31,7 @@ from sim.core.model import SERIES_COLUMNS
 from sim.errors import InfrastructureError, WgsimError
 from sim.runs.codebook import encode, encode_frame
 from sim.runs.jobs import Chunk, ChunkResult, Job
+from sim.runs.lifeline import mark_batch_process, worker_initializer
 from sim.runs.runner import run
 
 
@@ -98,7 +100,7 @@ def _column(values: list[Any]) -> pa.Array:
 
 
 def _with_keys(df: pd.DataFrame, job: Job) -> pd.DataFrame:
-    for i, (k, v) in enumerate({**job.keys, "seed": job.seed}.items()):
+    for i, (k, v) in enumerate({**job.keys, "seed": job.seed, "run_key": job.key}.items()):
         df.insert(i, k, v)
     return df
 
@@ -108,11 +110,12 @@ def _series_table(series: list[tuple[Job, list[tuple[float, ...]]]], start: Any)
     lengths = [len(rows) for _, rows in series]
     columns = list(zip(*(row for _, rows in series for row in rows), strict=True))
     week = np.asarray(columns[0], dtype=np.int64)
-    keys = {**series[0][0].keys, "seed": 0}
+    keys = {**series[0][0].keys, "seed": 0, "run_key": ""}
     data: dict[str, pa.Array] = {}
     run_of_row = pa.array(np.repeat(np.arange(len(series)), lengths))
+    extra = {"seed": lambda job: job.seed, "run_key": lambda job: job.key}
     for k in keys:  # one value per run, repeated over its weeks (typed as for the runs)
-        col = [job.seed if k == "seed" else job.keys[k] for job, _ in series]
+        col = [extra[k](job) if k in extra else job.keys[k] for job, _ in series]
         data[k] = _column(col).take(run_of_row)
     data["week"] = pa.array(week)
     first = np.datetime64(start, "D")
@@ -123,7 +126,11 @@ def _series_table(series: list[tuple[Job, list[tuple[float, ...]]]], start: Any)
 
 
 def chunk_results(
-    chunks: list[Chunk], workers: int, dask: str | None, cluster: dict[str, Any] | None = None
+    chunks: list[Chunk],
+    workers: int,
+    dask: str | None,
+    cluster: dict[str, Any] | None = None,
+    client: Any = None,
 ) -> Iterator[ChunkResult]:
     """Run ``chunks`` and yield each one's result as it finishes (in no fixed order).
 
@@ -134,6 +141,7 @@ def chunk_results(
         cluster: Filled, on Dask, with the cluster's real size when the batch starts
             (``dask_workers``, ``dask_threads``): a cluster given by address has the
             workers it has, whatever ``workers`` says.
+        client: A Dask client already connected (:func:`dask_session`); None makes one.
 
     Yields:
         The result of each chunk.
@@ -141,7 +149,12 @@ def chunk_results(
     if not chunks:
         return
     if dask is not None:
-        yield from _dask_results(chunks, workers, dask, cluster if cluster is not None else {})
+        size = cluster if cluster is not None else {}
+        if client is not None:
+            yield from _dask_results(chunks, dask, size, client)
+        else:
+            with dask_session(dask, workers) as own:
+                yield from _dask_results(chunks, dask, size, own)
     elif workers <= 1:
         for c in chunks:
             yield run_chunk(c)
@@ -152,9 +165,17 @@ def chunk_results(
 def _process_results(chunks: list[Chunk], workers: int) -> Iterator[ChunkResult]:
     # A fork server that has imported the model forks each worker: workers start in
     # milliseconds instead of re-importing Mesa, and no threads of this process are forked.
+    # The fork server and the workers die with this process, even after kill -9
+    # (sim.runs.lifeline).
+    root = mark_batch_process()
     ctx = get_context("forkserver")
     ctx.set_forkserver_preload(["sim.runs.executors"])
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=ctx,
+        initializer=worker_initializer,
+        initargs=(root,),
+    ) as pool:
         pending: set[Future[ChunkResult]] = set()
         queue = list(reversed(chunks))
         try:
@@ -197,6 +218,7 @@ def local_cluster(workers: int) -> Any:
     import dask
     from dask.distributed import LocalCluster
 
+    mark_batch_process()  # its worker processes die with this one (sim.runs.lifeline)
     with dask.config.set(LOCAL_CLUSTER_CONFIG):
         return LocalCluster(
             n_workers=workers,
@@ -244,6 +266,31 @@ def dask_client(address: str, workers: int) -> tuple[Any, Any]:
     return Client(cluster), cluster
 
 
+@contextmanager
+def dask_session(address: str | None, workers: int) -> Iterator[Any]:
+    """A connected Dask client for ``address`` (None yields None), closed at the end.
+
+    A batch enters it before writing anything, so a bad or unreachable address leaves the
+    output folder untouched.
+    """
+    if address is None:
+        yield None
+        return
+    client, cluster = dask_client(address, workers)
+    # When the scheduler dies, distributed's client logs each failed reconnection (and its
+    # closing) as an ERROR with a traceback; the batch reports the loss itself, in one line.
+    client_log = logging.getLogger("distributed.client")
+    level = client_log.level
+    client_log.setLevel(logging.CRITICAL)
+    try:
+        yield client
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+        client_log.setLevel(level)
+
+
 def cluster_size(client: Any) -> dict[str, int]:
     """The workers and threads a Dask client's cluster has now."""
     info = client.scheduler_info(n_workers=-1).get("workers", {})
@@ -254,40 +301,28 @@ def cluster_size(client: Any) -> dict[str, int]:
 
 
 def _dask_results(
-    chunks: list[Chunk], workers: int, address: str, size: dict[str, Any]
+    chunks: list[Chunk], address: str, size: dict[str, Any], client: Any
 ) -> Iterator[ChunkResult]:
     from dask.distributed import wait as dask_wait
 
-    client, cluster = dask_client(address, workers)
-    # When the scheduler dies, distributed's client logs each failed reconnection as an
-    # ERROR with a traceback; the batch reports the loss itself, in one line.
-    client_log = logging.getLogger("distributed.client")
-    level = client_log.level
-    client_log.setLevel(logging.CRITICAL)
-    try:
-        size.update(cluster_size(client))
-        pending = client.map(run_chunk, chunks, pure=False)
-        alone_since: float | None = None  # when the cluster was last seen without workers
-        while pending:
+    size.update(cluster_size(client))
+    pending = client.map(run_chunk, chunks, pure=False)
+    alone_since: float | None = None  # when the cluster was last seen without workers
+    while pending:
+        try:
+            done, not_done = dask_wait(pending, timeout=2.0, return_when="FIRST_COMPLETED")
+        except TimeoutError:
+            done, not_done = set(), set(pending)
+        except (OSError, CancelledError) as exc:  # the scheduler went away
+            raise _scheduler_lost(address, exc) from None
+        for fut in done:
             try:
-                done, not_done = dask_wait(pending, timeout=2.0, return_when="FIRST_COMPLETED")
-            except TimeoutError:
-                done, not_done = set(), set(pending)
-            except (OSError, CancelledError) as exc:  # the scheduler went away
+                result = fut.result()
+            except CancelledError as exc:  # cancelled because the scheduler went away
                 raise _scheduler_lost(address, exc) from None
-            for fut in done:
-                try:
-                    result = fut.result()
-                except CancelledError as exc:  # cancelled because the scheduler went away
-                    raise _scheduler_lost(address, exc) from None
-                yield result
-            pending = list(not_done)
-            alone_since = _check_workers(client, address, alone_since, bool(done))
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
-        client_log.setLevel(level)
+            yield result
+        pending = list(not_done)
+        alone_since = _check_workers(client, address, alone_since, bool(done))
 
 
 def _scheduler_lost(address: str, exc: BaseException) -> InfrastructureError:

@@ -83,8 +83,10 @@ class ChunkResult:
         """
         if table.num_rows:
             text = [f.name for f in table.schema if pa.types.is_dictionary(f.type)]
+            if "run_key" in table.column_names:  # one value repeated over a run's rows
+                text.append("run_key")
             buf = io.BytesIO()
-            pq.write_table(table, buf, use_dictionary=text or False)
+            pq.write_table(table, buf, use_dictionary=text or False, write_page_checksum=True)
             self.parts[kind] = buf.getvalue()
 
 

@@ -1,17 +1,19 @@
 """One writer per output folder: an advisory lock held for the whole batch.
 
 Two batches writing one folder would share temporary names and corrupt the merged files,
-so a batch locks ``<out>/.lock`` (``fcntl.flock``, released by the kernel when the process
-ends, even by kill -9) and a second one is refused with a clear message.
+so a batch locks ``<out>/.lock`` (``filelock``: ``flock`` on POSIX, released by the kernel
+when the process ends, even by kill -9) and a second one is refused with a clear message
+naming the holder's process id, which the holder writes into the lock file.
 """
 
 from __future__ import annotations
 
-import fcntl
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from filelock import FileLock, Timeout
 
 from sim.errors import WgsimError
 from sim.runs.store import ensure_output_folder
@@ -32,18 +34,26 @@ def folder_lock(out: Path) -> Iterator[None]:
     """
     ensure_output_folder(out)
     path = out / ".lock"
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    lock = FileLock(path, timeout=0, is_singleton=False, thread_local=False)
     try:
+        lock.acquire()
+    except Timeout:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
-            raise FolderInUseError(
-                f"output folder {out} is in use by another wgsim process (pid {holder}); "
-                "wait for it to finish or choose another --out"
-            ) from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, str(os.getpid()).encode(), 0)
+            holder = path.read_text(encoding="ascii", errors="replace").strip()[:32]
+        except OSError:
+            holder = ""
+        raise FolderInUseError(
+            f"output folder {out} is in use by another wgsim process (pid {holder or 'unknown'}); "
+            "wait for it to finish or choose another --out"
+        ) from None
+    try:
+        # The pid goes in through a second descriptor: filelock keeps its own private.
+        fd = os.open(path, os.O_WRONLY)
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, str(os.getpid()).encode(), 0)
+        finally:
+            os.close(fd)
         yield
     finally:
-        os.close(fd)  # closing releases the lock
+        lock.release()

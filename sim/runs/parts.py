@@ -9,17 +9,26 @@ merges the chunks into ``runs.parquet``, ``series.parquet``, ``events.parquet`` 
 idempotent: each merged file records the chunks it holds in its Parquet metadata, the
 runs table is deduplicated by run key, and the chunk folders are removed only once every
 kind is merged, so a finalize killed at any point can simply be run again.
+
+Every temporary file or folder a batch makes is named ``.<name>.wgsim-<token>.tmp``, the
+token being its attempt's (recorded in the manifest), and only those are removed after a
+kill: other files in the folder, dotted or not, are never touched. Part and merged files
+carry page checksums and are read in full before a resume trusts them.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
+import secrets
 import shutil
 import signal
+from collections.abc import Iterable
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from sim.runs.jobs import ChunkResult
@@ -29,26 +38,29 @@ CHUNKS_KEY = b"wgsim.chunks"
 """Parquet metadata key of a merged file: the indices of the chunks it holds (JSON)."""
 
 HALT_ENV = "WGSIM_TEST_HALT_AT"
-"""Crash-safety tests set this to ``point`` or ``point:N``; the process then kills itself
-the first (or N-th) time it reaches that point."""
+"""Crash-safety tests set this to ``point``, ``point:N`` or ``point:N:SIGNAL``; the process
+then sends itself SIGKILL (or the signal named, e.g. ``TERM``) the first (or N-th) time it
+reaches that point."""
 
 _reached: dict[str, int] = {}
 
 
 def halt_point(name: str) -> None:
-    """Kill this process with SIGKILL if a crash-safety test asks to halt at ``name``.
+    """Signal this process (SIGKILL) if a crash-safety test asks to halt at ``name``.
 
-    The points sit in the narrow windows between writes (docs/cli.md, failure and resume),
-    so tests reproduce a kill -9 there exactly instead of racing it with sleeps.
+    The points sit in the narrow windows between writes (docs/cli.md, failure and resume)
+    and in start-up, so tests reproduce a kill -9 or a SIGTERM there exactly instead of
+    racing it with sleeps.
     """
     want = os.environ.get(HALT_ENV)
     if not want:
         return
-    point, _, nth = want.partition(":")
+    point, _, rest = want.partition(":")
+    nth, _, sig = rest.partition(":")
     if point == name:
         _reached[name] = _reached.get(name, 0) + 1
         if _reached[name] == int(nth or 1):
-            os.kill(os.getpid(), signal.SIGKILL)
+            os.kill(os.getpid(), signal.Signals[f"SIG{sig or 'KILL'}"])
 
 
 def parts_dir(out: Path) -> Path:
@@ -64,19 +76,55 @@ def _index(chunk_dir: Path) -> int:
     return int(chunk_dir.name.split("-")[1])
 
 
-def clean_temporary(out: Path) -> None:
-    """Remove what a killed writer left: temporary files and incomplete chunk folders."""
-    for tmp in list(out.glob(".*.tmp")) + list(parts_dir(out).glob(".*.tmp")):
-        if tmp.is_dir():
-            shutil.rmtree(tmp)
-        else:
-            tmp.unlink(missing_ok=True)
+_TEMPORARY = re.compile(r"^\.(?P<name>.+)\.wgsim-(?P<token>[0-9a-f]{12})\.tmp$")
+
+
+def new_token() -> str:
+    """A token naming one attempt's temporary files (12 hex digits)."""
+    return secrets.token_hex(6)
+
+
+def temporary(path: Path, token: str) -> Path:
+    """The temporary name of ``path`` for the attempt ``token``."""
+    return path.with_name(f".{path.name}.wgsim-{token}.tmp")
+
+
+def clean_temporary(out: Path, tokens: Iterable[str]) -> list[Path]:
+    """Remove the temporaries of the attempts ``tokens`` (a killed writer's); returns them.
+
+    Only names of the form :func:`temporary` with one of ``tokens`` are touched, in ``out``
+    and ``out/parts``: a user's own dotted files, ``.tmp`` or not, are left alone.
+    """
+    tokens = set(tokens)
+    removed = []
+    for folder in (out, parts_dir(out)):
+        if not folder.is_dir():
+            continue
+        for entry in folder.iterdir():
+            m = _TEMPORARY.match(entry.name)
+            if m is None or m["token"] not in tokens:
+                continue
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink(missing_ok=True)
+            removed.append(entry)
+    return removed
+
+
+PARQUET_FORMAT = ds.ParquetFileFormat(
+    default_fragment_scan_options=ds.ParquetFragmentScanOptions(page_checksum_verification=True)
+)
+"""Reading part and merged files checks every page's checksum (they are written with one)."""
 
 
 def _readable(path: Path) -> bool:
+    """Whether every page of ``path`` reads back, checksums verified (not only its footer)."""
     try:
-        pq.read_metadata(path)
-    except (OSError, pa.ArrowInvalid):
+        f = pq.ParquetFile(path, page_checksum_verification=True)
+        for _ in f.iter_batches():
+            pass
+    except (OSError, pa.ArrowException, ValueError):
         return False
     return True
 
@@ -123,21 +171,29 @@ def next_part_index(out: Path) -> int:
     return max([*merged, *map(_index, _chunk_dirs(out))], default=-1) + 1
 
 
-def write_parts(out: Path, result: ChunkResult) -> None:
-    """Write a finished chunk's parts: all into a temporary folder, then renamed at once."""
-    name = f"chunk-{result.index:06d}"
-    tmp = parts_dir(out) / f".{name}.tmp"
+def write_parts(out: Path, result: ChunkResult, token: str) -> None:
+    """Write a finished chunk's parts: all into a temporary folder, then renamed at once.
+
+    If writing fails (a full disk), the temporary folder is removed before the error
+    propagates.
+    """
+    final = parts_dir(out) / f"chunk-{result.index:06d}"
+    tmp = temporary(final, token)
     if tmp.exists():
         shutil.rmtree(tmp)
     tmp.mkdir(parents=True)
-    for i, (kind, data) in enumerate(result.parts.items()):
-        with open(tmp / f"{kind}.parquet", "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        if i == 0:
-            halt_point("between-parts")
-    os.replace(tmp, parts_dir(out) / name)
+    try:
+        for i, (kind, data) in enumerate(result.parts.items()):
+            with open(tmp / f"{kind}.parquet", "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            if i == 0:
+                halt_point("between-parts")
+        os.replace(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
 
 
 def forget_failures(out: Path) -> None:
@@ -154,7 +210,9 @@ def merged_chunks(path: Path) -> list[int]:
     return list(json.loads(meta[CHUNKS_KEY])) if CHUNKS_KEY in meta else []
 
 
-def finalize(out: Path, meta: dict[str, str] | None = None) -> dict[str, int]:
+def finalize(
+    out: Path, meta: dict[str, str] | None = None, token: str | None = None
+) -> dict[str, int]:
     """Merge the complete chunks into one Parquet file per kind; returns row counts.
 
     Safe to run again after a kill at any point: chunks a merged file already holds are
@@ -164,7 +222,9 @@ def finalize(out: Path, meta: dict[str, str] | None = None) -> dict[str, int]:
         out: The batch's folder.
         meta: Key-value metadata for every merged file (its provenance), beside the
             chunks it holds; ``wgsim.table`` is set to the kind.
+        token: The attempt's token, naming its temporary files (a new one if None).
     """
+    token = token or new_token()
     counts = {}
     chunks = _chunk_dirs(out)
     for kind in KINDS:
@@ -177,7 +237,7 @@ def finalize(out: Path, meta: dict[str, str] | None = None) -> dict[str, int]:
             continue
         chunk_ids = sorted(held | {_index(d) for d in new})
         file_meta = {**(meta or {}), "wgsim.table": kind} if meta else {}
-        counts[kind] = _merge(files, target, chunk_ids, file_meta, dedupe=kind == "runs")
+        counts[kind] = _merge(files, target, chunk_ids, file_meta, token, dedupe=kind == "runs")
         halt_point(f"merged-{kind}")
     for d in chunks:
         shutil.rmtree(d)
@@ -187,22 +247,34 @@ def finalize(out: Path, meta: dict[str, str] | None = None) -> dict[str, int]:
 
 
 def _merge(
-    files: list[Path], target: Path, chunk_ids: list[int], meta: dict[str, str], *, dedupe: bool
+    files: list[Path],
+    target: Path,
+    chunk_ids: list[int],
+    meta: dict[str, str],
+    token: str,
+    *,
+    dedupe: bool,
 ) -> int:
     """Stream ``files`` into ``target`` batch by batch (atomic replace).
 
-    With ``dedupe``, a run key already written is not written again.
+    Arrow unifies the files' schemas (a column missing from a part, or all null in it,
+    takes the others' type; integers met by floats become floats) and its dataset reader
+    streams them in order, filling a missing column with nulls. The loop over batches
+    stays ours: dropping a run key already written needs the keys of every earlier batch,
+    which no Arrow writer keeps. With ``dedupe``, a run key already written is not written
+    again. If writing fails (a full disk), the temporary file is removed.
     """
     metadata = {k.encode(): v.encode() for k, v in meta.items()}
     metadata[CHUNKS_KEY] = json.dumps(chunk_ids).encode()
     schema = _unified_schema(files).with_metadata(metadata)
-    tmp = target.with_name(f".{target.name}.merge.tmp")
+    tmp = temporary(target, token)
     seen: set[str] = set()
     n = 0
-    with pq.ParquetWriter(tmp, schema) as writer:
-        for f in files:
-            for batch in pq.ParquetFile(f).iter_batches():
-                table = _conform(pa.Table.from_batches([batch]), schema)
+    dataset = ds.dataset([str(f) for f in files], schema=schema, format=PARQUET_FORMAT)
+    try:
+        with pq.ParquetWriter(tmp, schema, write_page_checksum=True) as writer:
+            for batch in dataset.to_batches(use_threads=False):
+                table = pa.Table.from_batches([batch], schema=schema)
                 if dedupe:
                     keep = []
                     for key in table.column("run_key").to_pylist():
@@ -211,34 +283,15 @@ def _merge(
                     table = table.filter(pa.array(keep, type=pa.bool_()))
                 writer.write_table(table)
                 n += table.num_rows
-    os.replace(tmp, target)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     return n
 
 
 def _unified_schema(files: list[Path]) -> pa.Schema:
-    schemas = [pq.read_schema(f) for f in files]
-    fields: dict[str, pa.DataType] = {}
-    for s in schemas:
-        for fld in s:
-            if fld.name == "__index_level_0__":
-                continue
-            old = fields.get(fld.name)
-            if old is None or pa.types.is_null(old):
-                fields[fld.name] = fld.type
-            elif old != fld.type and not pa.types.is_null(fld.type):
-                fields[fld.name] = pa.float64() if _numeric(old, fld.type) else pa.string()
-    return pa.schema([(k, v) for k, v in fields.items()])
-
-
-def _numeric(a: pa.DataType, b: pa.DataType) -> bool:
-    return all(pa.types.is_integer(t) or pa.types.is_floating(t) for t in (a, b))
-
-
-def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
-    cols = []
-    for fld in schema:
-        if fld.name in table.column_names:
-            cols.append(table.column(fld.name).cast(fld.type))
-        else:
-            cols.append(pa.nulls(table.num_rows, fld.type))
-    return pa.Table.from_arrays(cols, schema=schema)
+    schemas = [pq.read_schema(f).remove_metadata() for f in files]
+    unified = pa.unify_schemas(schemas, promote_options="permissive")
+    index = unified.get_field_index("__index_level_0__")
+    return unified.remove(index) if index >= 0 else unified

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import functools
 import json
 import os
 import platform
@@ -49,6 +50,34 @@ class OutputFolderError(WgsimError):
     """The output folder cannot be made or written."""
 
 
+class OutOfSpaceError(WgsimError):
+    """The disk (or quota) of the output folder filled up while results were written.
+
+    The CLI exits with :attr:`exit_code` (4): not bad input (2), not the cluster (3).
+    """
+
+    exit_code = 4
+
+
+_NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
+
+
+def is_out_of_space(exc: BaseException) -> bool:
+    """Whether ``exc`` (or an error it came from) says the disk or quota is full.
+
+    Arrow's writers raise an ``OSError`` without ``errno`` whose text carries it, so the
+    text is checked too.
+    """
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, OSError) and (
+            seen.errno in _NO_SPACE or any(os.strerror(code) in str(seen) for code in _NO_SPACE)
+        ):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 def safe_name(text: object, limit: int = 120) -> str:
     """``text`` as one safe file-name component: no separators, no leading dots.
 
@@ -92,11 +121,19 @@ def _file_mode() -> int:
     return 0o666 & ~umask
 
 
-def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` via a temporary file and rename: never a partial file."""
+def atomic_write_bytes(path: str | Path, data: bytes, token: str | None = None) -> Path:
+    """Write ``data`` to ``path`` via a temporary file and rename: never a partial file.
+
+    With ``token`` the temporary file is ``.<name>.wgsim-<token>.tmp`` (a batch's, which a
+    later attempt may remove, :func:`sim.runs.parts.clean_temporary`); without, a random one.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    if token is None:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    else:
+        tmp = str(path.with_name(f".{path.name}.wgsim-{token}.tmp"))
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -149,17 +186,37 @@ def file_metadata(table: str, scenario_digest: str, seed: int) -> dict[str, str]
     }
 
 
-def atomic_write_json(obj: Any, path: str | Path) -> Path:
-    """Write ``obj`` as indented JSON atomically."""
-    return atomic_write_bytes(path, (json.dumps(obj, indent=2, default=str) + "\n").encode())
+def atomic_write_json(obj: Any, path: str | Path, token: str | None = None) -> Path:
+    """Write ``obj`` as indented JSON atomically (``token`` as for :func:`atomic_write_bytes`)."""
+    text = json.dumps(obj, indent=2, default=str) + "\n"
+    return atomic_write_bytes(path, text.encode(), token)
+
+
+SOURCE_ROOT = Path(__file__).resolve().parents[2]
+"""The folder holding the ``sim`` package: a checkout's root, or site-packages."""
+
+BUILD_STAMP = Path(__file__).resolve().parents[1] / "data" / "build.json"
+"""The commit a wheel was built from (written by setup.py's build hook)."""
 
 
 def _git(*args: str) -> str | None:
-    """Output of a git command in the source tree (None outside a checkout or on error)."""
+    """Output of a git command in wgsim's own checkout (None outside one or on error).
+
+    An installed copy can sit inside somebody else's repository (a virtual environment in
+    a project): git would answer for that project, so the command runs only when the
+    repository's top level is the folder holding ``sim`` itself.
+    """
+    top = _run_git(["rev-parse", "--show-toplevel"])
+    if top is None or Path(top.strip()).resolve() != SOURCE_ROOT:
+        return None
+    return _run_git(list(args))
+
+
+def _run_git(args: list[str]) -> str | None:
     try:
         out = subprocess.run(
             ["git", *args],
-            cwd=Path(__file__).parent,
+            cwd=SOURCE_ROOT,
             capture_output=True,
             text=True,
             timeout=5,
@@ -170,23 +227,39 @@ def _git(*args: str) -> str | None:
     return out.stdout if out.returncode == 0 else None
 
 
+def _stamp() -> dict[str, Any]:
+    """The build stamp of an installed wheel ({} in a checkout or if unreadable)."""
+    try:
+        data = json.loads(BUILD_STAMP.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+@functools.cache
 def git_commit() -> str:
-    """The commit of the source tree wgsim runs from ("unknown" outside a checkout)."""
+    """The commit wgsim's code comes from: its checkout's HEAD, else the wheel's build stamp."""
     out = _git("rev-parse", "HEAD")
-    return out.strip() if out else "unknown"
+    if out:
+        return out.strip()
+    return str(_stamp().get("git_commit") or "unknown")
 
 
 def git_dirty() -> bool | None:
-    """Whether the source tree has uncommitted changes (None outside a checkout)."""
+    """Whether the code differs from that commit (None when unknown)."""
     out = _git("status", "--porcelain", "--untracked-files=no")
-    return None if out is None else bool(out.strip())
+    if out is not None:
+        return bool(out.strip())
+    dirty = _stamp().get("git_dirty")
+    return dirty if isinstance(dirty, bool) else None
 
 
 def wgsim_version() -> str:
-    """The version of the running wgsim (its source, not the installed metadata)."""
-    import sim
-
-    return sim.__version__
+    """The installed wgsim's version (its distribution's metadata, stamped at build time)."""
+    try:
+        return metadata.version("wgsim")
+    except metadata.PackageNotFoundError:
+        return "unknown"
 
 
 def versions() -> dict[str, str]:

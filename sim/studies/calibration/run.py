@@ -26,7 +26,8 @@ import yaml
 from pyabc import weighted_statistics
 
 from sim.runs.executors import cluster_size, dask_client
-from sim.runs.store import atomic_write_json, provenance
+from sim.runs.lifeline import guard_forks, mark_batch_process
+from sim.runs.store import atomic_write_json, ensure_output_folder, provenance
 from sim.scenario.paths import apply_overrides
 from sim.studies.calibration.kernels import ReflectedProductKernel
 from sim.studies.calibration.report import write_fit_report
@@ -53,7 +54,6 @@ def calibrate(
     started = dt.datetime.now(dt.UTC).isoformat()
     spec, scenario, episodes = load_spec(spec_path)
     budget = spec.quick if quick else spec.budget
-    out.mkdir(parents=True, exist_ok=True)
     np.random.seed(spec.seed)  # noqa: NPY002  (pyabc samples from numpy's global generator)
     prior = pyabc.Distribution(
         **{p.key: pyabc.RV("uniform", p.low, p.high - p.low) for p in spec.parameters}
@@ -62,7 +62,9 @@ def calibrate(
     observed = {t.id: t.value for t in episodes.fitted}
     distance = scaled_distance({t.id: t.tolerance for t in episodes.fitted})
     bounds = {p.key: (p.low, p.high) for p in spec.parameters}
+    # Every check of the input (the spec above, a Dask address here) before --out is made.
     sampler = _sampler(workers, dask, progress)
+    ensure_output_folder(out)
 
     def smc(scaling: float) -> Any:
         return pyabc.ABCSMC(
@@ -206,6 +208,9 @@ def _transition(kind: str, bounds: dict[str, tuple[float, float]], scaling: floa
 
 def _sampler(workers: int, dask: str | None, progress: bool = False) -> Any:
     sampler: Any
+    # pyabc forks its workers from this process; they die with it, even after kill -9.
+    mark_batch_process()
+    guard_forks()
     if dask is None:
         sampler = pyabc.sampler.MulticoreEvalParallelSampler(n_procs=workers)
     else:

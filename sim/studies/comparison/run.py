@@ -15,8 +15,9 @@ from pathlib import Path
 from sim.errors import WgsimError
 from sim.runs.engine import BatchOutcome, read_manifest, run_with_manifest
 from sim.runs.jobs import Job, replication_seeds
+from sim.runs.parts import halt_point
 from sim.runs.runner import check_size
-from sim.runs.store import provenance
+from sim.runs.store import OutOfSpaceError, is_out_of_space, provenance
 from sim.scenario import Scenario
 from sim.scenario.loader import ScenarioFile, load_file
 from sim.scenario.paths import apply_overrides
@@ -46,20 +47,18 @@ def compare_jobs(
     With a posterior, replication r of every variant uses the r-th parameter draw.
     """
     seeds = replication_seeds(seed, replications)
+    digest = sf.digest  # computed from every variant's values: once, not once per job
     if posterior is None:
-        scenarios = {f"{sf.digest}:{v}": s for v, s in sf.variants.items()}
+        scenarios = {f"{digest}:{v}": s for v, s in sf.variants.items()}
+        names = [(v, scenario.name, f"{digest}:{v}") for v, scenario in sf.variants.items()]
         jobs = [
-            Job(
-                {"scenario": scenario.name, "variant": v, "replication": rep},
-                f"{sf.digest}:{v}",
-                s,
-            )
+            Job({"scenario": name, "variant": v, "replication": rep}, key, s)
             for rep, s in enumerate(seeds)
-            for v, scenario in sf.variants.items()
+            for v, name, key in names
         ]
         return jobs, scenarios, seeds
     draws = draw_overrides(load_posterior(posterior), sf.variant(None), replications, seed)
-    tag = f"{sf.digest}:{posterior_digest(posterior)}"
+    tag = f"{digest}:{posterior_digest(posterior)}"
     scenarios = {}
     jobs = []
     for rep, (s, values) in enumerate(zip(seeds, draws, strict=True)):
@@ -138,9 +137,14 @@ def run_compare(
         load_posterior(posterior)
         post_digest = posterior_digest(posterior)
     _check_folder(out, sf, seed, post_digest, replications, events)
-    jobs, scenarios, seeds = compare_jobs(sf, replications, seed, posterior)
-    for s in scenarios.values():
+    for s in sf.variants.values():
         check_size(s, str(path))
+    if on_start is not None:  # the bar shows the batch's size while its jobs are made
+        on_start(replications * len(sf.variants), 0)
+    jobs, scenarios, seeds = compare_jobs(sf, replications, seed, posterior)
+    if posterior is not None:
+        for s in scenarios.values():
+            check_size(s, str(path))
     manifest = {
         "kind": "compare",
         "scenario_file": str(path),
@@ -161,6 +165,7 @@ def run_compare(
         **provenance(),
     }
     t0 = time.perf_counter()
+    halt_point("before-batch")
     outcome, counts = run_with_manifest(
         jobs,
         scenarios,
@@ -176,5 +181,14 @@ def run_compare(
     seconds = time.perf_counter() - t0
     report_path = None
     if report and counts["runs"]:
-        report_path = write_compare_report(out, sf)
+        try:
+            report_path = write_compare_report(out, sf)
+        except OSError as exc:
+            if not is_out_of_space(exc):
+                raise
+            raise OutOfSpaceError(
+                f"no space left on the device holding {out} while writing the report; "
+                "the results are complete: free some space and rerun the same command "
+                "to write it"
+            ) from None
     return CompareResult(out, outcome, report_path, seconds)

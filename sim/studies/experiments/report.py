@@ -213,6 +213,8 @@ def write_report(exp: Experiment, runs: pd.DataFrame, out: Path) -> Path:
     summary = point_summary(pairs, keys, spec.seed)
     labels = {pt.index: pt.label for pt in exp.points}
     summary.insert(1, "label", summary["point"].map(labels))
+    for i, name in enumerate(exp.points[0].values, start=2):  # each point's parameter values
+        summary.insert(i, name, summary["point"].map({p.index: p.values[name] for p in exp.points}))
     summary.to_csv(out / "points.csv", index=False)
     lines = [
         f"# Experiment: {spec.name}",

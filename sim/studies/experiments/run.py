@@ -15,7 +15,7 @@ import pandas as pd
 from sim.runs.engine import BatchOutcome, run_with_manifest
 from sim.runs.jobs import Job, replication_seeds
 from sim.runs.runner import check_size
-from sim.runs.store import provenance
+from sim.runs.store import OutOfSpaceError, is_out_of_space, provenance
 from sim.scenario import Scenario
 from sim.scenario.paths import apply_overrides
 from sim.studies.experiments.report import write_report
@@ -63,7 +63,9 @@ def run_experiment(
         "experiment_path": str(Path(exp.path).resolve()),
         "experiment_text": exp.text,
         "experiment_digest": experiment_digest(exp),
+        "scenario_file": str(exp.scenarios.path),
         "scenario_digest": exp.scenarios.digest,
+        "scenario_text": exp.scenarios.text,
         "points": [{"index": p.index, "label": p.label, "values": p.values} for p in exp.points],
         "replications": exp.spec.replications,
         "seed": exp.spec.seed,
@@ -88,4 +90,12 @@ def run_experiment(
     runs = pd.read_parquet(out / "runs.parquet")
     values = pd.DataFrame([{"point": p.index, **p.values} for p in exp.points])
     runs = runs.merge(values, on="point", how="left")
-    return outcome, write_report(exp, runs, out)
+    try:
+        return outcome, write_report(exp, runs, out)
+    except OSError as exc:
+        if not is_out_of_space(exc):
+            raise
+        raise OutOfSpaceError(
+            f"no space left on the device holding {out} while writing the report; the runs "
+            "are complete: free some space and rerun the same command to write it"
+        ) from None
