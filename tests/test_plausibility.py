@@ -306,3 +306,23 @@ def test_yearly_volumes_sit_in_the_documented_ranges(history):
         assert not any(p.barred and p.status == Status.IMPLEMENTED for p in m.proposals)
     # The record has no outright violation: a run like it must be the typical run.
     assert no_violation >= len(history) / 2
+
+
+def test_each_named_item_has_its_dated_story(history):
+    import pandas as pd
+
+    from sim.analysis.narrate import stories
+    from sim.core.outputs import EVENT_COLUMNS
+
+    m = history[0]
+    start = pd.Timestamp(m.parameters.calendar.start)
+    events = pd.DataFrame(m.events, columns=list(EVENT_COLUMNS))
+    events.insert(1, "date", start + pd.to_timedelta((events["week"] - 1) * 7, unit="D"))
+    told = stories(events)
+    assert [label for label, _ in told] == [p.label for p in m.proposals if p.item]
+    for label, lines in told:
+        assert label in lines[0] and "proposes" in lines[0]
+        days = [line[:10] for line in lines if line[:4].isdigit()]
+        assert days == sorted(days)
+    kaesong = dict(told)["reopening of the Kaesong Industrial Complex"]
+    assert "ruled out by UN sanctions" in kaesong[-1]
