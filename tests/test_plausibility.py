@@ -326,3 +326,17 @@ def test_each_named_item_has_its_dated_story(history):
         assert days == sorted(days)
     kaesong = dict(told)["reopening of the Kaesong Industrial Complex"]
     assert "ruled out by UN sanctions" in kaesong[-1]
+
+
+def test_the_historical_channels_tenures_are_the_record_s_windows():
+    from sim.studies.calibration.record import load_record
+
+    record = load_record()
+    s = load_scenario(HISTORICAL)
+    for ch in s.channels:
+        opened, closed = record.channel_window(ch.name)
+        if ch.active_from is None:  # both ends in office before the calendar starts
+            assert opened is None or opened <= s.calendar.start, ch.name
+        else:
+            assert ch.active_from == opened, ch.name
+        assert ch.active_until == closed, ch.name
