@@ -71,7 +71,8 @@ class BilateralChannel:
 
     Args:
         spec: Its scenario entry.
-        calendar: The run's calendar (to date the channel's tenure in weeks).
+        calendar: The run's calendar (to date the channel's tenure in weeks); needed
+            only when the entry has a tenure.
 
     Attributes:
         first_week: The first week it is open (the week of ``active_from``; 0: from the start).
@@ -80,13 +81,20 @@ class BilateralChannel:
 
     __slots__ = ("first_week", "last_week", "name", "rate", "reach", "via_nsc")
 
-    def __init__(self, spec: Channel, calendar: Calendar) -> None:
+    def __init__(self, spec: Channel, calendar: Calendar | None = None) -> None:
         self.name = spec.name
         self.rate = spec.contacts_per_week
         self.via_nsc = spec.via_nsc
         self.reach = spec.reach
-        self.first_week = 0 if spec.active_from is None else calendar.week_of(spec.active_from)
-        self.last_week = -1 if spec.active_until is None else calendar.week_of(spec.active_until)
+        self.first_week, self.last_week = 0, -1
+        if spec.active_from is None and spec.active_until is None:
+            return
+        if calendar is None:
+            raise ValueError(f"channel '{spec.name}' has a tenure: give the run's calendar")
+        if spec.active_from is not None:
+            self.first_week = calendar.week_of(spec.active_from)
+        if spec.active_until is not None:
+            self.last_week = calendar.week_of(spec.active_until)
 
     def open_in(self, week: int) -> bool:
         """Whether both its ends hold office in ``week`` (the weeks of their dates count)."""
