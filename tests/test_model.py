@@ -546,7 +546,14 @@ def _alone(quality: float) -> Scenario:
             "channels": [{"name": "NSC", "contacts_per_week": 2.0, "via_nsc": True}],
             "us": {"nsc_passthrough": 0.0},
             "information": {"initial_quality": quality, "learning": 0.0, "decay": 0.0},
-            "proposals": {"types": {t: {"alliance_sensitivity": 0.8} for t in PROPOSAL_TYPES}},
+            # No shock opens the US-DPRK track here: generation keeps its open-track rates
+            # so that the surprise checks keep their number (the rule under test).
+            "proposals": {
+                "types": {
+                    t: {"alliance_sensitivity": 0.8, "talks_closed_multiplier": 1.0}
+                    for t in PROPOSAL_TYPES
+                }
+            },
         }
     )
 
@@ -586,10 +593,20 @@ def test_surprises_occur_with_probability_a_times_one_minus_q():
     assert abs(observed - expected) < 4 * variance**0.5, (observed, expected)
 
 
+STATE_BLIND = {
+    "types": {
+        t: {"talks_closed_multiplier": 1.0, "border_closed_multiplier": 1.0} for t in PROPOSAL_TYPES
+    }
+}
+"""Generation that ignores the DPRK's state, for tests of other rules in scenarios without a
+shock that opens the US-DPRK track (the track starts closed)."""
+
+
 @pytest.mark.parametrize("dispute_prob", [0.0, 1.0])
 def test_vetoes_through_the_group_become_disputes(dispute_prob):
     scenario = build_scenario(
         {
+            "proposals": STATE_BLIND,
             "working_group": {"agreed_on": "2018-06-11", "scope": 1.0},
             "us": {"win_set": 0.2},  # many vetoes
             "rok": {"dispute_prob": dispute_prob},
@@ -752,6 +769,7 @@ def optional_branches() -> list[Scenario]:
     """Scenarios that switch on what the shipped files leave off."""
     fragile = {
         "name": "fragile",
+        "proposals": STATE_BLIND,
         "working_group": {
             "establishment": "endogenous",
             "agreed_on": None,

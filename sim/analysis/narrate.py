@@ -108,7 +108,7 @@ def _created(e: Event) -> str:
 def _shelved(e: Event) -> str:
     if "veto" in e.detail:
         return f"the Blue House gives up {e.item} after a US veto"
-    return f"the Blue House shelves {e.item}"
+    return f"the Blue House shelves {e.item}{_paren(e.detail)}"
 
 
 def _routed(e: Event) -> str:
@@ -233,6 +233,45 @@ def narrate(events: pd.DataFrame, *, last: int | None = None) -> list[str]:
     names = labels(events)
     rows = events if last is None else events.tail(last)
     return [f"{_day(r.date)}: {sentence(to_event(r, names))}" for r in rows.itertuples()]
+
+
+ENDINGS = frozenset(
+    {"implemented", "vetoed", "un_rejected", "dprk_rejected", "dprk_ignored", "stalled", "shelved"}
+)
+"""Event kinds after which an item's story has ended (a vetoed item resubmitted goes on)."""
+
+
+def stories(events: pd.DataFrame) -> list[tuple[str, list[str]]]:
+    """Each named item's story: its label and its dated sentences, in order of creation.
+
+    A named item is one a scenario's shock put on the table with a label (the documented
+    items of scenarios/historical.yaml); the stochastic background's items are left out.
+    A story that has not ended when the run does says so.
+
+    Args:
+        events: Rows with the columns of docs/events.md (``date`` included).
+
+    Returns:
+        ``(label, ["YYYY-MM-DD: Sentence.", ...])`` per named item.
+    """
+    names = labels(events)
+    created = events[events["kind"] == "created"]
+    ids = [
+        int(pid)
+        for pid, ptype, label in zip(
+            created["proposal_id"], created["proposal_type"], created["detail"], strict=True
+        )
+        if label and label != ptype
+    ]
+    pids = events["proposal_id"].fillna(0).astype(int)
+    out = []
+    for pid in ids:
+        rows = events[pids == pid]
+        lines = [f"{_day(r.date)}: {sentence(to_event(r, names))}" for r in rows.itertuples()]
+        if rows["kind"].iloc[-1] not in ENDINGS:
+            lines.append("(still pending when the run ends)")
+        out.append((names[pid], lines))
+    return out
 
 
 def to_event(row: object, names: dict[int, str]) -> Event:

@@ -185,6 +185,15 @@ def run(
         )
         return
     print_summary(result.metrics, scenario.calendar.start, title)
+    from sim.analysis.narrate import stories
+
+    told = stories(events)  # the named items (documented proposals), each its dated story
+    if told:
+        out_console.print("\n[bold]Named items[/bold] (docs/record.md), each its story:")
+    for label, lines in told:
+        out_console.print(f"\n[bold]{escape(label)}[/bold]")
+        for line in lines:
+            out_console.print(f"  {escape(line)}")
     out_console.print(f"\nOutputs in [bold]{escape(str(out))}[/bold]: {', '.join(files)}")
 
 

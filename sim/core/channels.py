@@ -15,7 +15,7 @@ import mesa
 
 from sim.core.agents import Dimension
 from sim.core.proposals import Proposal, Route, pick, poisson
-from sim.scenario import Channel, Successor
+from sim.scenario import Calendar, Channel, Successor
 
 
 class DgTalks:
@@ -80,19 +80,38 @@ class DgTalks:
 
 
 class BilateralChannel:
-    """An ad hoc envoy-level or minister-level channel [S001].
+    """An ad hoc envoy-level or minister-level channel [S001], open while its ends hold office.
 
     Args:
         spec: Its scenario entry.
+        calendar: The run's calendar (to date the channel's tenure in weeks); needed
+            only when the entry has a tenure.
+
+    Attributes:
+        first_week: The first week it is open (the week of ``active_from``; 0: from the start).
+        last_week: The last week it is open (the week of ``active_until``; -1: to the end).
     """
 
-    __slots__ = ("name", "rate", "reach", "via_nsc")
+    __slots__ = ("first_week", "last_week", "name", "rate", "reach", "via_nsc")
 
-    def __init__(self, spec: Channel) -> None:
+    def __init__(self, spec: Channel, calendar: Calendar | None = None) -> None:
         self.name = spec.name
         self.rate = spec.contacts_per_week
         self.via_nsc = spec.via_nsc
         self.reach = spec.reach
+        self.first_week, self.last_week = 0, -1
+        if spec.active_from is None and spec.active_until is None:
+            return
+        if calendar is None:
+            raise ValueError(f"channel '{spec.name}' has a tenure: give the run's calendar")
+        if spec.active_from is not None:
+            self.first_week = calendar.week_of(spec.active_from)
+        if spec.active_until is not None:
+            self.last_week = calendar.week_of(spec.active_until)
+
+    def open_in(self, week: int) -> bool:
+        """Whether both its ends hold office in ``week`` (the weeks of their dates count)."""
+        return week >= self.first_week and (self.last_week < 0 or week <= self.last_week)
 
 
 class Contacts:
@@ -112,17 +131,30 @@ class Contacts:
 
     def __init__(self, model: mesa.Model, channels: list[Channel]) -> None:
         self.model: Any = model
-        self.channels = [BilateralChannel(c) for c in channels]
+        calendar = self.model.parameters.calendar
+        self.channels = [BilateralChannel(c, calendar) for c in channels]
         self.queue: list[Proposal] = []
         self.rate = 0.0
         self.edges: list[tuple[BilateralChannel, float]] = []
+        # The weeks in which a channel opens or closes: the open set is redrawn then.
+        self._changes = {ch.first_week for ch in self.channels} | {
+            ch.last_week + 1 for ch in self.channels if ch.last_week >= 0
+        }
+        self._open_in(0)
+
+    def _open_in(self, week: int) -> None:
+        """The summed rate and cumulative edges of the channels open in ``week``."""
+        self.rate = 0.0
+        self.edges = []
         for ch in self.channels:
-            if ch.rate > 0.0:
+            if ch.rate > 0.0 and ch.open_in(week):
                 self.rate += ch.rate
                 self.edges.append((ch, self.rate))
 
     def make(self, week: int) -> None:
-        """This week's contacts."""
+        """This week's contacts, on the channels whose envoys hold office (docs/model.md §7)."""
+        if week in self._changes:
+            self._open_in(week)
         rnd = self.model.random
         n = poisson(rnd, self.rate)
         for _ in range(n):

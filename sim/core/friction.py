@@ -41,13 +41,16 @@ class Friction:
         Checked when the Blue House announces going ahead alone (after the routing is
         logged) and when an item is implemented (after the implementation is logged): a
         surprise follows the act it is about. Only an alliance-sensitive item (a > 0) the
-        US was not told of can surprise it, and at most once.
+        US was not told of can surprise it, and at most once. A co-signed item is public:
+        if the US was not told of it, it is surprised.
         """
         a = p.alliance_sensitivity
         if a <= 0.0 or p.us_informed or p.surprised:
             return
         model = self.model
-        detected = model.random.random() < a * (1.0 - model.information.quality)
+        # A co-signed agreement is public the day it is signed: the US learns of it for
+        # certain (Pompeo's protest over the military agreement [S001]).
+        detected = p.cosigned or model.random.random() < a * (1.0 - model.information.quality)
         if p.route == Route.UNILATERAL:
             model.blue_house.detection.add(week, 1.0 if detected else 0.0)
         if detected:

@@ -273,8 +273,8 @@ EVENT_KINDS: tuple[EventKind, ...] = (
        "a major provocation (scheduled shock, or frustration above its threshold in "
        "endogenous mode)"),
     _K("wg_created", "WG", "1 / 9",
-       "the WG is agreed (scheduled) or demanded by the US after surprises (endogenous); "
-       "`detail` says which"),
+       "the WG is agreed (scheduled) or proposed by MOFA after US surprises and agreed by "
+       "the US (endogenous); `detail` says which"),
     _K("created", "origin", "2 (1)", "a proposal enters the pipeline; `detail` = its label"),
     _K("mou_challenge", "MOU", "3",
        "the MOU publicly calls to readjust the WG (a challenge while a WG exists and the "
@@ -290,7 +290,8 @@ EVENT_KINDS: tuple[EventKind, ...] = (
        "waiting items or pending exemption requests, and when the WG ends; `detail` says "
        "which)"),
     _K("shelved", "Blue House", "4 / 5",
-       "the Blue House shelves it (or, after a US veto, gives it up)"),
+       "the Blue House shelves it (or, after a US veto, gives it up); `detail` = \"ruled "
+       "out by UN sanctions until they are lifted\" for a barred item"),
     _K("wg_meeting", "WG", "5", "a WG meeting; `detail` = items on the table"),
     _K("dg_meeting", "DG talks", "5", "a meeting of the director-general-level successor"),
     _K("contact", "channel name", "5",
@@ -311,8 +312,9 @@ EVENT_KINDS: tuple[EventKind, ...] = (
     _K("un_approved", "UN 1718", "6",
        "the 1718 Committee grants the exemption; `detail` = \"co-sponsored\" when the US "
        "co-sponsored the request"),
-    _K("un_rejected", "UN 1718", "6", "the 1718 Committee refuses the exemption"),
-    _K("dprk_accepted", "DPRK", "7", "the DPRK accepts an offer"),
+    _K("un_rejected", "UN 1718", "6",
+       "the 1718 Committee refuses the exemption (always for a barred item)"),
+    _K("dprk_accepted", "DPRK", "7", "the DPRK accepts an offer (at once if it co-signed it)"),
     _K("dprk_rejected", "DPRK", "7", "the DPRK rejects an offer"),
     _K("dprk_ignored", "DPRK", "7",
        "the DPRK ignores a small offer in wedge mode, which ends it as stalled"),

@@ -76,7 +76,8 @@ class Pipeline:
             case Route.SHELVED:
                 p.status = Status.SHELVED
                 p.t_done = week
-                model.event_log("shelved", "Blue House", p)
+                why = "ruled out by UN sanctions until they are lifted" if p.barred else ""
+                model.event_log("shelved", "Blue House", p, why)
                 return
             case _:
                 raise ValueError(f"cannot send a proposal along route {route!r}")

@@ -79,6 +79,10 @@ class Proposal:
         value_dprk: Value to the DPRK (w).
         t_created: Week created; the other ``t_*`` are the weeks of later transitions
             (-1 until they happen).
+        barred: The sanctions regime rules it out (joint ventures, bulk cash): no UN
+            exemption, no legal implementation.
+        cosigned: The DPRK co-signed it: agreed already, public when signed.
+        item: The documented item's stable id (calibration/record.csv), "" if none.
     """
 
     id: int
@@ -107,6 +111,9 @@ class Proposal:
     dispute_checked: bool = False
     surprised: bool = False
     un_cosponsored: bool = False
+    barred: bool = False
+    cosigned: bool = False
+    item: str = ""
 
     @property
     def terminal(self) -> bool:
@@ -166,12 +173,21 @@ class ProposalFactory:
                 t.alliance_sensitivity,
                 t.value_rok,
                 t.value_dprk,
+                t.barred,
             )
             for code in PROPOSAL_TYPES
             for t in (spec.types.get(code),)
         ]
         self.by_type = {row[0]: row for row in self.table}
-        self._by_origins: dict[tuple[str, ...], tuple[float, list[tuple[str, float]]]] = {}
+        # Arrival-rate factors per type while the US-DPRK track or the border is closed.
+        self.state_factors = {
+            code: (t.talks_closed_multiplier, t.border_closed_multiplier)
+            for code in PROPOSAL_TYPES
+            for t in (spec.types.get(code),)
+        }
+        self._by_origins: dict[
+            tuple[tuple[str, ...], bool, bool], tuple[float, list[tuple[str, float]]]
+        ] = {}
 
     def _value(self, mean: float) -> float:
         x = mean * (1.0 + self.spread * (2.0 * self.rnd.random() - 1.0))
@@ -188,9 +204,10 @@ class ProposalFactory:
         alliance_sensitivity: float | None = None,
         value_rok: float | None = None,
         value_dprk: float | None = None,
+        barred: bool | None = None,
     ) -> Proposal:
         """One proposal of type ``code``; keyword values override the type's means."""
-        _, t_origin, _, t_sigma, t_a, t_v, t_w = self.by_type[code]
+        _, t_origin, _, t_sigma, t_a, t_v, t_w, t_barred = self.by_type[code]
         sigma = t_sigma if sigma is None else sigma
         # Positional, in field order: id, origin, type, label, sigma, alliance_sensitivity,
         # value_rok, value_dprk, t_created, sigma0.
@@ -206,26 +223,38 @@ class ProposalFactory:
             week,
             sigma,
         )
+        if barred or (barred is None and t_barred):
+            p.barred = True
         self.next_id += 1
         return p
 
-    def mixture(self, origins: tuple[str, ...]) -> tuple[float, list[tuple[str, float]]]:
+    def mixture(
+        self, origins: tuple[str, ...], *, talks_closed: bool = False, border_closed: bool = False
+    ) -> tuple[float, list[tuple[str, float]]]:
         """The summed weekly rate of the types ``origins`` propose, and their cumulative rates.
 
         Arrivals are drawn as one Poisson count at the summed rate, each item then taking a
         type with probability proportional to its rate: the same distribution as one
-        Poisson count per type, with fewer draws.
+        Poisson count per type, with fewer draws. Each type's rate is multiplied by its
+        factor for a closed US-DPRK track (``talks_closed``) and for a closed DPRK border
+        (``border_closed``): generation answers the DPRK's state (docs/model.md §7).
         """
-        mix = self._by_origins.get(origins)
+        key = (origins, talks_closed, border_closed)
+        mix = self._by_origins.get(key)
         if mix is not None:
             return mix
         total = 0.0
         cumulative = []
         for code, origin, rate, *_ in self.table:
+            talks, border = self.state_factors[code]
+            if talks_closed:
+                rate *= talks
+            if border_closed:
+                rate *= border
             if origin in origins and rate > 0.0:
                 total += rate
                 cumulative.append((code, total))
-        self._by_origins[origins] = (total, cumulative)
+        self._by_origins[key] = (total, cumulative)
         return total, cumulative
 
     def draw(

@@ -101,7 +101,10 @@ def add_named(model: Any, item: NewProposal, week: int) -> None:
         alliance_sensitivity=item.alliance_sensitivity,
         value_rok=item.value_rok,
         value_dprk=item.value_dprk,
+        barred=item.barred,
     )
+    p.cosigned = item.cosigned
+    p.item = item.item or ""
     model.pipeline.add(p, week)
 
 

@@ -6,7 +6,7 @@ information quality, jointly vet items (less sanctions risk, less value to the D
 co-sponsor UN exemption requests [S001, S004] (docs/model.md §7, WG meetings).
 Legitimacy follows ODD §7 (Eilstrup-Sangiovanni: shocks and leadership windows end weak
 institutions); termination needs US consent [S002]; DG-level talks follow. A scenario may
-let the WG be created after repeated surprises.
+let the WG be created when the ROK proposes it after repeated surprises [S001].
 """
 
 from __future__ import annotations
@@ -166,19 +166,13 @@ class WorkingGroup:
     # --- legitimacy and review ----------------------------------------------------------
 
     def take_stock(self, week: int) -> None:
-        """The week's legitimacy and, at a window, its review; or its creation, if due."""
+        """The week's legitimacy and, at a window, its review; or, endogenously, MOFA's proposal."""
         if self.active:
             self.update_legitimacy()
             self.review(week)
             return
-        spec = self.params
-        if (
-            self.phase == WgPhase.ABSENT
-            and spec.establishment == "endogenous"
-            and self.model.friction.surprises >= spec.surprises_to_create
-        ):
-            surprises = self.model.friction.surprises
-            self.establish(week, f"the US demands a working group after {surprises} surprises")
+        if self.phase == WgPhase.ABSENT and self.params.establishment == "endogenous":
+            self.model.mofa.propose_group(week)
 
     def update_legitimacy(self) -> None:
         """One week of WG legitimacy, with ruling-party criticism once pressure is high."""

@@ -79,6 +79,29 @@ class Channel(Section):
         "a communication breakdown within Washington's foreign affairs line despite the "
         "channels [S001]; pinned by T1, T6 for Lee-Biegun",
     )
+    active_from: dt.date | None = Field(
+        default=None,
+        description="The day the channel opens: the later appointment of its two ends "
+        "(docs/record.md, `appointed` rows); none: open from the start.",
+    )
+    active_until: dt.date | None = Field(
+        default=None,
+        description="The day the channel closes: the first departure of one of its ends "
+        "(docs/record.md, `departed` rows); none: open to the end.",
+    )
+
+    @model_validator(mode="after")
+    def _tenure(self) -> Channel:
+        if (
+            self.active_from is not None
+            and self.active_until is not None
+            and self.active_until < self.active_from
+        ):
+            raise ValueError(
+                f"channel '{self.name}': active_until ({self.active_until}) is before "
+                f"active_from ({self.active_from})"
+            )
+        return self
 
 
 class Successor(Section):
@@ -108,7 +131,7 @@ class WorkingGroupParams(Section):
 
     establishment: Literal["scheduled", "endogenous", "never"] = Field(
         default="scheduled",
-        description="scheduled: agreed on agreed_on; endogenous: the US demands it after "
+        description="scheduled: agreed on agreed_on; endogenous: the ROK proposes it after "
         "surprises_to_create surprises; never: ad hoc channels only.",
     )
     agreed_on: dt.date | None = Field(
@@ -181,7 +204,8 @@ class WorkingGroupParams(Section):
         1,
         10,
         "surprises",
-        "n_create: with endogenous establishment, surprises before the US demands a WG.",
+        "n_create: with endogenous establishment, US surprises before the ROK (MOFA) proposes "
+        "a WG and the US agrees [S001].",
         "mechanisms.md §5 range 1-3",
     )
     can_terminate: bool = Field(default=True, description="Whether the WG may be terminated.")

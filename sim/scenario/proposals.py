@@ -43,9 +43,48 @@ class ProposalType(Section):
         json_schema_extra={"unit": "value units", "prior": "judgement"},
     )
     origin: Literal["MOU", "BH", "NGO"] = Field(description="Who generates items of this type.")
+    barred: bool = Field(
+        default=False,
+        description="Whether the UN sanctions regime rules items of this type out: joint "
+        "ventures and bulk cash (UNSCR 2375, 2094) get no 1718 exemption, so the Blue House "
+        "holds them until sanctions are lifted (docs/record.md: item-kaesong-reopening).",
+    )
+    talks_closed_multiplier: float = Field(
+        default=1.0,
+        ge=0.0,
+        le=2.0,
+        description="Arrival rate factor while the US-DPRK track is closed.",
+        json_schema_extra={
+            "unit": "factor",
+            "prior": "docs/record.md, item rows: documented ROK items per month, track closed vs "
+            "open (docs/model.md §7, Generation)",
+        },
+    )
+    border_closed_multiplier: float = Field(
+        default=1.0,
+        ge=0.0,
+        le=2.0,
+        description="Arrival rate factor while the DPRK's border is closed.",
+        json_schema_extra={
+            "unit": "factor",
+            "prior": "docs/record.md, item and exemption_count rows from 2020-01-28 "
+            "(docs/model.md §7, Generation)",
+        },
+    )
 
 
-def _ptype(rate: float, sigma: float, a: float, v: float, w: float, origin: str) -> ProposalType:
+def _ptype(
+    rate: float,
+    sigma: float,
+    a: float,
+    v: float,
+    w: float,
+    origin: str,
+    *,
+    barred: bool = False,
+    talks: float = 1.0,
+    border: float = 1.0,
+) -> ProposalType:
     return ProposalType(
         rate_per_week=rate,
         sanction_load=sigma,
@@ -53,18 +92,35 @@ def _ptype(rate: float, sigma: float, a: float, v: float, w: float, origin: str)
         value_rok=v,
         value_dprk=w,
         origin=origin,
+        barred=barred,
+        talks_closed_multiplier=talks,
+        border_closed_multiplier=border,
     )
+
+
+# Generation answers the DPRK's state (docs/model.md §7, Generation; docs/record.md). The
+# record's documented ROK items other than humanitarian aid number 7 in the 11.8 months the
+# US-DPRK track was open (2018-06-12..2019-02-28, 2019-06-30..2019-10-05) and 1 in the 7.7
+# months it was closed with the border open (2019-03..06, 2019-10..2020-01-27): 0.13 vs 0.59
+# a month, a factor of about 0.22. Humanitarian items: 2 open, 2 closed (factor >= 1, kept at
+# 1). With the border closed (2020-01-28 on, 23 months) no new non-humanitarian item is
+# documented (factor 0, the record's estimate; it cannot exclude a small rate), while the
+# MOU's exempted projects kept their pace (7 in 2019, 6 in 2020 to September: factor 1).
+_TALKS = 0.22
+_BORDER = 0.0
 
 
 class ProposalTypes(Section):
     """One entry per proposal type (sanction loads and sensitivities: mechanisms.md §2.2)."""
 
     HUM: ProposalType = _ptype(0.10, 0.55, 0.1, 0.4, 0.3, "NGO")
-    EXCH: ProposalType = _ptype(0.10, 0.20, 0.1, 0.4, 0.3, "MOU")
-    INFRA: ProposalType = _ptype(0.03, 0.70, 0.1, 0.8, 0.7, "BH")
-    ECON: ProposalType = _ptype(0.03, 0.90, 0.6, 0.8, 0.9, "BH")
-    MIL: ProposalType = _ptype(0.02, 0.00, 0.8, 0.7, 0.5, "BH")
-    TOUR: ProposalType = _ptype(0.03, 0.30, 0.3, 0.5, 0.6, "MOU")
+    EXCH: ProposalType = _ptype(0.10, 0.20, 0.1, 0.4, 0.3, "MOU", talks=_TALKS, border=_BORDER)
+    INFRA: ProposalType = _ptype(0.03, 0.70, 0.1, 0.8, 0.7, "BH", talks=_TALKS, border=_BORDER)
+    ECON: ProposalType = _ptype(
+        0.03, 0.90, 0.6, 0.8, 0.9, "BH", barred=True, talks=_TALKS, border=_BORDER
+    )
+    MIL: ProposalType = _ptype(0.02, 0.00, 0.8, 0.7, 0.5, "BH", talks=_TALKS, border=_BORDER)
+    TOUR: ProposalType = _ptype(0.03, 0.30, 0.3, 0.5, 0.6, "MOU", talks=_TALKS, border=_BORDER)
 
     def get(self, code: str) -> ProposalType:
         """The entry for type ``code`` (one of PROPOSAL_TYPES)."""

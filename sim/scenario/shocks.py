@@ -48,6 +48,22 @@ class NewProposal(Section):
     alliance_sensitivity: Unit | None = Field(default=None, description="Overrides the type's a.")
     value_rok: Unit | None = Field(default=None, description="Overrides the value to the ROK.")
     value_dprk: Unit | None = Field(default=None, description="Overrides the value to the DPRK.")
+    item: str | None = Field(
+        default=None,
+        min_length=1,
+        pattern=r"^[a-z0-9][a-z0-9-]*$",
+        description="The stable id of the documented item (an `id` of calibration/record.csv, "
+        "docs/record.md), e.g. 'item-rail-survey'.",
+    )
+    barred: bool | None = Field(
+        default=None,
+        description="Overrides the type's `barred`: whether the sanctions regime rules it out.",
+    )
+    cosigned: bool = Field(
+        default=False,
+        description="Whether the DPRK co-signed it (an agreement made at a summit): it is "
+        "agreed already, so the DPRK accepts it and it is public the day it is signed.",
+    )
 
 
 class ProposalsEffect(Section):

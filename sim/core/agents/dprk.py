@@ -113,7 +113,12 @@ class Dprk(Actor):
         self.offers.append(p)
 
     def respond(self, p: Proposal) -> Answer:
-        """Answer a pending offer (docs/model.md §7, DPRK)."""
+        """Answer a pending offer (docs/model.md §7, DPRK).
+
+        An item the DPRK co-signed is agreed already: it accepts it at once, without a draw.
+        """
+        if p.cosigned:
+            return Answer.ACCEPT
         rnd = self.random
         d = self.params
         if rnd.random() >= d.respond_prob:

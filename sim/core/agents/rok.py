@@ -45,6 +45,23 @@ class RokActor(Actor):
 class Mofa(RokActor):
     """Ministry of Foreign Affairs: the WG's ROK axis; prefers coordination [S001]."""
 
+    def propose_group(self, week: int) -> None:
+        """With endogenous establishment: propose a working group after repeated surprises.
+
+        Seoul proposed the group ("We are the ones who suggested it" [S001]; docs/record.md,
+        wg-agreed) once Washington had been surprised by its moves; the US agrees. MOFA
+        proposes when the US surprises reach ``surprises_to_create``.
+        """
+        model = self.model
+        wg = model.wg
+        if wg.params.establishment != "endogenous" or wg.created_week >= 0:
+            return  # agreed on a date, never, or proposed already
+        surprises = model.friction.surprises
+        if surprises >= wg.params.surprises_to_create:
+            wg.establish(
+                week, f"MOFA proposes a working group after {surprises} US surprises; the US agrees"
+            )
+
 
 class Proposer(RokActor):
     """A ROK organisation that proposes items: Poisson arrivals of its types (ODD §7).
@@ -64,11 +81,19 @@ class Proposer(RokActor):
         self.rate, self.cumulative = factory.mixture(self.origins)
 
     def generate(self, week: int, multiplier: float) -> Sequence[Proposal]:
-        """This week's new items: Poisson(rate x multiplier), each of a type by its rate."""
-        n = poisson(self.random, self.rate * multiplier)
+        """This week's new items: Poisson(rate x multiplier), each of a type by its rate.
+
+        The types' rates answer the DPRK's state: each is scaled by its factor while the
+        US-DPRK track is closed and while the border is closed (docs/model.md §7).
+        """
+        dprk = self.model.dprk
+        rate, cumulative = self.factory.mixture(
+            self.origins, talks_closed=not dprk.track_open, border_closed=dprk.border_closed
+        )
+        n = poisson(self.random, rate * multiplier)
         if not n:  # most weeks
             return ()
-        return self.factory.draw(n, self.rate, self.cumulative, week)
+        return self.factory.draw(n, rate, cumulative, week)
 
 
 class Mou(Proposer):
@@ -145,8 +170,18 @@ class BlueHouse(Proposer):
     def choose(self, p: Proposal, week: int) -> Route:
         """Sanctioned items to the WG (or DG talks, or a channel); others by scope or arbitration.
 
-        A sanctioned item goes ahead alone in violation with probability ``violation_prob``.
+        An item the sanctions regime rules out (``barred``: joint ventures, bulk cash) is
+        shelved: no exemption exists for it and going ahead would break the resolutions,
+        which Seoul did not do (the Blue House would not reopen Kaesong until sanctions are
+        lifted; docs/record.md, item-kaesong-reopening). An item the DPRK co-signed
+        (``cosigned``) is agreed already: it is announced, not consulted on (the military
+        agreement; docs/record.md, surprise-2018-09-17). A sanctioned item goes ahead alone
+        in violation with probability ``violation_prob``.
         """
+        if p.barred:  # no exemption exists for it: held until sanctions are lifted
+            return Route.SHELVED
+        if p.cosigned:  # agreed with the DPRK already: announced, not consulted on
+            return Route.UNILATERAL
         wg = self.model.wg
         if p.sigma >= self.proposals.un_threshold:
             if self.random.random() < self.params.violation_prob:

@@ -71,15 +71,20 @@ class Un1718Committee(Actor):
         return taken
 
     def decide(self, week: int) -> None:
-        """This week's decisions: exempted items are offered to the DPRK, rejected ones end."""
+        """This week's decisions: exempted items are offered to the DPRK, rejected ones end.
+
+        A request for an item the sanctions regime rules out (``barred``) is rejected.
+        """
         items = self.due.pop(week, None)
         if not items:  # most weeks have none
             return
         un, log, rnd = self.params, self.model.event_log, self.random
         dprk = self.model.dprk
         for p in items:
+            # The Committee exempts nothing the resolutions ban outright (joint ventures,
+            # bulk cash): a barred item's request is rejected without a draw.
             prob = un.approval_cosponsored if p.un_cosponsored else un.approval_standard
-            approved = rnd.random() < prob
+            approved = not p.barred and rnd.random() < prob
             p.t_un = week
             if approved:
                 p.exempted = True
