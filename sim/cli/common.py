@@ -12,12 +12,14 @@ import json
 import logging
 import math
 import sys
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -36,8 +38,41 @@ from sim.scenario.shipped import Kind, resolve
 out_console = Console(soft_wrap=True, emoji=False)
 err_console = Console(stderr=True, soft_wrap=True, emoji=False)
 
-MAX_REPLICATIONS = 1_000_000
+MAX_REPLICATIONS = 100_000
+"""Most replications per variant (``-n``): 100,000 of two variants take about a day on 2 cores."""
 MAX_WORKERS = 256
+MAX_SEED = 2**63 - 1
+"""Largest seed: seeds are stored as 64-bit integers in every output table."""
+
+
+def printable(text: str) -> str:
+    """``text`` with its invisible characters written as escapes (ESC as ``x1b``).
+
+    Control characters, unpaired surrogates and format characters (bidirectional
+    overrides) are escaped, so no name can move the cursor or recolour a terminal.
+    """
+    return "".join(_escape_char(c) if _unsafe(c) else c for c in text)
+
+
+def _unsafe(c: str) -> bool:
+    if c == "\n":
+        return False
+    return (
+        unicodedata.category(c) in ("Cc", "Cs", "Cf") and c != "\u200d"
+    )  # a joiner (emoji, scripts)
+
+
+def _escape_char(c: str) -> str:
+    code = ord(c)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def safe(text: object) -> str:
+    """Text from a user (a name, a path, a message quoting them) for a Rich console.
+
+    Control characters are escaped and markup such as ``[/]`` is shown as written.
+    """
+    return escape(printable(str(text)))
 
 
 @dataclass
@@ -97,7 +132,19 @@ Dask = Annotated[
 """The ``--workers`` and ``--dask`` options, declared once for every batch command."""
 
 Json = Annotated[bool, typer.Option("--json", help="Print the summary as JSON on standard output.")]
-Seed = Annotated[int, typer.Option("--seed", "-s", help="Random seed.", min=0)]
+Seed = Annotated[
+    int, typer.Option("--seed", "-s", help="Random seed (0 to 2^63 - 1).", min=0, max=MAX_SEED)
+]
+Sets = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        help="Override a field of every variant: PATH=VALUE (e.g. working_group.scope=0.8), "
+        "VALUE read as YAML; repeatable.",
+        show_default=False,
+    ),
+]
+
 FileArg = Annotated[
     Path,
     typer.Argument(
@@ -182,8 +229,36 @@ class RateColumn(ProgressColumn):
         return Text("" if speed is None else f"{speed:,.0f} runs/s", style="cyan")
 
 
-def tracker(out: Path) -> tuple[Progress, Any, Any]:
-    """A progress bar on standard error (hidden with ``--quiet``) and the callbacks feeding it."""
+class LazyProgress:
+    """A progress display that appears only once the runs start.
+
+    ``with tracker(...)[0]:`` shows nothing while the inputs are checked, so a command that
+    stops on bad input prints its message alone, without an empty "runs 0/?" bar.
+    """
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.shown = False
+
+    def start(self) -> None:
+        """Show the bar (once)."""
+        if not self.shown:
+            self.shown = True
+            self.progress.start()
+
+    def __enter__(self) -> LazyProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.shown:
+            self.progress.stop()
+
+
+def tracker(out: Path) -> tuple[LazyProgress, Any, Any]:
+    """A progress bar on standard error (hidden with ``--quiet``) and the callbacks feeding it.
+
+    The bar appears when the batch calls ``started`` (its inputs checked, its jobs known).
+    """
     progress = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -194,12 +269,14 @@ def tracker(out: Path) -> tuple[Progress, Any, Any]:
         disable=verbosity.quiet,
     )
     task = progress.add_task("runs", total=None)
+    lazy = LazyProgress(progress)
     failed = 0
 
     def started(total: int, skipped: int) -> None:
         progress.update(task, total=total, completed=skipped)
+        lazy.start()
         if skipped:
-            status(f"resuming: {skipped} of {total} runs already done in {out}")
+            status(f"resuming: {skipped} of {total} runs already done in {safe(out)}")
 
     def advance(n: int, n_failed: int) -> None:
         nonlocal failed
@@ -207,4 +284,4 @@ def tracker(out: Path) -> tuple[Progress, Any, Any]:
         label = f"runs ({failed} failed)" if failed else "runs"
         progress.update(task, advance=n, description=label)
 
-    return progress, started, advance
+    return lazy, started, advance
