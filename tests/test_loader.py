@@ -196,7 +196,8 @@ def test_a_bad_inherited_file_is_named_but_its_values_are_not_shown(tmp_path):
     assert str(parent) in msg and "not a valid scenario on its own" in msg
     assert f"wgsim validate {parent}" in msg and "(got 3)" not in msg
     nested = problems(write(tmp_path, "extends: s.yaml\n", "child.yaml"))
-    assert str(parent) in nested and "(got 3)" not in nested
+    assert "s.yaml: extends: the file it extends is not a valid scenario" in nested
+    assert str(parent) not in nested and "(got 3)" not in nested  # s.yaml names it, not child
     assert "us.win_set" in problems(parent) and "(got 3)" in problems(parent)
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import ScenarioError, WgsimError
-from sim.scenario.fields import parse_path
+from sim.scenario.fields import effect_classes, field_info, parse_path
 from sim.scenario.messages import quote
 from sim.scenario.shipped import FOLDERS, data_root, is_name, shipped
 from sim.scenario.yamlfile import YamlProblem, parse_yaml, read_text
@@ -35,34 +35,34 @@ def kind_of(data: Any) -> str:
             return type(data).__name__
 
 
-def linked_file(path: Path, key: str, name: Any) -> Path:
+def linked_file(path: Path, key: str, name: Any, shown: bool = True) -> Path:
     """The file ``key: name`` names, checked to be a YAML file that may be read.
 
     ``name`` is a path relative to ``path``'s folder ending in ``.yaml`` (or ``.yml``);
     where no such file is there, the same path from the shipped scenarios' folder (so a
     copy of a shipped scenario keeps its ``calibrated:``); with ``extends:``, a bare name
     is a shipped scenario (``extends: historical``). A symbolic link is followed only to a
-    YAML file. No message says anything of the file's content.
+    YAML file. No message says anything of the file's content; without ``shown`` (``path``
+    is itself a linked file) none quotes ``name`` either, nor the file it leads to.
     """
+    label = quote(name) if shown else "the file it names"
     if not isinstance(name, str):
-        raise ScenarioError(str(path), [f"{key}: expected a file name, got {quote(name)}"])
+        got = quote(name) if shown else kind_of(name)
+        raise ScenarioError(str(path), [f"{key}: expected a file name, got {got}"])
     if key == "extends" and is_name(name) and not Path(name).suffix:
         candidate = data_root() / FOLDERS["scenario"] / f"{name}.yaml"
         if not candidate.is_file():
             names = ", ".join(p.stem for p in shipped("scenario"))
             raise ScenarioError(
                 str(path),
-                [f"extends: {quote(name)} is no shipped scenario; shipped: {names}"],
+                [f"extends: {label} is no shipped scenario; shipped: {names}"],
             )
         return candidate
     linked = Path(name)
     if linked.is_absolute() or linked.suffix not in SUFFIXES:
         raise ScenarioError(
             str(path),
-            [
-                f"{key}: {quote(name)} must be a path relative to this file's folder, "
-                "to a .yaml file"
-            ],
+            [f"{key}: {label} must be a path relative to this file's folder, to a .yaml file"],
         )
     candidate = path.parent / linked
     if not candidate.is_symlink() and not candidate.exists():
@@ -77,15 +77,16 @@ def linked_file(path: Path, key: str, name: Any) -> Path:
     try:
         target = candidate.resolve(strict=True)
     except RuntimeError:  # Python's word for a loop of symbolic links
-        raise ScenarioError(str(path), [f"{key}: {name} is a loop of symbolic links"]) from None
+        raise ScenarioError(str(path), [f"{key}: {label} is a loop of symbolic links"]) from None
     except OSError:
-        raise ScenarioError(str(path), [f"{key}: file not found: {candidate}"]) from None
+        missing = candidate if shown else label
+        raise ScenarioError(str(path), [f"{key}: file not found: {missing}"]) from None
     if target.suffix not in SUFFIXES:
         raise ScenarioError(
-            str(path), [f"{key}: {name} is a symbolic link to a file that is not a .yaml file"]
+            str(path), [f"{key}: {label} is a symbolic link to a file that is not a .yaml file"]
         )
     if not target.is_file():
-        raise ScenarioError(str(path), [f"{key}: {name} is not a file"])
+        raise ScenarioError(str(path), [f"{key}: {label} is not a file"])
     return target
 
 
@@ -94,7 +95,7 @@ SUFFIXES = (".yaml", ".yml")
 
 
 def apply_calibrated(
-    path: Path, name: Any, base: dict[str, Any], own: dict[str, Any]
+    path: Path, name: Any, base: dict[str, Any], own: dict[str, Any], shown: bool = True
 ) -> tuple[dict[str, Any], str]:
     """Set every calibrated parameter's posterior median (``calibrated: FILE``).
 
@@ -103,8 +104,8 @@ def apply_calibrated(
     ``calibrated`` written as a value asks for the calibrated one (needed where a list
     entry such as a channel or a shock's effect must be written out in full).
     """
-    cal_path = linked_file(path, "calibrated", name)
-    where = f"calibrated: {cal_path}"
+    cal_path = linked_file(path, "calibrated", name, shown)
+    where = f"calibrated: {cal_path if shown else 'the file it names'}"
     try:
         cal_text = read_text(cal_path)
         doc = parse_yaml(cal_text)
@@ -136,10 +137,19 @@ def apply_calibrated(
             raise ScenarioError(
                 str(path), [f"{where}: parameter {i} is not a field path (such as us.win_set)"]
             ) from None
+        median = spec["median"]
+        if isinstance(median, bool) or not isinstance(median, int | float):
+            raise ScenarioError(
+                str(path), [f"{where}: the median of parameter {i} is not a number"]
+            )
+        if not _names_a_field(base, tokens, p):
+            raise ScenarioError(
+                str(path), [f"{where}: parameter {i} is not a field of this scenario"]
+            )
         if _is_set(own, tokens) and _value_at(own, tokens) != CALIBRATED:
             continue
         try:
-            _set_partial(out, tokens, spec["median"])
+            _set_partial(out, tokens, median)
         except (KeyError, IndexError, TypeError, AttributeError):
             if any(_is_set(own, tokens[:j]) for j in range(1, len(tokens))):
                 continue  # the file replaced what holds it (channels: null, say): its value wins
@@ -147,6 +157,28 @@ def apply_calibrated(
                 str(path), [f"{where}: cannot set parameter {i} in this scenario"]
             ) from None
     return out, cal_text
+
+
+def _names_a_field(base: dict[str, Any], tokens: list[str | int], path: str) -> bool:
+    """Whether ``path`` names a field, so no other key reaches a message.
+
+    A path into a shock's effect (``shocks[10].effects[0].value``) names a field of the
+    effect class its ``kind`` in ``base`` picks.
+    """
+    try:
+        field_info(path)
+    except ScenarioError:
+        pass
+    else:
+        return True
+    if len(tokens) != 5 or tokens[0] != "shocks" or tokens[2] != "effects":
+        return False
+    try:
+        kind = _value_at(base, [*tokens[:4], "kind"])
+    except (KeyError, IndexError, TypeError):
+        return False
+    cls = effect_classes().get(kind) if isinstance(kind, str) else None
+    return cls is not None and tokens[4] in cls.model_fields
 
 
 MAX_CALIBRATED = 1000

@@ -271,9 +271,9 @@ def _resolve_base(
     base: dict[str, Any] = {}
     parent = raw.get("extends")
     if parent is not None:
-        parent_path = linked_file(path, "extends", parent)
+        parent_path = linked_file(path, "extends", parent, shown=not seen)
         if parent_path in seen or parent_path == path.resolve():
-            raise ScenarioError(str(path), [f"extends: '{parent}' leads to a cycle"])
+            raise ScenarioError(str(path), ["extends: the files extend one another in a cycle"])
         if len(seen) >= MAX_EXTENDS:
             raise ScenarioError(
                 str(path), [f"extends: more than {MAX_EXTENDS} files extend one another"]
@@ -284,23 +284,27 @@ def _resolve_base(
                 parent_path, parent_raw, (*seen, path.resolve()), parent_text
             )
         except ScenarioError as exc:
-            problems = [f"extends {exc.source}: {p}" for p in exc.problems]
-            raise ScenarioError(str(path), problems) from None
+            source = exc.source if not seen else "(the file it extends)"  # named by a link
+            raise ScenarioError(
+                str(path), [f"extends {source}: {p}" for p in exc.problems]
+            ) from None
         try:
             validate_data(base)
         except _Invalid as exc:
+            named = f"{parent_path} is" if not seen else "the file it extends is"
+            check = f"'wgsim validate {parent_path}'" if not seen else "'wgsim validate' on it"
             raise ScenarioError(
                 str(path),
                 [
-                    f"extends: {parent_path} is not a valid scenario on its own "
-                    f"({len(exc.problems)} problem(s); 'wgsim validate {parent_path}' lists them)"
+                    f"extends: {named} not a valid scenario on its own "
+                    f"({len(exc.problems)} problem(s); {check} lists them)"
                 ],
             ) from None
         text = parent_text + "\n---\n" + text
     base = deep_merge(base, scenario)
     calibrated = raw.get("calibrated")
     if calibrated is not None:
-        base, cal_text = apply_calibrated(path, calibrated, base, scenario)
+        base, cal_text = apply_calibrated(path, calibrated, base, scenario, shown=not seen)
         text += "\n---\n" + cal_text
     return base, text
 
