@@ -195,3 +195,14 @@ def test_serve_tells_how_to_cache_the_assets_without_a_makefile(wgsim, monkeypat
     code, _, err = wgsim("serve", "historical", "--port", "65001")
     assert code == 0 and "-m sim.page.assets" in err
     assert "(run 'make setup')" not in err
+
+
+def test_a_large_batch_is_planned_in_seconds(historical):
+    """``-n 100000`` showed nothing for minutes: every job hashed the whole file again."""
+    import time
+
+    from sim.studies.comparison.run import compare_jobs
+
+    t0 = time.process_time()
+    jobs, _, _ = compare_jobs(historical, 10_000, 0)
+    assert len(jobs) == 20_000 and time.process_time() - t0 < 5

@@ -17,6 +17,7 @@ naming the file, the field path, the offending value and what is allowed.
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -52,9 +53,12 @@ class ScenarioFile:
         """Name of the first (baseline) variant."""
         return next(iter(self.variants))
 
-    @property
+    @functools.cached_property
     def digest(self) -> str:
-        """A short hash of the resolved content of every variant (for resuming batches)."""
+        """A short hash of the resolved content of every variant (for resuming batches).
+
+        Computed once per file (a batch names it in every one of its jobs).
+        """
         payload = json.dumps(
             {k: v.model_dump(mode="json") for k, v in self.variants.items()}, sort_keys=True
         )
