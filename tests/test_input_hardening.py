@@ -74,6 +74,30 @@ def test_a_huge_bad_value_is_refused_quickly_and_quoted_in_part(wgsim, tmp_path,
     assert len(out) < 3_000
 
 
+LONG = "k" * 1_500_000  # a key this long must be written as an explicit key (? ...)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"? {LONG}\n: 1\n",
+        f"scenario:\n  ? {LONG}\n  : 1\n",
+        f"scenario:\n  channels:\n    - name: x\n      ? {LONG}\n      : 2\n",
+        f"extends: @HISTORICAL@\nvariants:\n  a:\n    ? {LONG}\n    : 1\n",
+        f"extends: @HISTORICAL@\nvariants:\n  ? {LONG}\n  : {{}}\n",
+        "extends: @HISTORICAL@\nscenario:\n  shocks: [{name: x, date: 2019-01-07, effects: "
+        f"[{{kind: {LONG}}}]}}]\n",
+    ],
+    ids=["top-level key", "field", "channel field", "variant key", "variant name", "effect kind"],
+)
+def test_a_huge_key_is_refused_quickly_and_quoted_in_part(wgsim, tmp_path, text):
+    f = write(tmp_path, text)
+    t0 = time.process_time()
+    out = refused(wgsim, f, "(1,500,")
+    assert time.process_time() - t0 < 5
+    assert len(out) < 3_000
+
+
 # --- 5. no leaked file: nothing of a linked file's content is printed -------------------------
 
 SECRET = "root:$6$Zx9hunter2:19000:0:99999:7:::\nhunter2: topsecret\n"

@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 
 from sim.cli import batch, single
-from sim.cli.common import configure, err_console, safe
+from sim.cli.common import clipped, configure, err_console, safe
 from sim.errors import InfrastructureError, WgsimError
 
 app = typer.Typer(
@@ -80,7 +80,7 @@ def main() -> None:
     try:
         app()
     except WgsimError as exc:
-        err_console.print(f"[bold red]error:[/bold red] {safe(exc)}")
+        err_console.print(f"[bold red]error:[/bold red] {safe(clipped(str(exc)))}")
         sys.exit(3 if isinstance(exc, InfrastructureError) else 2)
 
 

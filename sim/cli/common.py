@@ -67,6 +67,29 @@ def _escape_char(c: str) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
+MAX_LINE = 1000
+"""Longest line of an error message printed (a longer one is cut, its length named)."""
+
+MAX_LINES = 200
+"""Most lines of an error message printed."""
+
+
+def clipped(text: str) -> str:
+    """An error message cut to :data:`MAX_LINES` lines of at most :data:`MAX_LINE` characters.
+
+    Every part of a message quotes values in part already; this keeps any other long text
+    from taking minutes to render.
+    """
+    lines = text.split("\n")
+    out = [
+        line if len(line) <= MAX_LINE else f"{line[:MAX_LINE]}... ({len(line):,} characters)"
+        for line in lines[:MAX_LINES]
+    ]
+    if len(lines) > MAX_LINES:
+        out.append(f"  ... and {len(lines) - MAX_LINES:,} more lines")
+    return "\n".join(out)
+
+
 def safe(text: object) -> str:
     """Text from a user (a name, a path, a message quoting them) for a Rich console.
 

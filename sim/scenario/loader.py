@@ -324,7 +324,7 @@ def _variant_spec(name: str, spec: Any) -> tuple[dict[str, Any], str, list[str]]
             {},
             "",
             [
-                f"variants.{name}: unknown key '{k}'; allowed: {', '.join(VARIANT_KEYS)}"
+                f"variants.{name}: unknown key {quote(k)}; allowed: {', '.join(VARIANT_KEYS)}"
                 for k in unknown
             ],
         )

@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from sim.scenario.fields import format_path, locate
-from sim.scenario.yamlfile import QUOTE_LIMIT
+from sim.scenario.yamlfile import QUOTE_LIMIT, shorten
 
 
 def quote(value: Any) -> str:
@@ -43,7 +43,7 @@ def _format(errors: list[Any]) -> list[str]:
     lines = []
     for err in errors:
         loc = err["loc"]
-        where = _path(loc) or "scenario"
+        where = shorten(_path(loc)) or "scenario"
         if err["type"] == "extra_forbidden":
             allowed = _allowed_fields(loc[:-1])
             lines.append(
@@ -52,7 +52,7 @@ def _format(errors: list[Any]) -> list[str]:
             )
             continue
         value = err.get("input")
-        msg = _meaning(err["type"], err["msg"], value)
+        msg = shorten(_meaning(err["type"], err["msg"], value), 2 * QUOTE_LIMIT)
         if isinstance(value, dict):
             shown = ""
         elif isinstance(value, dt.date):
