@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parents[1]
 HISTORICAL = ROOT / "scenarios" / "historical.yaml"
@@ -206,3 +208,37 @@ def test_a_large_batch_is_planned_in_seconds(historical):
     t0 = time.process_time()
     jobs, _, _ = compare_jobs(historical, 10_000, 0)
     assert len(jobs) == 20_000 and time.process_time() - t0 < 5
+
+
+CONTROL = {chr(c) for c in range(32) if chr(c) != "\n"} | {"\x7f", "\u202e", "\u2066"}
+
+
+@settings(
+    database=None,
+    max_examples=50,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    name=st.lists(
+        st.characters(exclude_categories=["Cn"])
+        | st.sampled_from(["[", "]", "[/]", "\x1b[31m", "\x07", "\u202e", "\ud800"]),
+        min_size=1,
+        max_size=20,
+    ).map("".join),
+    where=st.sampled_from(["variant", "scenario", "shock"]),
+)
+def test_any_name_is_accepted_or_refused_and_never_reaches_the_terminal_raw(
+    wgsim, tmp_path, name, where
+):
+    quoted = json.dumps(name)  # a YAML double-quoted scalar, escapes and all
+    body = {
+        "variant": f"variants:\n  {quoted}: {{}}\n",
+        "scenario": f"scenario: {{name: {quoted}}}\n",
+        "shock": "scenario:\n  shocks:\n"
+        f"    - {{name: {quoted}, date: 1990-01-01, effects: [{{kind: summit}}]}}\n",
+    }[where]
+    code, out, err = wgsim("validate", scenario(tmp_path, body))
+    assert code in (0, 2), err
+    assert not CONTROL & set(out + err), repr(out + err)
+    assert not any("\ud800" <= c <= "\udfff" for c in out + err)
