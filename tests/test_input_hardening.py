@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import string
 import time
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from sim.errors import ScenarioError
@@ -358,3 +359,27 @@ def test_a_copied_shipped_scenario_keeps_its_calibration(tmp_path):
     copy = tmp_path / "historical.yaml"
     shutil.copy(HISTORICAL, copy)
     assert load_file(copy).digest == load_file(HISTORICAL).digest
+
+
+DECIMAL = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
+
+
+PIECES = ["0", "1", "5", ".", "-", "+", "e", "x", "o", "b", "_", ":", "'", "true", "y", ".nan"]
+
+
+@settings(database=None, max_examples=60, deadline=None)
+@given(text=st.lists(st.sampled_from(PIECES), min_size=1, max_size=5).map("".join))
+@example("0x1")
+@example("00")
+@example("0:1")
+@example("true")
+@example("'0.5'")
+def test_a_number_is_read_as_yaml_1_2_reads_it_or_refused(tmp_path_factory, text):
+    folder = tmp_path_factory.mktemp("n")
+    f = write(folder, f"extends: @HISTORICAL@\nscenario:\n  working_group: {{scope: {text}}}\n")
+    try:
+        scope = load_file(f).variant(None).working_group.scope
+    except ScenarioError:
+        return
+    assert DECIMAL.fullmatch(text.strip()), text  # only a plain decimal number is accepted
+    assert scope == float(text)
