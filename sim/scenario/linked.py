@@ -16,6 +16,7 @@ from typing import Any
 from sim.errors import ScenarioError, WgsimError
 from sim.scenario.fields import effect_classes, field_info, parse_path
 from sim.scenario.messages import quote
+from sim.scenario.schema import Scenario
 from sim.scenario.shipped import FOLDERS, data_root, is_name, shipped
 from sim.scenario.yamlfile import YamlProblem, parse_yaml, read_text
 
@@ -140,11 +141,11 @@ def apply_calibrated(
         median = spec["median"]
         if isinstance(median, bool) or not isinstance(median, int | float):
             raise ScenarioError(
-                str(path), [f"{where}: the median of parameter {i} is not a number"]
+                str(path), [f"{where}: the median of {_named(i, tokens, p)} is not a number"]
             )
         if not _names_a_field(base, tokens, p):
             raise ScenarioError(
-                str(path), [f"{where}: parameter {i} is not a field of this scenario"]
+                str(path), [f"{where}: {_named(i, tokens, p)} is not a field of this scenario"]
             )
         if _is_set(own, tokens) and _value_at(own, tokens) != CALIBRATED:
             continue
@@ -154,9 +155,20 @@ def apply_calibrated(
             if any(_is_set(own, tokens[:j]) for j in range(1, len(tokens))):
                 continue  # the file replaced what holds it (channels: null, say): its value wins
             raise ScenarioError(
-                str(path), [f"{where}: cannot set parameter {i} in this scenario"]
+                str(path), [f"{where}: cannot set {_named(i, tokens, p)} in this scenario"]
             ) from None
     return out, cal_text
+
+
+def _named(i: int, tokens: list[str | int], path: str) -> str:
+    """A calibrated parameter in a message: its number, and its path if that starts at a section.
+
+    A path such as ``us.nope`` (a field renamed, say) is shown; any other key only by
+    number, since a file that is no calibration result must not be quoted.
+    """
+    if tokens and tokens[0] in Scenario.model_fields and len(path) <= 100:
+        return f"parameter {i} ('{path}')"
+    return f"parameter {i}"
 
 
 def _names_a_field(base: dict[str, Any], tokens: list[str | int], path: str) -> bool:
