@@ -101,12 +101,12 @@ def load_file(path: str | Path) -> ScenarioFile:
         ScenarioError: if the file is missing, malformed or invalid in any variant.
     """
     path = Path(path)
-    raw, _ = _read_yaml(path)
+    raw, own_text = _read_yaml(path)
     if not raw:
         raise ScenarioError(
             str(path), ["the file is empty: a scenario file needs 'scenario:' or 'extends:'"]
         )
-    base, text = _resolve_base(path, raw, seen=())
+    base, text = _resolve_base(path, raw, (), own_text)
     variants_raw = raw.get("variants", {BASE_VARIANT: {}})
     if not isinstance(variants_raw, dict) or not variants_raw:
         raise ScenarioError(
@@ -182,9 +182,8 @@ def validate_data(data: dict[str, Any]) -> Scenario:
         scenario = build_scenario(data)
     except ValidationError as exc:
         raise _Invalid(format_validation(exc)) from None
-    defaults = Scenario().model_dump(mode="python")
     try:
-        Scenario.model_validate(deep_merge(defaults, data), strict=True)
+        Scenario.model_validate(deep_merge(_defaults(), data), strict=True)
     except ValidationError as exc:
         wrong = strict_problems(exc)
         if wrong:
@@ -199,8 +198,13 @@ def load_scenario(path: str | Path, variant: str | None = None) -> Scenario:
 
 def build_scenario(data: dict[str, Any]) -> Scenario:
     """Validate ``data`` merged onto the schema's defaults (raises ValidationError)."""
-    defaults = Scenario().model_dump(mode="python")
-    return Scenario.model_validate(deep_merge(defaults, data))
+    return Scenario.model_validate(deep_merge(_defaults(), data))
+
+
+@functools.cache
+def _defaults() -> dict[str, Any]:
+    """The schema's defaults as a mapping (never changed: :func:`deep_merge` copies)."""
+    return Scenario().model_dump(mode="python")
 
 
 MAX_EXTENDS = 20
@@ -263,11 +267,12 @@ def _read_yaml(path: Path, linked: bool = False) -> tuple[dict[str, Any], str]:
 
 
 def _resolve_base(
-    path: Path, raw: dict[str, Any], seen: tuple[Path, ...], text: str | None = None
+    path: Path, raw: dict[str, Any], seen: tuple[Path, ...], text: str
 ) -> tuple[dict[str, Any], str]:
-    """The base scenario mapping of ``raw``: its ``extends`` chain, own values, calibration."""
-    if text is None:
-        text = _read_yaml(path)[1]
+    """The base scenario mapping of ``raw``: its ``extends`` chain, own values, calibration.
+
+    ``text`` is the file's text, to which the texts of the files it names are added.
+    """
     scenario = raw.get("scenario") or {}
     if not isinstance(scenario, dict):
         shown = kind_of(scenario) if seen else quote(scenario)  # another file's: not shown
