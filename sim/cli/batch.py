@@ -98,7 +98,7 @@ def compare(
         raise _interrupted(out) from None
     o = result.outcome
     for moved in o.quarantined:
-        status(f"unreadable results set aside and redone: {safe(moved)}")
+        status(f"unreadable results set aside and redone: {moved}")
     if as_json:
         emit_json(_compare_summary(result))
     else:

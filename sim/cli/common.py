@@ -119,15 +119,15 @@ def configure(quiet: bool, verbose: bool) -> None:
 
 
 def status(message: str) -> None:
-    """A status line on standard error (silent with ``--quiet``)."""
+    """A status line on standard error (silent with ``--quiet``), shown as written."""
     if not verbosity.quiet:
-        err_console.print(message)
+        err_console.print(safe(message))
 
 
 def detail(message: str) -> None:
-    """A line on standard error shown only with ``--verbose``."""
+    """A line on standard error shown only with ``--verbose``, as written."""
     if verbosity.verbose:
-        err_console.print(message)
+        err_console.print(safe(message))
 
 
 def emit_json(doc: Any) -> None:
@@ -299,7 +299,7 @@ def tracker(out: Path) -> tuple[LazyProgress, Any, Any]:
         progress.update(task, total=total, completed=skipped)
         lazy.start()
         if skipped:
-            status(f"resuming: {skipped} of {total} runs already done in {safe(out)}")
+            status(f"resuming: {skipped} of {total} runs already done in {out}")
 
     def advance(n: int, n_failed: int) -> None:
         nonlocal failed

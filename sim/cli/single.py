@@ -257,7 +257,7 @@ def serve(
             f"'{sys.executable} -m sim.page.assets' (needs npm; in a checkout 'make setup' "
             "does it)"
         )
-    out_console.print(f"wgsim page: http://{host}:{port}/  (Ctrl-C stops it)")
+    out_console.print(f"wgsim page: http://{safe(host)}:{port}/  (Ctrl-C stops it)")
     code = run_server(path, host, port, results)
     if code:  # a server ended by a signal exits as a shell reports it: 128 + the signal
         raise typer.Exit(128 - code if code < 0 else code)
