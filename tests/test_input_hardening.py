@@ -221,7 +221,7 @@ def shocks(n: int) -> str:
         ("scenario:\n  channels:\n" + channels(51), "at most 50 items"),
         ("extends: @HISTORICAL@\nscenario:\n  shocks:\n" + shocks(1001), "at most 1000 items"),
         (
-            "extends: @HISTORICAL@\nscenario:\n  shocks:\n" + shocks(25_000),
+            "extends: @HISTORICAL@\nscenario:\n  shocks:\n" + shocks(12_000),
             "the file holds more than 100,000 values",
         ),
         ("scenario: {name: " + "n" * 201 + "}\n", "at most 200 characters"),
@@ -240,7 +240,7 @@ def shocks(n: int) -> str:
     ids=[
         "51 channels",
         "1001 shocks",
-        "25000 shocks",
+        "12000 shocks",
         "long scenario name",
         "long channel name",
         "101 variants",

@@ -78,8 +78,12 @@ class _Loader(yaml.SafeLoader):
         super().__init__(stream)
         self._aliases = 0
         self._depth = 0
+        self._nodes = 0
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        self._nodes += 1
+        if self._nodes > MAX_NODES:  # without aliases: refused before the rest is read
+            raise ConstructorError(None, None, _too_many(), self.peek_event().start_mark)
         if self.check_event(yaml.AliasEvent):
             self._aliases += 1
             if self._aliases > MAX_ALIASES:
@@ -103,14 +107,7 @@ class _Loader(yaml.SafeLoader):
     def compose_document(self) -> Node | None:
         node = super().compose_document()
         if node is not None and _expanded_size(node, {}) > MAX_NODES:
-            raise ConstructorError(
-                None,
-                None,
-                f"the file holds more than {MAX_NODES:,} values (numbers, names, mappings and "
-                f"lists, each alias counted as the copy it stands for); at most {MAX_NODES:,} "
-                "are read",
-                node.start_mark,
-            )
+            raise ConstructorError(None, None, _too_many(), node.start_mark)
         return node
 
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
@@ -172,6 +169,13 @@ class _Loader(yaml.SafeLoader):
             raise ConstructorError(
                 None, None, f"'{node.value}' is not a date ({exc})", node.start_mark
             ) from None
+
+
+def _too_many() -> str:
+    return (
+        f"the file holds more than {MAX_NODES:,} values (numbers, names, mappings and lists, "
+        f"each alias counted as the copy it stands for); at most {MAX_NODES:,} are read"
+    )
 
 
 def _expanded_size(node: Node, sizes: dict[int, int]) -> int:
