@@ -75,7 +75,7 @@ def test_a_seed_beyond_64_bits_is_refused_before_running(wgsim, tmp_path, comman
     code, _, err = wgsim(command, "historical", "--seed", str(2**63), "--out", out)
     assert code == 2 and "9223372036854775807" in err
     assert not out.exists()
-    extra = ["-n", "1"] if command == "compare" else []
+    extra = ["-n", "1", "--workers", "1"] if command == "compare" else []
     code, _, err = wgsim(command, "historical", "--seed", str(2**63 - 1), "--out", out, *extra)
     assert code == 0, err
 
@@ -161,7 +161,9 @@ def test_set_reaches_the_runs(wgsim, tmp_path):
         "--set working_group.establishment='never'"
         in json.loads((tmp_path / "r" / "manifest.json").read_text())["scenario_text"]
     )
-    code, _, err = wgsim("-q", "compare", "historical", "-n", "2", *never, "--out", tmp_path / "c")
+    code, _, err = wgsim(
+        "-q", "compare", "historical", "-n", "2", "-w", "1", *never, "--out", tmp_path / "c"
+    )
     assert code == 0, err
     runs = pd.read_parquet(tmp_path / "c" / "runs.parquet")
     assert len(runs) == 4 and (runs["n_wg_meeting"] == 0).all()
@@ -180,6 +182,8 @@ def test_the_readmes_posterior_path_works_from_any_folder(wgsim, tmp_path, monke
         "1",
         "--posterior",
         "calibration/posterior/posterior.csv",
+        "--workers",
+        "1",
         "--out",
         "c",
     )
