@@ -124,3 +124,24 @@ def test_the_examples_in_docs_adapters_md_run(tmp_path, monkeypatch):
         (0.8, 1),
         (0.8, 2),
     }
+
+
+def test_salib_bounds_respect_the_cross_field_rules(historical):
+    from SALib.sample import morris
+
+    from sim.scenario.paths import apply_overrides
+
+    path = "legitimacy.termination_threshold"
+    reform = historical.variant(None).legitimacy.reform_threshold
+    with pytest.warns(UserWarning, match="must not exceed reform_threshold"):
+        problem = salib_problem([path])
+    assert problem["bounds"] == [[0.0, reform]]
+    for row in morris.sample(problem, 10, seed=1):  # a Morris design runs to the end
+        apply_overrides(historical.variant(None), {path: float(row[0])})
+    with pytest.raises(AdapterError, match=rf"accepted range is \[0.1, {reform:g}\]"):
+        salib_problem([path], bounds={path: (0.1, 0.9)})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(AdapterError, match="together reach values"):
+            salib_problem([path, "legitimacy.reform_threshold"])
+    assert salib_problem(PATHS[:1])["bounds"] == [[0.0, 1.0]]  # no rule: the schema's

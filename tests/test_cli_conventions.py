@@ -68,7 +68,7 @@ def test_an_unknown_name_lists_the_shipped_ones(wgsim):
     assert "'nope': no such file here, and no shipped scenario" in err
     assert "historical" in err and "Traceback" not in err
     code, _, err = wgsim("experiment", "nope", "--quick")
-    assert code == 2 and "shipped experiments: cadence, positions, scope, sobol" in err
+    assert code == 2 and "shipped experiments: cadence, channels, positions, scope, sobol" in err
 
 
 def test_scenarios_codebook_and_parameters_as_data(wgsim):

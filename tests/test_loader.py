@@ -190,12 +190,15 @@ def test_missing_file_directory_bad_encoding_and_cycles(tmp_path):
     assert "cycle" in problems(write(tmp_path, "extends: self.yaml\n", "self.yaml"))
 
 
-def test_a_bad_inherited_value_is_reported_with_its_path_and_value(tmp_path):
-    write(tmp_path, "scenario: {us: {win_set: 3}}\n", "parent.yaml")
+def test_a_bad_inherited_file_is_named_but_its_values_are_not_shown(tmp_path):
+    parent = write(tmp_path, "scenario: {us: {win_set: 3}}\n", "parent.yaml")
     msg = problems(write(tmp_path, "extends: parent.yaml\n"))
-    assert "us.win_set" in msg and "(got 3)" in msg
+    assert str(parent) in msg and "not a valid scenario on its own" in msg
+    assert f"wgsim validate {parent}" in msg and "(got 3)" not in msg
     nested = problems(write(tmp_path, "extends: s.yaml\n", "child.yaml"))
-    assert "us.win_set" in nested and "(got 3)" in nested
+    assert "s.yaml: extends: the file it extends is not a valid scenario" in nested
+    assert str(parent) not in nested and "(got 3)" not in nested  # s.yaml names it, not child
+    assert "us.win_set" in problems(parent) and "(got 3)" in problems(parent)
 
 
 def test_unknown_variant(historical):
@@ -205,7 +208,7 @@ def test_unknown_variant(historical):
 
 def test_json_schema_covers_the_file_format():
     schema = file_json_schema()
-    assert set(schema["properties"]) == {"extends", "scenario", "variants"}
+    assert set(schema["properties"]) == {"extends", "scenario", "calibrated", "variants"}
     assert schema["additionalProperties"] is False
     scenario = schema["properties"]["scenario"]
     assert set(scenario["properties"]) == set(Scenario.model_fields)

@@ -14,10 +14,9 @@ import sys
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from sim.cli import batch, single
-from sim.cli.common import configure, err_console
+from sim.cli.common import clipped, configure, err_console, safe
 from sim.errors import InfrastructureError, WgsimError
 
 app = typer.Typer(
@@ -91,7 +90,7 @@ def main() -> None:
     try:
         app()
     except WgsimError as exc:
-        err_console.print(f"[bold red]error:[/bold red] {escape(str(exc))}")
+        err_console.print(f"[bold red]error:[/bold red] {safe(clipped(str(exc)))}")
         sys.exit(getattr(exc, "exit_code", 3 if isinstance(exc, InfrastructureError) else 2))
     finally:
         signal.signal(signal.SIGTERM, previous)

@@ -10,18 +10,20 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 
 from sim.cli.common import (
     MAX_REPLICATIONS,
+    MAX_SEED,
     Dask,
     FileArg,
     Json,
+    Sets,
     Workers,
     emit_json,
     err_console,
     out_console,
     output_folder,
+    safe,
     scenario_path,
     status,
     tracker,
@@ -30,7 +32,7 @@ from sim.cli.common import (
 
 
 def _interrupted(out: Path) -> typer.Exit:
-    err_console.print(f"interrupted: finished runs are saved in {out}; rerun to resume")
+    err_console.print(f"interrupted: finished runs are saved in {safe(out)}; rerun to resume")
     return typer.Exit(130)
 
 
@@ -51,7 +53,9 @@ def compare(
         ),
     ] = None,
     events: Annotated[bool, typer.Option("--events", help="Also store every event log.")] = False,
-    seed: Annotated[int, typer.Option("--seed", "-s", help="Root seed.", min=0)] = 0,
+    seed: Annotated[
+        int, typer.Option("--seed", "-s", help="Root seed (0 to 2^63 - 1).", min=0, max=MAX_SEED)
+    ] = 0,
     posterior: Annotated[
         Path | None,
         typer.Option(
@@ -59,6 +63,7 @@ def compare(
             help="Calibration posterior (posterior.csv): each replication draws its parameters.",
         ),
     ] = None,
+    sets: Sets = None,
     as_json: Json = False,
 ) -> None:
     """Compare every variant of FILE over N replications with common random numbers.
@@ -68,9 +73,14 @@ def compare(
     report.md with figures.
     """
     from sim.runs.store import safe_name
+    from sim.scenario.paths import parse_sets
+    from sim.scenario.shipped import resolve_data_file
     from sim.studies.comparison.run import run_compare
 
+    overrides = parse_sets(sets or [])
     path = scenario_path(file)
+    if posterior is not None:
+        posterior = resolve_data_file(posterior)
     out = out or Path("results") / safe_name(f"compare-{path.stem}")
     progress, started, advance = tracker(out)
     try:
@@ -84,6 +94,7 @@ def compare(
                 events=events,
                 seed=seed,
                 posterior=posterior,
+                overrides=overrides,
                 on_progress=advance,
                 on_start=started,
             )
@@ -91,7 +102,7 @@ def compare(
         raise _interrupted(out) from None
     o = result.outcome
     for moved in o.quarantined:
-        status(f"unreadable results set aside and redone: {escape(moved)}")
+        status(f"unreadable results set aside and redone: {moved}")
     if as_json:
         emit_json(_compare_summary(result))
     else:
@@ -99,9 +110,9 @@ def compare(
             f"{o.ok} runs done, {o.skipped} resumed, {o.failed} failed in {result.seconds:.1f} s"
         )
         if result.report:
-            out_console.print(f"Report: [bold]{escape(str(result.report))}[/bold]")
+            out_console.print(f"Report: [bold]{safe(result.report)}[/bold]")
     if o.failed:
-        err_console.print(f"{o.failed} runs failed: see {out / 'failures.parquet'}")
+        err_console.print(f"{o.failed} runs failed: see {safe(out / 'failures.parquet')}")
         raise typer.Exit(1)
 
 
@@ -152,6 +163,7 @@ def experiment(
             "--out", "-o", parser=output_folder, help="Output folder (default results/<name>)."
         ),
     ] = None,
+    as_json: Json = False,
 ) -> None:
     """Run a sweep or sensitivity analysis declared in an experiment file.
 
@@ -174,14 +186,26 @@ def experiment(
             )
     except KeyboardInterrupt:
         raise _interrupted(out) from None
-    out_console.print(
-        f"{outcome.ok} runs done, {outcome.skipped} resumed, {outcome.failed} failed; "
-        f"{len(exp.points)} design points"
-    )
-    if report:
-        out_console.print(f"Report: [bold]{report}[/bold]")
+    if as_json:
+        emit_json(
+            {
+                "out": str(out),
+                "runs": outcome.ok,
+                "resumed": outcome.skipped,
+                "failed": outcome.failed,
+                "points": len(exp.points),
+                "report": str(report) if report else None,
+            }
+        )
+    else:
+        out_console.print(
+            f"{outcome.ok} runs done, {outcome.skipped} resumed, {outcome.failed} failed; "
+            f"{len(exp.points)} design points"
+        )
+        if report:
+            out_console.print(f"Report: [bold]{safe(report)}[/bold]")
     if outcome.failed:
-        err_console.print(f"{outcome.failed} runs failed: see {out / 'failures.parquet'}")
+        err_console.print(f"{outcome.failed} runs failed: see {safe(out / 'failures.parquet')}")
         raise typer.Exit(1)
 
 
@@ -203,6 +227,7 @@ def calibrate(
             "--out", "-o", parser=output_folder, help="Output folder (default results/calibration)."
         ),
     ] = None,
+    as_json: Json = False,
 ) -> None:
     """Fit the free parameters to the documented episodes by ABC-SMC (pyabc).
 
@@ -222,10 +247,13 @@ def calibrate(
         log=status,
         progress=err_console.is_terminal and not verbosity.quiet,
     )
+    if as_json:
+        emit_json({"out": str(out), **summary})
+        return
     out_console.print(
         f"{summary['simulations']} particles, {summary['generations']} generations, "
         f"acceptance {summary['acceptance_rate']:.1%}, {summary['wall_seconds']:.0f} s"
     )
     out_console.print(
-        f"Posterior and report in [bold]{out}[/bold] (fit_report.md, calibrated.yaml)"
+        f"Posterior and report in [bold]{safe(out)}[/bold] (fit_report.md, calibrated.yaml)"
     )

@@ -12,12 +12,14 @@ import json
 import logging
 import math
 import sys
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -36,8 +38,64 @@ from sim.scenario.shipped import Kind, resolve
 out_console = Console(soft_wrap=True, emoji=False)
 err_console = Console(stderr=True, soft_wrap=True, emoji=False)
 
-MAX_REPLICATIONS = 1_000_000
+MAX_REPLICATIONS = 100_000
+"""Most replications per variant (``-n``): 100,000 of two variants take about a day on 2 cores."""
 MAX_WORKERS = 256
+MAX_SEED = 2**63 - 1
+"""Largest seed: seeds are stored as 64-bit integers in every output table."""
+
+
+def printable(text: str) -> str:
+    """``text`` with its invisible characters written as escapes (ESC as ``x1b``).
+
+    Control characters, unpaired surrogates and format characters (bidirectional
+    overrides) are escaped, so no name can move the cursor or recolour a terminal.
+    """
+    return "".join(_escape_char(c) if _unsafe(c) else c for c in text)
+
+
+def _unsafe(c: str) -> bool:
+    if c == "\n":
+        return False
+    return (
+        unicodedata.category(c) in ("Cc", "Cs", "Cf") and c != "\u200d"
+    )  # a joiner (emoji, scripts)
+
+
+def _escape_char(c: str) -> str:
+    code = ord(c)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+MAX_LINE = 1000
+"""Longest line of an error message printed (a longer one is cut, its length named)."""
+
+MAX_LINES = 200
+"""Most lines of an error message printed."""
+
+
+def clipped(text: str) -> str:
+    """An error message cut to :data:`MAX_LINES` lines of at most :data:`MAX_LINE` characters.
+
+    Every part of a message quotes values in part already; this keeps any other long text
+    from taking minutes to render.
+    """
+    lines = text.split("\n")
+    out = [
+        line if len(line) <= MAX_LINE else f"{line[:MAX_LINE]}... ({len(line):,} characters)"
+        for line in lines[:MAX_LINES]
+    ]
+    if len(lines) > MAX_LINES:
+        out.append(f"  ... and {len(lines) - MAX_LINES:,} more lines")
+    return "\n".join(out)
+
+
+def safe(text: object) -> str:
+    """Text from a user (a name, a path, a message quoting them) for a Rich console.
+
+    Control characters are escaped and markup such as ``[/]`` is shown as written.
+    """
+    return escape(printable(str(text)))
 
 
 @dataclass
@@ -61,15 +119,15 @@ def configure(quiet: bool, verbose: bool) -> None:
 
 
 def status(message: str) -> None:
-    """A status line on standard error (silent with ``--quiet``)."""
+    """A status line on standard error (silent with ``--quiet``), shown as written."""
     if not verbosity.quiet:
-        err_console.print(message)
+        err_console.print(safe(message))
 
 
 def detail(message: str) -> None:
-    """A line on standard error shown only with ``--verbose``."""
+    """A line on standard error shown only with ``--verbose``, as written."""
     if verbosity.verbose:
-        err_console.print(message)
+        err_console.print(safe(message))
 
 
 def emit_json(doc: Any) -> None:
@@ -108,7 +166,19 @@ def output_folder(value: str) -> Path:
 
 
 Json = Annotated[bool, typer.Option("--json", help="Print the summary as JSON on standard output.")]
-Seed = Annotated[int, typer.Option("--seed", "-s", help="Random seed.", min=0)]
+Seed = Annotated[
+    int, typer.Option("--seed", "-s", help="Random seed (0 to 2^63 - 1).", min=0, max=MAX_SEED)
+]
+Sets = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        help="Override a field of every variant: PATH=VALUE (e.g. working_group.scope=0.8), "
+        "VALUE read as YAML; repeatable.",
+        show_default=False,
+    ),
+]
+
 FileArg = Annotated[
     Path,
     typer.Argument(
@@ -193,8 +263,36 @@ class RateColumn(ProgressColumn):
         return Text("" if speed is None else f"{speed:,.0f} runs/s", style="cyan")
 
 
-def tracker(out: Path) -> tuple[Progress, Any, Any]:
-    """A progress bar on standard error (hidden with ``--quiet``) and the callbacks feeding it."""
+class LazyProgress:
+    """A progress display that appears only once the runs start.
+
+    ``with tracker(...)[0]:`` shows nothing while the inputs are checked, so a command that
+    stops on bad input prints its message alone, without an empty "runs 0/?" bar.
+    """
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.shown = False
+
+    def start(self) -> None:
+        """Show the bar (once)."""
+        if not self.shown:
+            self.shown = True
+            self.progress.start()
+
+    def __enter__(self) -> LazyProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.shown:
+            self.progress.stop()
+
+
+def tracker(out: Path) -> tuple[LazyProgress, Any, Any]:
+    """A progress bar on standard error (hidden with ``--quiet``) and the callbacks feeding it.
+
+    The bar appears when the batch calls ``started`` (its inputs checked, its jobs known).
+    """
     progress = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -205,10 +303,12 @@ def tracker(out: Path) -> tuple[Progress, Any, Any]:
         disable=verbosity.quiet,
     )
     task = progress.add_task("runs", total=None)
+    lazy = LazyProgress(progress)
     failed = 0
 
     def started(total: int, skipped: int) -> None:
         progress.update(task, total=total, completed=skipped)
+        lazy.start()
         if skipped:
             status(f"resuming: {skipped} of {total} runs already done in {out}")
 
@@ -218,4 +318,4 @@ def tracker(out: Path) -> tuple[Progress, Any, Any]:
         label = f"runs ({failed} failed)" if failed else "runs"
         progress.update(task, advance=n, description=label)
 
-    return progress, started, advance
+    return lazy, started, advance

@@ -15,33 +15,51 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from sim.cli.common import (
     FileArg,
     Json,
     Seed,
+    Sets,
     emit_json,
     out_console,
     print_summary,
+    safe,
     scenario_path,
     status,
 )
-from sim.scenario.loader import file_json_schema, load_file
+from sim.scenario.loader import ScenarioFile, file_json_schema, load_file
+from sim.scenario.paths import override_file, parse_sets
 from sim.scenario.shipped import FOLDERS, data_root, shipped
+
+
+def load_with_sets(file: Path, sets: list[str] | None) -> tuple[Path, ScenarioFile]:
+    """A command's scenario file (a path or a shipped name), with its ``--set`` overrides."""
+    overrides = parse_sets(sets or [])
+    path = scenario_path(file)
+    return path, override_file(load_file(path), overrides)
 
 
 def validate(
     files: Annotated[
         list[Path], typer.Argument(help="Scenario files (or shipped names) to check.")
     ],
+    sets: Sets = None,
+    as_json: Json = False,
 ) -> None:
     """Check scenario files against the schema; print each file's variants."""
+    checked = []
     for given in files:
-        sf = load_file(scenario_path(given))
-        names = ", ".join(sf.variants)
-        out_console.print(f"[green]ok[/green] {given}: variants {names} (digest {sf.digest})")
+        _, sf = load_with_sets(given, sets)
+        checked.append({"file": str(given), "variants": list(sf.variants), "digest": sf.digest})
+        if not as_json:
+            names = ", ".join(sf.variants)
+            out_console.print(
+                f"[green]ok[/green] {safe(given)}: variants {safe(names)} (digest {sf.digest})"
+            )
+    if as_json:
+        emit_json({"files": checked})
 
 
 def schema() -> None:
@@ -63,11 +81,32 @@ def parameters(
     sys.stdout.write(parameters_markdown())
 
 
-def codebook() -> None:
+def codebook(as_json: Json = False) -> None:
     """Print the codebook of the output tables (docs/outputs.md), generated from code."""
-    from sim.runs.codebook import codebook_markdown
+    from sim.runs import codebook as book
 
-    sys.stdout.write(codebook_markdown())
+    if not as_json:
+        sys.stdout.write(book.codebook_markdown())
+        return
+    tables = {
+        name: {
+            "row": what,
+            "columns": [
+                {
+                    "name": c.name,
+                    "type": c.kind,
+                    "arrow_type": str(book.arrow_type(c)),
+                    "unit": c.unit,
+                    "null_means": c.null_means,
+                    "meaning": c.meaning,
+                    "labels": list(c.labels),
+                }
+                for c in cols
+            ],
+        }
+        for name, (cols, what) in book.TABLES.items()
+    }
+    emit_json({"schema_version": book.SCHEMA_VERSION, "tables": tables})
 
 
 def scenarios(as_json: Json = False) -> None:
@@ -109,6 +148,7 @@ def run(
             "--out", "-o", help="Output folder (default results/<scenario>-<variant>-s<seed>)."
         ),
     ] = None,
+    sets: Sets = None,
     as_json: Json = False,
 ) -> None:
     """Run one scenario variant once: summary table, Parquet outputs and a timeline figure."""
@@ -127,14 +167,13 @@ def run(
         safe_name,
     )
 
-    path = scenario_path(file)
-    sf = load_file(path)
+    path, sf = load_with_sets(file, sets)
     name = variant or sf.baseline
     scenario = sf.variant(name)
     default = Path("results") / safe_name(f"{scenario.name}-{name}-s{seed}")
+    check_size(scenario, str(path))
     out = ensure_output_folder(out or default)
     t0 = time.perf_counter()
-    check_size(scenario, str(path))
     result = run_once(scenario, seed, variant=name)
     elapsed = time.perf_counter() - t0
     events, series = result.events_frame(), result.series_frame()
@@ -150,7 +189,7 @@ def run(
     for kind, frame in tables.items():
         meta = file_metadata(kind, sf.digest, seed)
         atomic_write_parquet(encode_frame(kind, frame), out / f"{kind}.parquet", meta)
-    title = f"{scenario.name} / {name}, seed {seed}"
+    title = f"{scenario.name} / {name}, seed {seed}"  # a figure's title: no markup there
     fig = plots.timeline(
         events,
         series,
@@ -184,17 +223,17 @@ def run(
             }
         )
         return
-    print_summary(result.metrics, scenario.calendar.start, title)
+    print_summary(result.metrics, scenario.calendar.start, safe(title))
     from sim.analysis.narrate import stories
 
     told = stories(events)  # the named items (documented proposals), each its dated story
     if told:
         out_console.print("\n[bold]Named items[/bold] (docs/record.md), each its story:")
     for label, lines in told:
-        out_console.print(f"\n[bold]{escape(label)}[/bold]")
+        out_console.print(f"\n[bold]{safe(label)}[/bold]")
         for line in lines:
-            out_console.print(f"  {escape(line)}")
-    out_console.print(f"\nOutputs in [bold]{escape(str(out))}[/bold]: {', '.join(files)}")
+            out_console.print(f"  {safe(line)}")
+    out_console.print(f"\nOutputs in [bold]{safe(out)}[/bold]: {', '.join(files)}")
 
 
 def serve(
@@ -224,10 +263,12 @@ def serve(
     cache, packages = installed_requirements()
     if missing(cache, packages):
         status(
-            "warning: Solara's web assets are not cached (run 'make setup'); "
-            "the page needs the internet"
+            "warning: Solara's web assets are not cached, so the page fetches them from the "
+            "internet (and stays blank offline); cache them once with "
+            f"'{sys.executable} -m sim.page.assets' (needs npm; in a checkout 'make setup' "
+            "does it)"
         )
-    out_console.print(f"wgsim page: http://{host}:{port}/  (Ctrl-C stops it)")
+    out_console.print(f"wgsim page: http://{safe(host)}:{port}/  (Ctrl-C stops it)")
     code = run_server(path, host, port, results)
     if code:  # a server ended by a signal exits as a shell reports it: 128 + the signal
         raise typer.Exit(128 - code if code < 0 else code)

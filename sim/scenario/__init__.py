@@ -11,10 +11,12 @@ Modules, each importing only those listed before it:
 - ``fields``: field paths and introspection (bounds, units, lookup, effect tags), the one
   place that reads pydantic's field metadata;
 - ``yamlfile``: the one bounded, strict YAML reader of every input file;
-- ``messages``: validation errors as one line per problem;
-- ``paths``: reading and overriding values by path; ``loader``: YAML files, ``extends``,
-  calibrated values, variants, the file's JSON Schema; ``reference``: the parameter
-  reference (``wgsim parameters``).
+- ``messages``: validation errors as one line per problem, values quoted in part;
+- ``shipped``: the shipped files and where they are;
+- ``linked``: the files ``extends:`` and ``calibrated:`` name, never quoted in a message;
+- ``loader``: YAML files, ``extends``, calibrated values, variants, the file's JSON
+  Schema; ``paths``: reading and overriding values by path (and ``--set``);
+  ``reference``: the parameter reference (``wgsim parameters``).
 """
 
 from sim.scenario.actors import Actors, DprkActor, RokActorParams, UsActor

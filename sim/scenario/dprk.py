@@ -111,7 +111,7 @@ class DprkParams(Section):
     )
     provocation_window_weeks: int = param(
         4,
-        0,
+        1,
         26,
         "weeks",
         "A major provocation opens a WG review window this long.",

@@ -17,8 +17,8 @@ naming the file, the field path, the offending value and what is allowed.
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
-import itertools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,14 +27,16 @@ from typing import Any
 from pydantic import ValidationError
 
 from sim.errors import ScenarioError
-from sim.scenario.fields import parse_path
-from sim.scenario.messages import format_validation
-from sim.scenario.schema import Scenario
-from sim.scenario.yamlfile import YamlProblem, parse_yaml, read_yaml
+from sim.scenario.linked import apply_calibrated, kind_of, linked_file
+from sim.scenario.messages import format_validation, quote, strict_problems
+from sim.scenario.schema import MAX_NAME, Scenario
+from sim.scenario.yamlfile import YamlProblem, parse_yaml, read_text
 
 TOP_LEVEL_KEYS = ("extends", "scenario", "calibrated", "variants")
 VARIANT_KEYS = ("description", "overrides")
 BASE_VARIANT = "base"
+MAX_VARIANTS = 100
+"""Most variants in one file (the shipped files have two to five)."""
 
 
 @dataclass(frozen=True)
@@ -51,9 +53,12 @@ class ScenarioFile:
         """Name of the first (baseline) variant."""
         return next(iter(self.variants))
 
-    @property
+    @functools.cached_property
     def digest(self) -> str:
-        """A short hash of the resolved content of every variant (for resuming batches)."""
+        """A short hash of the resolved content of every variant (for resuming batches).
+
+        Computed once per file (a batch names it in every one of its jobs).
+        """
         payload = json.dumps(
             {k: v.model_dump(mode="json") for k, v in self.variants.items()}, sort_keys=True
         )
@@ -96,31 +101,22 @@ def load_file(path: str | Path) -> ScenarioFile:
         ScenarioError: if the file is missing, malformed or invalid in any variant.
     """
     path = Path(path)
-    raw = _read_yaml(path)
+    raw, own_text = _read_yaml(path)
     if not raw:
         raise ScenarioError(
             str(path), ["the file is empty: a scenario file needs 'scenario:' or 'extends:'"]
         )
-    base, text = _resolve_base(path, raw, seen=())
+    base, text = _resolve_base(path, raw, (), own_text)
     variants_raw = raw.get("variants", {BASE_VARIANT: {}})
     if not isinstance(variants_raw, dict) or not variants_raw:
         raise ScenarioError(
             str(path),
             [
-                f"variants: expected a mapping of name -> variant, got {variants_raw!r} "
+                f"variants: expected a mapping of name -> variant, got {quote(variants_raw)} "
                 "(leave the key out for a single scenario)"
             ],
         )
-    unnamed = [n for n in variants_raw if not isinstance(n, str)]
-    if unnamed:
-        raise ScenarioError(
-            str(path),
-            [
-                f"variants: the name {n!r} is read as a {type(n).__name__}, not text (YAML "
-                "reads on, off, yes and no as booleans); put the name in quotes"
-                for n in unnamed
-            ],
-        )
+    _check_names(path, list(variants_raw))
     variants: dict[str, Scenario] = {}
     descriptions: dict[str, str] = {}
     problems: list[str] = []
@@ -129,15 +125,70 @@ def load_file(path: str | Path) -> ScenarioFile:
         problems += errs
         if errs:
             continue
+        prefix = "" if "variants" not in raw else f"variant '{name}': "
         try:
-            variants[str(name)] = build_scenario(deep_merge(base, overrides))
-        except ValidationError as exc:
-            prefix = "" if "variants" not in raw else f"variant '{name}': "
-            problems += [prefix + p for p in format_validation(exc)]
+            variants[str(name)] = validate_data(deep_merge(base, overrides))
+        except _Invalid as exc:
+            problems += [prefix + p for p in exc.problems]
         descriptions[str(name)] = desc
     if problems:
         raise ScenarioError(str(path), problems)
     return ScenarioFile(str(path), text, variants, descriptions)
+
+
+def _check_names(path: Path, names: list[Any]) -> None:
+    """Variant names: text, not too many, not too long."""
+    unnamed = [n for n in names if not isinstance(n, str)]
+    if unnamed:
+        raise ScenarioError(
+            str(path),
+            [
+                f"variants: the name {quote(n)} is read as a {type(n).__name__}, not text "
+                "(YAML reads on, off, yes, no, y and n as booleans, and 1e3 as a number); "
+                "put the name in quotes"
+                for n in unnamed
+            ],
+        )
+    if len(names) > MAX_VARIANTS:
+        raise ScenarioError(
+            str(path), [f"variants: {len(names):,} variants; at most {MAX_VARIANTS} are allowed"]
+        )
+    long = [n for n in names if len(n) > MAX_NAME or not n.strip()]
+    if long:
+        raise ScenarioError(
+            str(path),
+            [
+                f"variants: the name {quote(n)} has {len(n):,} characters; a name has 1 to "
+                f"{MAX_NAME} characters, not all blank"
+                for n in long
+            ],
+        )
+
+
+class _Invalid(Exception):
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def validate_data(data: dict[str, Any]) -> Scenario:
+    """A file's scenario mapping, merged onto the defaults and validated.
+
+    On top of the schema's checks, a number or a boolean must be written as one: ``true``
+    or ``"0.5"`` where a number belongs, or ``"yes"`` where a boolean does, is refused
+    (pydantic's lax mode would convert them silently).
+    """
+    try:
+        scenario = build_scenario(data)
+    except ValidationError as exc:
+        raise _Invalid(format_validation(exc)) from None
+    try:
+        Scenario.model_validate(deep_merge(_defaults(), data), strict=True)
+    except ValidationError as exc:
+        wrong = strict_problems(exc)
+        if wrong:
+            raise _Invalid(wrong) from None
+    return scenario
 
 
 def load_scenario(path: str | Path, variant: str | None = None) -> Scenario:
@@ -147,41 +198,24 @@ def load_scenario(path: str | Path, variant: str | None = None) -> Scenario:
 
 def build_scenario(data: dict[str, Any]) -> Scenario:
     """Validate ``data`` merged onto the schema's defaults (raises ValidationError)."""
-    defaults = Scenario().model_dump(mode="python")
-    return Scenario.model_validate(deep_merge(defaults, data))
+    return Scenario.model_validate(deep_merge(_defaults(), data))
 
 
-def _kind_of(data: Any) -> str:
-    """What a YAML document is, in words, without echoing its content."""
-    match data:
-        case str():
-            return "text"
-        case list():
-            return "a list"
-        case bool():
-            return "a boolean"
-        case int() | float():
-            return "a number"
-        case _:
-            return type(data).__name__
-
-
-def _linked_file(path: Path, key: str, name: str, suffixes: tuple[str, ...]) -> Path:
-    """The file ``key: name`` names: relative to ``path``'s folder, with a YAML suffix."""
-    linked = Path(name)
-    if linked.is_absolute() or linked.suffix not in suffixes:
-        raise ScenarioError(
-            str(path),
-            [f"{key}: '{name}' must be a path relative to this file's folder, to a .yaml file"],
-        )
-    return (path.parent / linked).resolve()
+@functools.cache
+def _defaults() -> dict[str, Any]:
+    """The schema's defaults as a mapping (never changed: :func:`deep_merge` copies)."""
+    return Scenario().model_dump(mode="python")
 
 
 MAX_EXTENDS = 20
 """Longest chain of files extending one another."""
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
+def _read_yaml(path: Path, linked: bool = False) -> tuple[dict[str, Any], str]:
+    """The top-level mapping of a scenario file and its text.
+
+    With ``linked`` (a file named by ``extends:``), no message quotes its content.
+    """
     if path.is_symlink() and not path.exists():
         try:
             path.resolve(strict=True)
@@ -194,9 +228,14 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise ScenarioError(str(path), ["not a file"])
     try:
-        data = read_yaml(path)
+        text = read_text(path)
+        data = parse_yaml(text)
     except YamlProblem as exc:
-        raise ScenarioError(str(path), [str(exc)]) from None
+        if linked and exc.where:
+            reason = f"YAML wgsim does not accept at {exc.where} (wgsim validate on it says why)"
+        else:
+            reason = str(exc)
+        raise ScenarioError(str(path), [reason]) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -204,127 +243,79 @@ def _read_yaml(path: Path) -> dict[str, Any]:
             str(path),
             [
                 f"top level: expected a mapping with keys {', '.join(TOP_LEVEL_KEYS)}, "
-                f"got {_kind_of(data)}"
+                f"got {kind_of(data)}"
             ],
         )
     unknown = [k for k in data if k not in TOP_LEVEL_KEYS]
+    if unknown and linked:
+        raise ScenarioError(
+            str(path),
+            [
+                f"not a scenario file: {len(unknown)} top-level keys other than "
+                f"{', '.join(TOP_LEVEL_KEYS)}"
+            ],
+        )
     if unknown:
         raise ScenarioError(
             str(path),
-            [f"unknown top-level key '{k}'; allowed: {', '.join(TOP_LEVEL_KEYS)}" for k in unknown],
+            [
+                f"unknown top-level key {quote(k)}; allowed: {', '.join(TOP_LEVEL_KEYS)}"
+                for k in unknown
+            ],
         )
-    return data
+    return data, text
 
 
 def _resolve_base(
-    path: Path, raw: dict[str, Any], seen: tuple[Path, ...]
+    path: Path, raw: dict[str, Any], seen: tuple[Path, ...], text: str
 ) -> tuple[dict[str, Any], str]:
-    """The base scenario mapping of ``raw``: its ``extends`` chain, own values, calibration."""
-    text = path.read_text(encoding="utf-8")
+    """The base scenario mapping of ``raw``: its ``extends`` chain, own values, calibration.
+
+    ``text`` is the file's text, to which the texts of the files it names are added.
+    """
     scenario = raw.get("scenario") or {}
     if not isinstance(scenario, dict):
-        raise ScenarioError(str(path), [f"scenario: expected a mapping, got {scenario!r}"])
+        shown = kind_of(scenario) if seen else quote(scenario)  # another file's: not shown
+        raise ScenarioError(str(path), [f"scenario: expected a mapping, got {shown}"])
     base: dict[str, Any] = {}
     parent = raw.get("extends")
     if parent is not None:
-        if not isinstance(parent, str):
-            raise ScenarioError(str(path), [f"extends: expected a file name, got {parent!r}"])
-        parent_path = _linked_file(path, "extends", parent, (".yaml", ".yml"))
+        parent_path = linked_file(path, "extends", parent, shown=not seen)
         if parent_path in seen or parent_path == path.resolve():
-            raise ScenarioError(str(path), [f"extends: '{parent}' leads to a cycle"])
+            raise ScenarioError(str(path), ["extends: the files extend one another in a cycle"])
         if len(seen) >= MAX_EXTENDS:
             raise ScenarioError(
                 str(path), [f"extends: more than {MAX_EXTENDS} files extend one another"]
             )
         try:
+            parent_raw, parent_text = _read_yaml(parent_path, linked=True)
             base, parent_text = _resolve_base(
-                parent_path, _read_yaml(parent_path), (*seen, path.resolve())
+                parent_path, parent_raw, (*seen, path.resolve()), parent_text
             )
         except ScenarioError as exc:
-            problems = [f"extends {exc.source}: {p}" for p in exc.problems]
-            raise ScenarioError(str(path), problems) from None
+            source = exc.source if not seen else "(the file it extends)"  # named by a link
+            raise ScenarioError(
+                str(path), [f"extends {source}: {p}" for p in exc.problems]
+            ) from None
+        try:
+            validate_data(base)
+        except _Invalid as exc:
+            named = f"{parent_path} is" if not seen else "the file it extends is"
+            check = f"'wgsim validate {parent_path}'" if not seen else "'wgsim validate' on it"
+            raise ScenarioError(
+                str(path),
+                [
+                    f"extends: {named} not a valid scenario on its own "
+                    f"({len(exc.problems)} problem(s); {check} lists them)"
+                ],
+            ) from None
         text = parent_text + "\n---\n" + text
     base = deep_merge(base, scenario)
     calibrated = raw.get("calibrated")
     if calibrated is not None:
-        base, cal_text = _apply_calibrated(path, calibrated, base, scenario)
+        base, cal_text = apply_calibrated(path, calibrated, base, scenario, shown=not seen)
         text += "\n---\n" + cal_text
     return base, text
-
-
-def _apply_calibrated(
-    path: Path, name: Any, base: dict[str, Any], own: dict[str, Any]
-) -> tuple[dict[str, Any], str]:
-    """Set every calibrated parameter's posterior median (``calibrated: FILE``).
-
-    A value the file itself writes under ``scenario:`` (``own``) wins over the calibrated
-    one, and is validated with the rest of the scenario like any value; the word
-    ``calibrated`` written as a value asks for the calibrated one (needed where a list
-    entry such as a channel or a shock's effect must be written out in full).
-    """
-    if not isinstance(name, str):
-        raise ScenarioError(str(path), [f"calibrated: expected a file name, got {name!r}"])
-    cal_path = _linked_file(path, "calibrated", name, (".yaml", ".yml"))
-    if not cal_path.is_file():
-        raise ScenarioError(str(path), [f"calibrated: file not found: {cal_path}"])
-    cal_text = cal_path.read_text(encoding="utf-8")
-    try:
-        doc = parse_yaml(cal_text)
-        params = doc["parameters"]
-        values = {p: spec["median"] for p, spec in params.items()}
-    except (YamlProblem, KeyError, TypeError, AttributeError) as exc:
-        raise ScenarioError(
-            str(path), [f"calibrated: {cal_path} is not a calibration result ({exc})"]
-        ) from None
-    out = copy.deepcopy(base)
-    for p, value in values.items():
-        tokens = parse_path(p)
-        if _is_set(own, tokens) and _value_at(own, tokens) != CALIBRATED:
-            continue
-        try:
-            _set_partial(out, tokens, value)
-        except (KeyError, IndexError, TypeError):
-            if any(_is_set(own, tokens[:i]) for i in range(1, len(tokens))):
-                continue  # the file replaced what holds it (channels: null, say): its value wins
-            raise ScenarioError(
-                str(path), [f"calibrated: {cal_path}: cannot set '{p}' in this scenario"]
-            ) from None
-    return out, cal_text
-
-
-CALIBRATED = "calibrated"
-"""Written as a value in a file with ``calibrated:``, it takes the calibrated median."""
-
-
-def _value_at(data: Any, tokens: list[str | int]) -> Any:
-    """The value at ``tokens`` of a partial mapping (which :func:`_is_set` says is there)."""
-    for tok in tokens:
-        data = data[tok]
-    return data
-
-
-def _is_set(data: Any, tokens: list[str | int]) -> bool:
-    """Whether a partial scenario mapping gives a value at ``tokens``."""
-    node = data
-    for tok in tokens:
-        if isinstance(tok, int):
-            if not isinstance(node, list) or not -len(node) <= tok < len(node):
-                return False
-        elif not isinstance(node, dict) or tok not in node:
-            return False
-        node = node[tok]
-    return True
-
-
-def _set_partial(data: dict[str, Any], tokens: list[str | int], value: Any) -> None:
-    """Set ``value`` at ``tokens`` in a partial scenario mapping, creating mappings."""
-    node: Any = data
-    for tok, nxt in itertools.pairwise(tokens):
-        if isinstance(tok, int):
-            node = node[tok]
-        else:
-            node = node.setdefault(tok, [] if isinstance(nxt, int) else {})
-    node[tokens[-1]] = value
 
 
 def _variant_spec(name: str, spec: Any) -> tuple[dict[str, Any], str, list[str]]:
@@ -338,13 +329,13 @@ def _variant_spec(name: str, spec: Any) -> tuple[dict[str, Any], str, list[str]]
             {},
             "",
             [
-                f"variants.{name}: unknown key '{k}'; allowed: {', '.join(VARIANT_KEYS)}"
+                f"variants.{name}: unknown key {quote(k)}; allowed: {', '.join(VARIANT_KEYS)}"
                 for k in unknown
             ],
         )
     overrides = spec.get("overrides") or {}
     if not isinstance(overrides, dict):
-        return {}, "", [f"variants.{name}.overrides: expected a mapping, got {overrides!r}"]
+        return {}, "", [f"variants.{name}.overrides: expected a mapping, got {quote(overrides)}"]
     return overrides, str(spec.get("description") or ""), []
 
 
@@ -358,7 +349,16 @@ def file_json_schema() -> dict[str, Any]:
         "type": "object",
         "additionalProperties": False,
         "properties": {
-            "extends": {"type": "string", "description": "Another scenario file to start from."},
+            "extends": {
+                "type": "string",
+                "description": "Another scenario file to start from: a .yaml path relative to "
+                "this file's folder, or a shipped scenario's name.",
+            },
+            "calibrated": {
+                "type": "string",
+                "description": "A calibration result (calibrated.yaml) whose posterior medians "
+                "this file's parameters take; a .yaml path relative to this file's folder.",
+            },
             "scenario": scenario,
             "variants": {
                 "type": "object",

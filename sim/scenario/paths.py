@@ -9,15 +9,18 @@ scenario; a bad path or value raises :class:`~sim.errors.ScenarioError` naming b
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import dataclasses
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pydantic import ValidationError
 
 from sim.errors import ScenarioError
 from sim.scenario.fields import parse_path
-from sim.scenario.messages import format_validation
+from sim.scenario.loader import ScenarioFile
+from sim.scenario.messages import format_validation, quote
 from sim.scenario.schema import Scenario
+from sim.scenario.yamlfile import YamlProblem, parse_yaml
 
 
 def get_value(scenario: Scenario, path: str) -> Any:
@@ -67,3 +70,54 @@ def apply_overrides(scenario: Scenario, values: Mapping[str, Any]) -> Scenario:
         return Scenario.model_validate(data)
     except ValidationError as exc:
         raise ScenarioError("override", format_validation(exc)) from None
+
+
+MAX_SETS = 100
+"""Most ``--set`` options of one command."""
+
+
+def parse_sets(items: Sequence[str]) -> dict[str, Any]:
+    """``PATH=VALUE`` options as overrides; each value is read as YAML (``0.8``, ``never``).
+
+    Raises:
+        ScenarioError: for an item without ``=``, a malformed path or value, or too many.
+    """
+    if len(items) > MAX_SETS:
+        raise ScenarioError("--set", [f"{len(items)} options; at most {MAX_SETS}"])
+    out: dict[str, Any] = {}
+    for item in items:
+        path, eq, text = item.partition("=")
+        if not eq or not path.strip():
+            raise ScenarioError(
+                "--set", [f"{quote(item)}: expected PATH=VALUE, e.g. working_group.scope=0.8"]
+            )
+        path = path.strip()
+        parse_path(path)
+        try:
+            out[path] = parse_yaml(text) if text.strip() else None
+        except YamlProblem as exc:
+            raise ScenarioError("--set", [f"{path}: {exc}"]) from None
+    return out
+
+
+def override_file(sf: ScenarioFile, values: Mapping[str, Any]) -> ScenarioFile:
+    """``sf`` with ``values`` set in every variant (``--set``); its text records them.
+
+    The digest changes with the values, so a batch folder holds one set of overrides.
+
+    Raises:
+        ScenarioError: naming the file, the variant, the path and the value.
+    """
+    if not values:
+        return sf
+    variants = {}
+    problems: list[str] = []
+    for name, scenario in sf.variants.items():
+        try:
+            variants[name] = apply_overrides(scenario, values)
+        except ScenarioError as exc:
+            problems += [f"--set, variant '{name}': {p}" for p in exc.problems]
+    if problems:
+        raise ScenarioError(sf.path, problems)
+    sets = "".join(f"\n# --set {path}={value!r}" for path, value in values.items())
+    return dataclasses.replace(sf, text=sf.text + sets, variants=variants)

@@ -41,11 +41,22 @@ from sim.scenario.shocks import (
     Shock,
 )
 
+MAX_NAME = 200
+"""Longest name (of a scenario, variant, channel or shock), in characters."""
+
+MAX_CHANNELS = 50
+"""Most channels in a scenario (the shipped ones have three)."""
+
+MAX_SHOCKS = 1000
+"""Most shocks in a scenario (the historical one has about twenty)."""
+
 
 class Scenario(Section):
     """A complete, validated scenario: one point in parameter space plus its shocks."""
 
-    name: str = Field(default="scenario", min_length=1, description="Scenario name.")
+    name: str = Field(
+        default="scenario", min_length=1, max_length=MAX_NAME, description="Scenario name."
+    )
     description: str = Field(default="", description="What the scenario represents.")
     calendar: Calendar = Field(default_factory=Calendar)
     actors: Actors = Field(default_factory=Actors)
@@ -53,15 +64,29 @@ class Scenario(Section):
     rok: Rok = Field(default_factory=Rok)
     us: Us = Field(default_factory=Us)
     information: Information = Field(default_factory=Information)
-    channels: list[Channel] = Field(default_factory=list)
+    channels: list[Channel] = Field(default_factory=list, max_length=MAX_CHANNELS)
     working_group: WorkingGroupParams = Field(default_factory=WorkingGroupParams)
     un: Un = Field(default_factory=Un)
     dprk: DprkParams = Field(default_factory=DprkParams)
     legitimacy: Legitimacy = Field(default_factory=Legitimacy)
-    shocks: list[Shock] = Field(default_factory=list)
+    shocks: list[Shock] = Field(default_factory=list, max_length=MAX_SHOCKS)
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Scenario:
+        named = [("channels", c.name) for c in self.channels]
+        named += [("shocks", s.name) for s in self.shocks]
+        named += [
+            ("shocks", label)
+            for s in self.shocks
+            for e in s.effects
+            if isinstance(label := getattr(e, "label", None), str)
+        ]
+        for where, name in named:
+            if len(name) > MAX_NAME:
+                raise ValueError(
+                    f"{where}: a name of {len(name):,} characters ('{name[:40]}...'); "
+                    f"names have at most {MAX_NAME}"
+                )
         cal = self.calendar
         for i, shock in enumerate(self.shocks):
             if not cal.start <= shock.date <= cal.end + dt.timedelta(days=6):

@@ -90,3 +90,23 @@ def resolve(kind: Kind, value: str | Path) -> Path:
         f"'{value}': no such file here, and no shipped {kind} of that name; "
         f"shipped {FOLDERS[kind]}: {names} (or give a path to a YAML file)"
     )
+
+
+def resolve_data_file(value: str | Path) -> Path:
+    """A data file (``--posterior calibration/posterior/posterior.csv``) on disk or shipped.
+
+    A path that exists is returned as given; a relative one that does not is looked up
+    under the shipped files' folder (so the paths the README gives work from any folder
+    with an installed wheel); otherwise it is returned as given, for the reader to report.
+    """
+    path = Path(value)
+    if path.exists() or path.is_absolute():
+        return path
+    try:
+        root = data_root().resolve()
+    except NotShipped:
+        return path
+    candidate = (root / path).resolve()
+    if candidate.is_file() and candidate.is_relative_to(root):
+        return candidate
+    return path

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.scenario import Scenario
-from sim.studies.adapters.flat import OUTCOMES, FlatModel
+from sim.studies.adapters.flat import OUTCOMES, FlatModel, scenario_of
 from sim.studies.adapters.salib import numeric_parameters, parameter_bounds
 
 _NOT_IDENT = re.compile(r"\W+")
@@ -57,7 +57,7 @@ def ema_model(
         from ema_workbench import Constant, IntegerParameter, Model, RealParameter, ScalarOutcome
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise ImportError("the EMA adapter needs ema_workbench: pip install 'wgsim[ema]'") from exc
-    ranges = parameter_bounds(paths, bounds)
+    ranges = parameter_bounds(paths, bounds, scenario_of(scenario, variant))
     table = numeric_parameters()
     model = Model(name, function=FlatModel(scenario, variant))
     uncertainties = []

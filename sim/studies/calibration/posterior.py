@@ -29,10 +29,29 @@ def load_posterior(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     if not path.is_file():
         raise PosteriorError(f"posterior {path}: file not found")
-    df = pd.read_csv(path)
+    expected = (
+        "expected a posterior.csv: particles, one numeric column per field path and a 'weight'"
+    )
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise PosteriorError(f"posterior {path}: larger than {MAX_BYTES:,} bytes; {expected}")
+        df = pd.read_csv(path, encoding="utf-8", encoding_errors="strict")
+    except (OSError, UnicodeDecodeError, ValueError, pd.errors.ParserError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
+        raise PosteriorError(f"posterior {path}: cannot be read ({reason}); {expected}") from None
     if "weight" not in df or len(df) == 0:
-        raise PosteriorError(f"posterior {path}: expected particles with a 'weight' column")
-    return df
+        raise PosteriorError(f"posterior {path}: {expected}")
+    numeric = df.apply(pd.to_numeric, errors="coerce")
+    if numeric.isna().to_numpy().any() or not np.isfinite(numeric.to_numpy(dtype=float)).all():
+        raise PosteriorError(f"posterior {path}: a value is not a finite number; {expected}")
+    weights = numeric["weight"].to_numpy(dtype=float)
+    if (weights < 0).any() or weights.sum() <= 0:
+        raise PosteriorError(f"posterior {path}: weights must be >= 0 with a positive sum")
+    return numeric
+
+
+MAX_BYTES = 200_000_000
+"""Largest posterior file read (the shipped one is about 100 kB)."""
 
 
 def posterior_digest(path: str | Path) -> str:

@@ -8,9 +8,10 @@ results and writes the comparison report.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sim.errors import WgsimError
 from sim.runs.engine import BatchOutcome, read_manifest, run_with_manifest
@@ -20,7 +21,7 @@ from sim.runs.runner import check_size
 from sim.runs.store import OutOfSpaceError, is_out_of_space, provenance
 from sim.scenario import Scenario
 from sim.scenario.loader import ScenarioFile, load_file
-from sim.scenario.paths import apply_overrides
+from sim.scenario.paths import apply_overrides, override_file
 from sim.studies.calibration.posterior import draw_overrides, load_posterior, posterior_digest
 from sim.studies.comparison.report import write_compare_report
 
@@ -112,6 +113,7 @@ def run_compare(
     seed: int = 0,
     report: bool = True,
     posterior: Path | None = None,
+    overrides: Mapping[str, Any] | None = None,
     on_progress: Callable[[int, int], None] | None = None,
     on_start: Callable[[int, int], None] | None = None,
 ) -> CompareResult:
@@ -130,8 +132,9 @@ def run_compare(
         on_start: Called with (jobs in total, jobs already done) before running.
         posterior: A calibration posterior (posterior.csv): each replication draws its
             parameters from it.
+        overrides: Field path -> value set in every variant (``--set``).
     """
-    sf = load_file(path)
+    sf = override_file(load_file(path), overrides or {})
     post_digest = None
     if posterior is not None:
         load_posterior(posterior)
