@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -21,10 +22,12 @@ from sim.page.controls import (
     scenario_choices,
     slider_specs,
 )
-from sim.page.data import in_flight, network, pipeline_counts, statuses
+from sim.page.data import RunView, in_flight, network, pipeline_counts, statuses
+from sim.page.growing import log_chunks
 from sim.page.model import PageModel, ReplayRun, stored_runs, today_line
+from sim.page.panels import heading
 from sim.page.score import many_seeds, number, scoreboard
-from sim.page.story import filtered, log_rows, proposal_names
+from sim.page.story import LogRow, filtered, log_rows, proposal_names
 from sim.page.views import network_svg, pipeline_table
 from sim.runs.runner import build, events_frame, series_frame
 from sim.scenario.fields import field_info
@@ -313,3 +316,19 @@ def test_many_seeds_pairs_the_runs_by_seed():
     assert surprises.lo <= surprises.mean <= surprises.hi
     assert 0 <= out.teaching_seed < 6
     assert number(float("nan")) == "—" and number(2.0, signed=True) == "+2"
+
+
+def test_names_from_files_are_escaped_in_the_page_s_html():
+    """Issue 28 defect 3: shock names, run labels and log lines reach the browser as text."""
+    attack = "<img src=x onerror=alert(1)> {{ 7*191 }}"
+    events = pd.DataFrame(
+        {"kind": ["shock"], "detail": [f"2018-06-12: {attack}"], "week": [1], "proposal_id": [0]}
+    )
+    view = RunView(attack, dt.date(2018, 6, 11), 1, 10, events, pd.DataFrame(), ())
+    key = shock_list(view)
+    assert "<img" not in key and "&lt;img src=x onerror=alert(1)&gt; {{ 7*191 }}" in key
+    line = heading(f"Event log: {attack}").kwargs["unsafe_innerHTML"]
+    assert line == "<b>Event log: &lt;img src=x onerror=alert(1)&gt; {{ 7*191 }}</b>"
+    row = LogRow(1, '2018-06-11"><script>', "<i>kind", attack, 0, attack, attack)
+    html = log_chunks([row])[0]
+    assert "<img" not in html and "<script>" not in html and "<i>" not in html

@@ -9,6 +9,7 @@ fixed sleeps, so the tests hold under load.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -35,6 +36,25 @@ NETWORK = "svg[aria-label^='Actors and channels']"
 WAIT = 90_000  # ms: generous, the machine is shared
 REPLAYS = 24  # stored runs run-01 ... run-24 besides "demo", "short" and LONG
 LONG = "a-stored-run-whose-folder-name-is-much-longer-than-the-sidebar-is-wide"
+# issue 28 defect 3: names that would run as HTML or as a Vue template if not escaped
+ATTACK = "<img src=x onerror=\"window.pwned=1;document.title='pwned'\"> {{ 7*191 }}"
+HOSTILE_VARIANT = "<b>bold</b>{{ 7*191 }}"
+HOSTILE_RUN = "zz-hostile"
+HOSTILE_YAML = f"""# hostile names: the page must show them as text, never run them
+extends: historical.yaml
+scenario:
+  channels:
+    - {{name: "<svg onload=window.pwned=3>", contacts_per_week: 2.0, via_nsc: true}}
+  shocks:
+    - date: 2018-06-12
+      name: '{ATTACK.replace("'", "''")}'
+      source: a test
+      effects: [{{kind: track, open: true}}]
+variants:
+  "{HOSTILE_VARIANT}":
+    description: <img src=y onerror="window.pwned=2"> {{{{ 7*191 }}}}
+    overrides: {{}}
+"""
 
 
 def _stored_runs(results: Path) -> None:
@@ -61,6 +81,10 @@ def _stored_runs(results: Path) -> None:
             df = pd.read_parquet(results / "demo" / table)
             df[df["week"] <= weeks].to_parquet(folder / table)
         shutil.copy(results / "demo" / "manifest.json", folder / "manifest.json")
+    hostile = results / HOSTILE_RUN  # a stored run whose variant name is an attack
+    shutil.copytree(short, hostile)
+    manifest = json.loads((hostile / "manifest.json").read_text())
+    (hostile / "manifest.json").write_text(json.dumps({**manifest, "variant": ATTACK}))
 
 
 @pytest.fixture(scope="module")
@@ -76,6 +100,7 @@ def server(tmp_path_factory) -> Iterator[str]:
     for f in (ROOT / "scenarios").glob("*.yaml"):
         shutil.copy(f, scenarios / f.name)
     (scenarios / "broken.yaml").write_text("variants: [oops\n")  # issue 18: skipped, named
+    (scenarios / "hostile.yaml").write_text(HOSTILE_YAML)
     (base / "calibration").symlink_to(ROOT / "calibration")
     results = base / "results"
     results.mkdir()
@@ -501,3 +526,35 @@ def test_sessions_are_independent(browser, server):
 
 def test_chromium_found_or_skip_message_is_clear():
     assert CHROMIUM.exists() or shutil.which("chromium") is None
+
+
+def no_script_ran(pg) -> None:
+    """None of the hostile names' scripts ran, and none became an element."""
+    assert pg.evaluate("() => window.pwned") is None
+    assert "pwned" not in pg.title()
+    assert pg.locator("img[src=x], img[src=y], b:text('bold'), svg[onload]").count() == 0
+    assert "1337" not in pg.inner_text(".wgsim-page")  # 7*191: no template ran
+
+
+def test_hostile_names_show_as_text_and_never_run(page):
+    """Issue 28 defect 3: every name from a scenario file or a stored run is shown as text."""
+    choose(page, "scenario / variant", f"hostile / {HOSTILE_VARIANT}")
+    hint = page.locator(".v-alert").filter(has_text="Changed, applied at Reset")
+    assert f"hostile / {HOSTILE_VARIANT}" in hint.inner_text()
+    reset(page)
+    step(page, 2)  # the shock fires in week 1
+    page.get_by_label("hide meetings and contacts").uncheck(force=True)
+    page.locator(".wgsim-loglines li", has_text="<svg onload").first.wait_for()
+    assert f"hostile / {HOSTILE_VARIANT}" in page.inner_text(".wgsim-header")
+    assert ATTACK in page.inner_text(".wgsim-charts")  # the key to the shocks' numbers
+    assert ATTACK in log_text(page)
+    assert "<svg onload=window.pwned=3>" in page.locator(NETWORK).first.text_content()
+    no_script_ran(page)
+    choose(page, "mode", "replay a stored run")
+    pick_stored_run(page, HOSTILE_RUN)
+    reset(page)
+    step(page)
+    assert f"Replay of {HOSTILE_RUN}: {ATTACK}" in page.inner_text(".wgsim-header")
+    assert f"Event log: replay: {ATTACK}" in page.inner_text(".wgsim-log")
+    assert f"Actors and channels: replay: {ATTACK}" in page.inner_text(".wgsim-network")
+    no_script_ran(page)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 
 from sim.page.data import RunView
@@ -262,8 +263,14 @@ def outcome_charts(views: list[RunView]) -> dict[str, Any]:
 
 
 def shock_list(view: RunView) -> str:
-    """The numbered shocks as Markdown lines (the key to the charts' numbers)."""
+    """The numbered shocks as an HTML list (the key to the charts' numbers).
+
+    Their names come from the scenario file: escaped, shown as text.
+    """
     items = shocks(view)
     if not items:
-        return "No scheduled event has happened yet."
-    return "\n".join(f"{s.number}. {s.date}: {s.name}" for s in items)
+        return "<p>No scheduled event has happened yet.</p>"
+    lines = "".join(
+        f'<li value="{s.number}">{escape(s.date)}: {escape(s.name)}</li>' for s in items
+    )
+    return f'<ol class="wgsim-shocks">{lines}</ol>'

@@ -29,6 +29,16 @@ IN_FLIGHT_ROWS = 12
 SEEDS = 50
 
 
+def heading(text: str) -> Any:
+    """A bold line of plain text.
+
+    Never ``solara.Markdown`` for text that holds a name from a file: Solara compiles
+    Markdown's HTML as a Vue template, so a name's ``<img onerror=…>`` or ``{{ … }}`` would
+    run in the browser (issue 28). ``solara.HTML`` sets the escaped text as inner HTML.
+    """
+    return solara.HTML(tag="p", unsafe_innerHTML=f"<b>{escape(text)}</b>", classes=["wgsim-h"])
+
+
 def Scoreboard(views: list[RunView]) -> Any:
     """The outcomes so far, per run, and WG minus no group for a pair."""
     pair = len(views) == 2
@@ -69,10 +79,12 @@ def Charts(views: list[RunView], spec: str, source: object) -> None:
     )
     with solara.Column(gap="4px", classes=["wgsim-charts"]):
         GrowingChart(spec, Opaque(data.current.value))
-        solara.Markdown(
-            "**Numbered lines: scheduled events** (dashed coloured lines: the WG created or "
-            "ended; triangles: a US surprise or a public dispute)\n\n" + shock_list(views[0]),
-            style={"font-size": "13px"},
+        solara.HTML(  # HTML, not Markdown: a shock's name is text, never a template
+            tag="div",
+            unsafe_innerHTML="<p><b>Numbered lines: scheduled events</b> (dashed coloured "
+            "lines: the WG created or ended; triangles: a US surprise or a public dispute)</p>"
+            + shock_list(views[0]),
+            classes=["wgsim-shock-key"],
         )
 
 
@@ -81,10 +93,10 @@ def NetworkAndPipeline(views: list[RunView]) -> Any:
     with solara.Row(gap="16px", style={"flex-wrap": "wrap"}, classes=["wgsim-network"]) as row:
         for view in views:
             with solara.Column(gap="0px"):
-                solara.Markdown(f"**Actors and channels: {view.label}**")
+                heading(f"Actors and channels: {view.label}")
                 solara.HTML(tag="div", unsafe_innerHTML=network_svg(view))
         with solara.Column(gap="4px"):
-            solara.Markdown("**Proposal pipeline**")
+            heading("Proposal pipeline")
             solara.HTML(tag="div", unsafe_innerHTML=pipeline_table(views))
             for view in views:
                 items = in_flight(view.events, view.week, view.status)
@@ -134,7 +146,7 @@ def EventLog(views: list[RunView], source: object = None) -> None:
     names = proposal_names(view)
     stories = {f"#{pid}: {name}": pid for pid, name in names.items()}
     with solara.Column(gap="4px", classes=["wgsim-log"]):
-        solara.Markdown(f"**Event log: {view.label}**")
+        heading(f"Event log: {view.label}")
         with solara.Row(gap="12px", style={"flex-wrap": "wrap", "align-items": "center"}):
             if len(views) == 2:
                 for i, v in enumerate(views):

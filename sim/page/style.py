@@ -20,6 +20,10 @@ CSS = """
   justify-content: flex-start !important; height: auto !important; min-height: 28px;
   white-space: normal; text-align: left; padding: 2px 6px !important; }
 .wgsim-preset .v-btn__content { white-space: normal; flex-shrink: 1; }
+.wgsim-h { margin: 6px 0 2px; }
+.wgsim-shock-key { font-size: 13px; }
+.wgsim-shock-key p { margin: 4px 0; }
+.wgsim-shock-key ol { margin: 0; padding-left: 28px; }
 .wgsim-inflight { font-size: 13px; }
 .wgsim-inflight p { margin: 4px 0; }
 .wgsim-header h3 { font-size: 1.17em; margin: 6px 0; }
