@@ -467,38 +467,74 @@ def test_many_seeds_view(page):
     expect(page.get_by_label("seed (a whole number)")).to_have_value(seed)
 
 
-@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
-def test_nothing_clipped_and_screenshots(browser, server, size):
+def inside(pg, selectors=(".wgsim-charts svg", ".wgsim-scoreboard table", NETWORK)) -> None:
+    """Each selector's first match lies within the window's width; nothing scrolls sideways."""
+    width = pg.evaluate("() => document.documentElement.clientWidth")
+    for sel in selectors:
+        box = box_of(pg, sel)
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width + 0.5, (sel, box, width)
+    overflow = pg.evaluate(
+        "() => document.querySelector('.wgsim-main').scrollWidth"
+        " - document.querySelector('.wgsim-main').clientWidth"
+    )
+    assert overflow <= 1
+
+
+@pytest.mark.parametrize("size", [(390, 844), (1024, 768), (1366, 768), (1920, 1080)])
+def test_nothing_clipped_hide_controls_and_screenshots(browser, server, size):
+    """Issue 31 defects 1-2: at a phone's, a projector's and wider widths no chart is cut
+    off, the main area has the width, and "Hide controls" really hides the sidebar."""
     pg = open_page(browser, server, *size)
     try:
         step(pg, 3)
         pg.locator(".wgsim-charts svg").first.wait_for()
-        width = pg.evaluate("() => document.documentElement.clientWidth")
-        for sel in (".wgsim-charts svg", ".wgsim-scoreboard table", NETWORK):
-            box = box_of(pg, sel)
-            assert box["x"] >= 0 and box["x"] + box["width"] <= width, (sel, box, width)
-        overflow = pg.evaluate(
-            "() => document.querySelector('.wgsim-main').scrollWidth"
-            " - document.querySelector('.wgsim-main').clientWidth"
-        )
-        assert overflow <= 1
-        pg.get_by_role(
-            "button", name="Hide controls", exact=True
-        ).click()  # no overlap without sidebar
-        charts = box_of(pg, ".wgsim-charts")
-        pg.get_by_role("button", name="Show controls", exact=True).wait_for()
-        pg.locator(".wgsim-charts svg").first.wait_for()
-        below = box_of(pg, NETWORK)
-        assert charts["y"] + charts["height"] <= below["y"] + 1
+        inside(pg)
+        main = box_of(pg, ".wgsim-main")
+        assert main["width"] >= min(size[0] - 340, 0.9 * size[0]), main  # the run has the room
         name = f"page-{size[0]}x{size[1]}"
-        pg.get_by_role("button", name="Show controls", exact=True).click()
-        pg.locator(".wgsim-side").wait_for()
-        assert weeks(pg) == [3, 3]  # hiding the controls keeps the run
-        pg.locator(".wgsim-charts svg").first.wait_for()
         pg.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+        pg.get_by_role("button", name="Hide controls", exact=True).click()
+        pg.get_by_role("button", name="Show controls", exact=True).wait_for()
+        expect(pg.locator(".wgsim-side")).to_be_hidden()  # not just the label (defect 1)
+        pg.wait_for_function(  # the run takes the sidebar's place
+            "() => document.querySelector('.wgsim-main').getBoundingClientRect().x < 40"
+        )
+        pg.locator(".wgsim-charts svg").first.wait_for()
+        inside(pg)
+        charts, below = box_of(pg, ".wgsim-charts"), box_of(pg, NETWORK)
+        assert charts["y"] + charts["height"] <= below["y"] + 1  # no overlap
+        pg.get_by_role("button", name="Show controls", exact=True).click()
+        expect(pg.locator(".wgsim-side")).to_be_visible()
+        assert weeks(pg) == [3, 3]  # hiding the controls keeps the run
         assert pg.bad == []
     finally:
         pg.context.close()
+
+
+def test_printing_shows_the_run_without_the_controls(page):
+    """Issue 31 defect 5: on paper no sidebar or buttons, every chart whole, the network
+    and the whole log there (no scrolling box cuts them), over several pages."""
+    step(page, 3)
+    page.locator(".wgsim-charts svg").first.wait_for()
+    page.set_viewport_size({"width": 720, "height": 1000})  # A4's printable width
+    page.emulate_media(media="print")
+    for hidden in (".wgsim-side", ".wgsim-buttons", ".wgsim-log-filters"):
+        expect(page.locator(hidden)).to_be_hidden()
+    assert box_of(page, ".wgsim-main")["width"] >= 700  # the run has the page's width
+    inside(page)
+    geometry = page.evaluate(
+        """() => { const log = document.querySelector('.wgsim-loglines');
+        const net = document.querySelector("svg[aria-label^='Actors and channels']");
+        return {log: [log.scrollHeight, log.clientHeight],
+                bottom: log.getBoundingClientRect().bottom,
+                page: document.documentElement.scrollHeight,
+                net: net.getBoundingClientRect().bottom}; }"""
+    )
+    assert geometry["log"][0] <= geometry["log"][1] + 1, geometry  # every line, no scrolling
+    assert geometry["bottom"] <= geometry["page"] + 1 and geometry["net"] < geometry["page"]
+    pdf = page.pdf(format="A4")
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) >= 3  # the whole run, not one screen
+    page.emulate_media(media="screen")
 
 
 def test_dark_preference_keeps_a_light_page(browser, server):

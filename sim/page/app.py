@@ -278,7 +278,9 @@ def RunArea(
     solara.lab.use_task(play_loop, dependencies=[playing.value], prefer_threaded=False)
 
     Header(views, _title(applied.value, model))
-    with solara.Row(gap="8px", style={"align-items": "center", "flex-wrap": "wrap"}):
+    with solara.Row(
+        gap="8px", style={"align-items": "center", "flex-wrap": "wrap"}, classes=["wgsim-buttons"]
+    ):
         solara.Button("Reset", on_click=reset, disabled=blocked, color="primary")
         if playing.value:
             solara.Button("Pause", on_click=lambda: playing.set(False))
@@ -351,9 +353,9 @@ def Page() -> None:
             )
         with solara.Row(gap="16px", classes=["wgsim-body"]):
             # always there (hidden, not removed), so the run beside it keeps its place and state
-            with solara.Column(
-                classes=["wgsim-side"], style={} if sidebar.value else {"display": "none"}
-            ):
+            # hidden by a class: Vuetify's d-flex (display: flex !important) outranks a style
+            side = ["wgsim-side"] + ([] if sidebar.value else ["wgsim-hidden"])
+            with solara.Column(classes=side):
                 Controls(choices, runs, current, seed_text)
             with solara.Column(classes=["wgsim-main"]):
                 with solara.Column(gap="4px"):  # always there: the tabs below keep their place

@@ -147,7 +147,11 @@ def EventLog(views: list[RunView], source: object = None) -> None:
     stories = {f"#{pid}: {name}": pid for pid, name in names.items()}
     with solara.Column(gap="4px", classes=["wgsim-log"]):
         heading(f"Event log: {view.label}")
-        with solara.Row(gap="12px", style={"flex-wrap": "wrap", "align-items": "center"}):
+        with solara.Row(
+            gap="12px",
+            style={"flex-wrap": "wrap", "align-items": "center"},
+            classes=["wgsim-log-filters"],
+        ):
             if len(views) == 2:
                 for i, v in enumerate(views):
                     solara.Button(

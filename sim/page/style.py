@@ -32,6 +32,31 @@ CSS = """
 .wgsim-side { flex: 0 0 300px; width: 300px; max-height: calc(100vh - 70px);
   overflow-y: auto; position: sticky; top: 8px; }
 .wgsim-main { flex: 1 1 auto; min-width: 0; }
+.wgsim-side.wgsim-hidden { display: none !important; }
+.wgsim-main svg { max-width: 100%; height: auto; }
+.wgsim-scoreboard, .wgsim-seeds-table { max-width: 100%; overflow-x: auto; }
+/* a phone or a narrow window: the run first, full width; the controls below it */
+@media (max-width: 760px) {
+  .wgsim-body { flex-direction: column !important; flex-wrap: nowrap; padding: 4px;
+    align-items: stretch; }
+  .wgsim-main { width: 100%; order: 1; }
+  .wgsim-side { order: 2; flex: none; width: 100%; max-height: none; position: static;
+    margin: 0 !important; }
+  .wgsim-bar h1 { font-size: 16px; }
+}
+/* printing: the run on paper, without the controls, nothing cut by a scrolling box */
+@media print {
+  .wgsim-body .wgsim-side, .wgsim-bar button, .wgsim-main .wgsim-buttons,
+  .wgsim-log .wgsim-log-filters, .wgsim-main .v-tabs-bar { display: none !important; }
+  .wgsim-bar { background: white !important; padding: 0 !important; }
+  .wgsim-bar h1 { color: black !important; }
+  html, body, .v-application, .v-application--wrap, div[style*="overflow"] {
+    height: auto !important; max-height: none !important; overflow: visible !important; }
+  .wgsim-body { display: block !important; padding: 0; }
+  .wgsim-main { width: 100% !important; }
+  .wgsim-loglines { max-height: none; overflow: visible; border: none; }
+  .wgsim-charts, .wgsim-network svg, .wgsim-scoreboard, .wgsim-log li { break-inside: avoid; }
+}
 .wgsim-replay { width: 284px; max-width: 284px; }
 .wgsim-replay .v-select__selections { flex-wrap: nowrap; overflow: hidden; }
 .wgsim-replay .v-select__selection { max-width: 230px; overflow: hidden;
