@@ -11,7 +11,7 @@ import pytest
 
 from sim import load_file, run
 from sim.errors import ScenarioError, WgsimError
-from sim.page.charts import PANELS, outcome_charts, shock_list
+from sim.page.charts import PANELS, Shock, outcome_charts, shock_list, shock_rows
 from sim.page.controls import (
     GROUPS,
     PAGE_PARAMETERS,
@@ -332,3 +332,10 @@ def test_names_from_files_are_escaped_in_the_page_s_html():
     row = LogRow(1, '2018-06-11"><script>', "<i>kind", attack, 0, attack, attack)
     html = log_chunks([row])[0]
     assert "<img" not in html and "<script>" not in html and "<i>" not in html
+
+
+def test_close_shocks_take_turns_on_two_rows():
+    """Issue 31 defect 8: shocks 14 and 15, three weeks apart, ran together as "1415"."""
+    weeks = [1, 11, 15, 30, 38, 151, 154, 155]
+    rows = shock_rows([Shock(i, "", "", w) for i, w in enumerate(weeks, start=1)])
+    assert rows == [0, 0, 10, 0, 10, 0, 10, 0]  # the third of three close ones: oldest row

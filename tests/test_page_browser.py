@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -34,6 +35,7 @@ ARTIFACTS = ROOT / "results" / "test-artifacts"
 WEEK = re.compile(r"week (\d+) of (\d+)")
 NETWORK = "svg[aria-label^='Actors and channels']"
 WAIT = 90_000  # ms: generous, the machine is shared
+SERVER_LOG: list[Path] = []  # the module's server's output
 REPLAYS = 24  # stored runs run-01 ... run-24 besides "demo", "short" and LONG
 LONG = "a-stored-run-whose-folder-name-is-much-longer-than-the-sidebar-is-wide"
 # issue 28 defect 3: names that would run as HTML or as a Vue template if not escaped
@@ -107,6 +109,7 @@ def server(tmp_path_factory) -> Iterator[str]:
     _stored_runs(results)
     port = free_port()
     log = (base / "server.log").open("w")
+    SERVER_LOG.append(Path(log.name))
     proc = start_server(scenarios / "historical.yaml", port, results, cwd=ROOT, log=log)
     url = f"http://127.0.0.1:{port}/"
     try:
@@ -138,6 +141,7 @@ def open_page(browser, server, width=1366, height=768, **context):
     pg.bad = []
     pg.on("requestfailed", lambda r: pg.bad.append(f"failed: {r.url} ({r.failure})"))
     pg.on("response", lambda r: r.status >= 400 and pg.bad.append(f"{r.status}: {r.url}"))
+    pg.on("pageerror", lambda e: pg.bad.append(f"page error: {e}"))  # issue 31: 'usermeta'
     pg.goto(server)
     pg.get_by_text(WEEK).first.wait_for()
     return pg
@@ -555,6 +559,8 @@ def test_sessions_are_independent(browser, server):
         assert weeks(a) == [2, 2] and weeks(b) == [0, 0]
         step(b)
         assert weeks(b) == [1, 1] and weeks(a) == [2, 2]
+        # issue 31: no 12-line warning about Solara's session cookie per tab
+        assert "samesite" not in SERVER_LOG[-1].read_text().lower()
     finally:
         a.context.close()
         b.context.close()
@@ -594,3 +600,50 @@ def test_hostile_names_show_as_text_and_never_run(page):
     assert f"Event log: replay: {ATTACK}" in page.inner_text(".wgsim-log")
     assert f"Actors and channels: replay: {ATTACK}" in page.inner_text(".wgsim-network")
     no_script_ran(page)
+
+
+def overlapping(boxes: list[list[float]], pad: float = 0.5) -> list[tuple[int, int]]:
+    """Pairs of boxes ([x, y, width, height]) that overlap by more than ``pad`` pixels."""
+    return [
+        (i, j)
+        for i, a in enumerate(boxes)
+        for j, b in enumerate(boxes[:i])
+        if a[0] + pad < b[0] + b[2]
+        and b[0] + pad < a[0] + a[2]
+        and a[1] + pad < b[1] + b[3]
+        and b[1] + pad < a[1] + a[3]
+    ]
+
+
+def test_run_to_the_end_the_speed_of_play_and_a_readable_end(page):
+    """Issue 31 defect 8: a faster Play and "Run to the end"; at the end no network label
+    under a node (DG talks covered Chung-Bolton), no shock numbers run together, the mode
+    box shows its whole text."""
+    mode = select(page, "mode").locator(".v-select__selection").first
+    assert mode.inner_text() == "with and without the WG (same seed)"
+    assert mode.evaluate("e => e.scrollWidth <= e.clientWidth")  # not cut with an ellipsis
+    choose(page, "speed of Play", "as fast as it draws")
+    start = time.monotonic()
+    play_until(page, 40)
+    assert time.monotonic() - start < 10  # 40 weeks at the old fixed pace took 10 s
+    page.get_by_role("button", name="Run to the end", exact=True).click()
+    page.get_by_text("Finished: all 186 weeks simulated").wait_for()
+    assert weeks(page) == [186, 186]
+    net = page.evaluate(
+        """sel => { const svg = document.querySelector(sel); const box = e => {
+          const b = e.getBoundingClientRect(); return [b.x, b.y, b.width, b.height]; };
+        return {nodes: [...svg.querySelectorAll('g text')].map(t => t.textContent),
+                rects: [...svg.querySelectorAll('g rect')].map(box),
+                labels: [...svg.querySelectorAll("text[font-size='10']")].map(box)}; }""",
+        NETWORK,
+    )
+    assert "DG talks" in net["nodes"]
+    everything = net["rects"] + net["labels"]
+    assert overlapping(everything, pad=1) == []  # no label on a node or on another label
+    page.locator(".wgsim-charts svg g.mark-text text").first.wait_for()
+    numbers = page.evaluate(
+        """() => [...document.querySelector('.wgsim-charts svg')
+            .querySelectorAll('g.mark-text text')].map(t => {
+              const b = t.getBoundingClientRect(); return [b.x, b.y, b.width, b.height]; })"""
+    )
+    assert len(numbers) >= 15 and overlapping(numbers) == []

@@ -64,10 +64,18 @@ from sim.scenario.shipped import resolve
 
 logger = logging.getLogger(__name__)
 
-WEEK_SECONDS = 0.25
-"""The pace of Play: seconds per simulated week (186 weeks: 47 s)."""
+SPEEDS = {
+    "4 weeks a second": 0.25,
+    "12 weeks a second": 1 / 12,
+    "as fast as it draws": 0.0,
+}
+"""The paces of Play (seconds per simulated week; 186 weeks: 47 s, 16 s, a few)."""
+WEEK_SECONDS = SPEEDS["4 weeks a second"]
+"""The starting pace of Play."""
 MAX_WEEKS_PER_TICK = 4
 """At most this many weeks between two redraws while playing (when drawing lags)."""
+FASTEST_WEEKS_PER_TICK = 8
+"""Weeks per redraw at the fastest pace."""
 BACKOFF = 2.0
 """While playing, the sleep after a tick lasts at least this many times the tick."""
 MIN_SLEEP = 0.02
@@ -223,6 +231,7 @@ def RunArea(
     lock = solara.use_memo(threading.Lock, [])
     version = solara.use_reactive(0)
     playing = solara.use_reactive(False)
+    pace = solara.use_reactive(WEEK_SECONDS)
     problem = solara.use_reactive("")
     model: PageModel = model_ref.current
     views = model.views() if version.value >= 0 else []
@@ -231,6 +240,12 @@ def RunArea(
     def step_once() -> None:
         with lock:
             model_ref.current.step()
+        version.set(version.value + 1)
+
+    def run_to_end() -> None:  # the model runs a whole history in well under a second
+        with lock:
+            while not model_ref.current.finished:
+                model_ref.current.step()
         version.set(version.value + 1)
 
     def reset() -> None:
@@ -247,20 +262,26 @@ def RunArea(
 
     async def play_loop() -> None:
         # On the server's event loop, which every session shares: each view is sent while
-        # the loop sleeps. The run keeps a pace of WEEK_SECONDS per week; a tick (steps and
-        # redraw) is followed by a sleep of at least BACKOFF times its own length, so a
+        # the loop sleeps. The run keeps the chosen pace (seconds per week); a tick (steps
+        # and redraw) is followed by a sleep of at least BACKOFF times its own length, so a
         # playing session leaves the loop free most of the time (a step in another session
         # waits for one redraw at most). When ticks come late (a busy machine, many
-        # sessions), a tick advances up to MAX_WEEKS_PER_TICK weeks before redrawing.
+        # sessions), a tick advances up to MAX_WEEKS_PER_TICK weeks before redrawing; at
+        # the fastest pace always FASTEST_WEEKS_PER_TICK.
         try:
-            start, done = time.perf_counter(), 0
+            start, done, week_s = time.perf_counter(), 0, pace.value
             while playing.value:
                 if model_ref.current.finished:
                     playing.set(False)
                     return
                 tick = time.perf_counter()
-                due = int((tick - start) / WEEK_SECONDS) - done
-                n = min(MAX_WEEKS_PER_TICK, max(1, due))
+                if pace.value != week_s:  # the pace changed: keep it from now on
+                    start, done, week_s = tick, 0, pace.value
+                if week_s > 0:
+                    due = int((tick - start) / week_s) - done
+                    n = min(MAX_WEEKS_PER_TICK, max(1, due))
+                else:
+                    n = FASTEST_WEEKS_PER_TICK
                 with lock:
                     for _ in range(n):
                         if not model_ref.current.finished:
@@ -268,7 +289,7 @@ def RunArea(
                 done += n
                 version.set(version.value + 1)
                 now = time.perf_counter()
-                wait = start + (done + 1) * WEEK_SECONDS - now
+                wait = start + (done + 1) * week_s - now if week_s > 0 else 0.0
                 await asyncio.sleep(max(MIN_SLEEP, BACKOFF * (now - tick), wait))
         except Exception:  # shown in the server's log, not lost in the task
             logger.exception("the page's play loop stopped")
@@ -287,6 +308,17 @@ def RunArea(
         else:
             solara.Button("Play", on_click=lambda: playing.set(True), disabled=model.finished)
         solara.Button("Step one week", on_click=step_once, disabled=playing.value or model.finished)
+        solara.Button(
+            "Run to the end", on_click=run_to_end, disabled=playing.value or model.finished
+        )
+        solara.Select(
+            "speed of Play",
+            values=list(SPEEDS),
+            value=next(k for k, v in SPEEDS.items() if v == pace.value),
+            on_value=lambda k: pace.set(SPEEDS[k]),
+            style={"max-width": "190px"},
+            classes=["wgsim-speed"],
+        )
     hint = (
         differences(applied.value, wanted, specs_for(choices, wanted.choice)) if not blocked else []
     )

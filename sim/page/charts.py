@@ -26,6 +26,11 @@ COLOURS = ("#1f5fa8", "#d95f02")
 
 CHART_WIDTH = 380
 CHART_HEIGHT = 110
+SHOCK_ROWS = (0, 10)
+"""Pixel offsets of the rows the shocks' numbers take turns on (from the chart's top)."""
+SHOCK_SPACING_WEEKS = 10
+"""Two shocks this close take different rows (at 250 px a chart spans ~10 weeks per
+shock number: "14" and "15" three weeks apart ran together as "1415")."""
 
 
 @dataclass(frozen=True)
@@ -109,6 +114,23 @@ def shocks(view: RunView) -> list[Shock]:
     return out
 
 
+def shock_rows(items: list[Shock]) -> list[int]:
+    """The row (pixel offset) of each shock's number, so that close ones do not overlap.
+
+    Each takes the first row whose last number is at least ``SHOCK_SPACING_WEEKS``
+    earlier (else the row used longest ago); it depends on earlier shocks only, so a later
+    week's shocks keep the rows they had.
+    """
+    last = [-SHOCK_SPACING_WEEKS] * len(SHOCK_ROWS)
+    out = []
+    for s in items:
+        free = [i for i, w in enumerate(last) if s.week - w >= SHOCK_SPACING_WEEKS]
+        i = free[0] if free else min(range(len(last)), key=last.__getitem__)
+        last[i] = s.week
+        out.append(SHOCK_ROWS[i])
+    return out
+
+
 def markers(views: list[RunView], since: int = 0) -> list[dict[str, str]]:
     """WG created / ended, surprises and disputes after week ``since``, as dated marks."""
     names = {
@@ -165,7 +187,7 @@ def _panel(panel: Panel, domain: list[str], runs: list[str]) -> dict[str, Any]:
             },
             "encoding": {
                 "x": {"field": "date", "type": "temporal"},
-                "y": {"value": 0},
+                "y": {"field": "row", "type": "quantitative", "scale": None},
                 "text": {"field": "number", "type": "nominal"},
             },
         },
@@ -202,7 +224,7 @@ def _panel(panel: Panel, domain: list[str], runs: list[str]) -> dict[str, Any]:
                 "mark": {"type": "point", "shape": "triangle-down", "filled": True, "size": 50},
                 "encoding": {
                     "x": {"field": "date", "type": "temporal"},
-                    "y": {"value": 16},  # below the shocks' numbers
+                    "y": {"value": 26},  # below the shocks' numbers
                     "color": colour,
                     "tooltip": [{"field": "mark", "title": "event"}, {"field": "date"}],
                 },
@@ -245,11 +267,12 @@ def chart_data(views: list[RunView], since: int = 0) -> dict[str, list[dict[str,
     """
     by_date = operator.itemgetter("date")  # a stable sort: the runs keep their order
     marks = markers(views, since)
+    fired = shocks(views[0])
     return {
         "series": sorted((r for v in views for r in series_records(v, since)), key=by_date),
         "shocks": [
-            {"date": s.date, "number": str(s.number), "label": f"{s.number}: {s.name}"}
-            for s in shocks(views[0])
+            {"date": s.date, "number": str(s.number), "label": f"{s.number}: {s.name}", "row": r}
+            for s, r in zip(fired, shock_rows(fired), strict=True)
             if s.week > since
         ],
         "wg": sorted((m for m in marks if m["mark"].startswith("WG")), key=by_date),

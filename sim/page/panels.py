@@ -8,6 +8,7 @@ Presentation only: what they show comes from :mod:`sim.page.data`, ``score``, ``
 
 from __future__ import annotations
 
+import json
 import operator
 import threading
 from html import escape
@@ -15,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import solara
-from solara.widgets import VegaLite
 
 from sim.page.charts import chart_data, shock_list
 from sim.page.data import RunView, in_flight
@@ -288,7 +288,11 @@ def SeedsTable(out: ManySeeds, on_seed: Any) -> Any:
             "An interval that does not contain 0 means the WG's effect on that outcome holds "
             "across histories, not just in one."
         )
-        VegaLite.element(spec=seeds_chart(out))
+        # drawn like the run's charts: Solara's own VegaLite widget loads Vega a second way,
+        # and the browser threw "TypeError ... reading 'usermeta'" at every Run 50 seeds
+        spec = seeds_chart(out)
+        values = spec.pop("data")["values"]
+        GrowingChart(json.dumps({**spec, "data": {"name": "seeds"}}), Opaque({"seeds": values}))
         with solara.Row(style={"align-items": "center"}):
             solara.Markdown(
                 f"**Recommended teaching seed: {out.teaching_seed}** (its differences are "

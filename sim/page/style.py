@@ -57,6 +57,8 @@ CSS = """
   .wgsim-loglines { max-height: none; overflow: visible; border: none; }
   .wgsim-charts, .wgsim-network svg, .wgsim-scoreboard, .wgsim-log li { break-inside: avoid; }
 }
+.wgsim-side .v-select__selection { white-space: normal; overflow: visible;
+  text-overflow: clip; max-width: 100%; line-height: 1.3; }
 .wgsim-replay { width: 284px; max-width: 284px; }
 .wgsim-replay .v-select__selections { flex-wrap: nowrap; overflow: hidden; }
 .wgsim-replay .v-select__selection { max-width: 230px; overflow: hidden;
