@@ -92,7 +92,11 @@ def test_sliders_come_from_the_schema():
         assert s.value == pytest.approx(get_value(scenario, s.path))
         assert s.min <= s.value <= s.max
         assert s.unit == info.json_schema_extra["unit"] and s.path not in s.label
-        assert s.tooltip.startswith(s.path) and info.description in s.tooltip
+        # issue 31: plain words for a class, no field paths, symbols or source notes
+        assert s.words is not None and s.label == s.words.label
+        assert s.tooltip.startswith(s.meaning) and "The slider runs from" in s.tooltip
+        for jargon in (s.path, "MECHANISMS", "share of L", "1/week", "Prior", "_"):
+            assert jargon not in s.tooltip and jargon not in s.shown(s.value)
     with pytest.raises(ScenarioError, match="not a field"):
         slider_specs(scenario, ("us.no_such_thing",))
 
@@ -339,3 +343,13 @@ def test_close_shocks_take_turns_on_two_rows():
     weeks = [1, 11, 15, 30, 38, 151, 154, 155]
     rows = shock_rows([Shock(i, "", "", w) for i, w in enumerate(weeks, start=1)])
     assert rows == [0, 0, 10, 0, 10, 0, 10, 0]  # the third of three close ones: oldest row
+
+
+def test_slider_values_read_in_plain_units():
+    specs = {s.path: s for s in slider_specs(load_file(HIST).variant(None))}
+    assert specs["legitimacy.denunciation_loss"].shown(0.119) == "12% of its standing"
+    assert specs["working_group.max_gap_weeks"].shown(8) == "8 weeks"
+    assert specs["dprk.denunciation_rate"].shown(0.595) == "0.59 a week per grievance"
+    assert specs["dprk.wedge_boost"].shown(0.5) == "+50%"
+    assert specs["rok.violation_prob"].shown(0.02) == "2%"
+    assert specs["rok.domestic_pressure"].shown(0.3) == "0.30 on a 0–2 scale"

@@ -267,7 +267,9 @@ def test_sliders_load_the_chosen_scenario_values(page, server):
     page.get_by_text("Changed, applied at Reset: scenario").wait_for()
 
 
-def test_sliders_have_readable_labels_values_tooltips_and_equal_widths(page):
+def test_sliders_have_plain_labels_explanations_by_keyboard_and_equal_widths(page):
+    """Issue 31 defect 7: plain names and units, explanations a keyboard or a tap opens,
+    sliders named for screen readers, the variant's description from its file."""
     specs = slider_specs(load_file(ROOT / "scenarios/historical.yaml").variant(None))
     text = page.inner_text(".wgsim-side")
     for s in specs:
@@ -275,13 +277,27 @@ def test_sliders_have_readable_labels_values_tooltips_and_equal_widths(page):
         assert s.path not in text  # no raw field paths as labels
     for group in ("The working group", "The US", "The ROK", "The DPRK"):
         assert group in text
+    html = page.content()
+    for jargon in ("share of L", "Lag cosponsored", "1/week", "MECHANISMS", "Prior:"):
+        assert jargon not in html, jargon
+    names = [page.get_by_role("slider").nth(i).get_attribute("aria-label") for i in range(3)]
+    assert names == [s.label for s in specs[:3]]  # accessible names, not empty
+    assert page.get_by_role("slider", name=specs[-1].label).count() == 1
     tracks = page.locator(".wgsim-slider .v-slider")
     widths = {round(tracks.nth(i).bounding_box()["width"]) for i in range(tracks.count())}
     assert tracks.count() == len(specs) and len(widths) == 1 and min(widths) > 150, widths
     loss = next(s for s in specs if s.path == "legitimacy.denunciation_loss")
-    tip = page.locator(".wgsim-label").filter(has_text=loss.label).get_attribute("title")
-    assert tip == loss.tooltip  # the parameter reference's text, from the schema
-    assert tip.startswith("legitimacy.denunciation_loss") and "per DPRK denunciation" in tip
+    label = page.locator(".wgsim-label").filter(has_text=loss.label)
+    explanation = label.locator("p")
+    expect(explanation).to_be_hidden()
+    label.locator("summary").focus()  # the keyboard reaches it (no hover needed)
+    page.keyboard.press("Enter")
+    expect(explanation).to_be_visible()
+    assert explanation.inner_text() == loss.tooltip and "per" not in loss.shown(0.1)
+    about = load_file(ROOT / "scenarios/historical.yaml").descriptions["historical"]
+    assert about in page.inner_text(".wgsim-variant-about")
+    choose(page, "scenario / variant", "permanent / permanent")
+    page.locator(".wgsim-variant-about", has_text="cannot be terminated").wait_for()
 
 
 def test_presets_and_the_what_changed_hint(page):
@@ -289,7 +305,8 @@ def test_presets_and_the_what_changed_hint(page):
     page.get_by_role("button", name=name).click()
     hint = page.locator(".v-alert").filter(has_text="Changed, applied at Reset")
     hint.wait_for()
-    assert "Denunciation loss:" in hint.inner_text() and "→ 0 share of L" in hint.inner_text()
+    text = hint.inner_text()
+    assert "Damage per DPRK denunciation:" in text and "→ 0% of its standing" in text
     page.get_by_role("button", name="Reset", exact=True).click()
     hint.wait_for(state="detached")
     assert values == {"legitimacy.denunciation_loss": 0.0}
@@ -464,6 +481,7 @@ def test_many_seeds_view(page):
     page.get_by_text("Recommended teaching seed").wait_for(timeout=180_000)
     table = page.inner_text(".wgsim-seeds")
     assert "difference" in table and "95% interval" in table and "US surprises" in table
+    assert "lead time (median, weeks)" in table and "days" not in table  # as the scoreboard
     button = page.get_by_role("button", name=re.compile(r"Use seed \d+"))
     seed = re.findall(r"\d+", button.inner_text())[0]
     button.click()
@@ -583,6 +601,8 @@ def test_hostile_names_show_as_text_and_never_run(page):
     choose(page, "scenario / variant", f"hostile / {HOSTILE_VARIANT}")
     hint = page.locator(".v-alert").filter(has_text="Changed, applied at Reset")
     assert f"hostile / {HOSTILE_VARIANT}" in hint.inner_text()
+    about = page.inner_text(".wgsim-variant-about")  # the variant's description, as text
+    assert '<img src=y onerror="window.pwned=2"> {{ 7*191 }}' in about
     reset(page)
     step(page, 2)  # the shock fires in week 1
     page.get_by_label("hide meetings and contacts").uncheck(force=True)

@@ -65,7 +65,11 @@ def test_modes_presets_groups_and_scenarios_named_exist():
     for choice in re.findall(r"\*\*([a-z-]+ / [a-z-]+)\*\*", flat):
         assert choice == "scenario / variant" or choice in choices, choice
     labels = {s.label for s in slider_specs(load_file(HIST).variant(None))}
-    for label in ("Denunciation loss", "Maximum gap", "NSC passthrough"):
+    for label in (
+        "Damage per DPRK denunciation",
+        "Longest gap between WG meetings",
+        "White House passes news to State",
+    ):
         assert label in labels and label in flat
 
 

@@ -27,6 +27,7 @@ import os
 import threading
 import time
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,7 @@ from sim.page.controls import (
     PRESETS,
     Choices,
     changed,
+    describe,
     has_group,
     parse_seed,
     scenario_choices,
@@ -168,6 +170,9 @@ def Controls(
         current.set(Settings(s.choice, s.mode, s.seed, {**own, **values}, s.replay))
 
     solara.Select("scenario / variant", values=list(choices.entries), value=s.choice, on_value=pick)
+    about = describe(*choices.entries[s.choice])
+    if about:  # the file's own words, as text
+        solara.HTML(tag="p", unsafe_innerHTML=escape(about), classes=["wgsim-variant-about"])
     if choices.skipped:
         solara.Warning("Skipped (cannot be loaded): " + "; ".join(choices.skipped))
     solara.Select(

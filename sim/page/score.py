@@ -113,10 +113,13 @@ SEED_METRICS = {
     "surprises": "US surprises",
     "disputes": "public disputes",
     "exemptions": "UN exemptions",
-    "exemption_lead_days_median": "exemption lead time (days)",
+    "exemption_lead_days_median": "exemption lead time (median, weeks)",
     "implemented": "projects implemented",
 }
 """The metrics the many-seeds view compares (names of :mod:`sim.runs.metrics`)."""
+
+SCALE = {"exemption_lead_days_median": 1 / 7}
+"""Metrics shown in another unit than the CLI's: lead time in weeks, as on the scoreboard."""
 
 
 @dataclass(frozen=True)
@@ -176,8 +179,8 @@ def many_seeds(
     metrics = []
     distance = np.zeros(n)
     for key, name in SEED_METRICS.items():
-        wg = np.array([a[key] for a, _ in rows], dtype=float)
-        none = np.array([b[key] for _, b in rows], dtype=float)
+        wg = np.array([a[key] for a, _ in rows], dtype=float) * SCALE.get(key, 1.0)
+        none = np.array([b[key] for _, b in rows], dtype=float) * SCALE.get(key, 1.0)
         mean, lo, hi, count = paired_difference(wg, none, rng)
         d = wg - none
         spread = float(np.nanstd(d)) or 1.0

@@ -14,7 +14,12 @@ CSS = """
 .wgsim-loglines .because { color: #1f5fa8; }
 .wgsim-slider .v-input__slot { margin-bottom: 0; }
 .wgsim-slider .v-messages { display: none; }
-.wgsim-label { font-size: 13px; cursor: help; }
+.wgsim-label { font-size: 13px; }
+.wgsim-label summary { cursor: pointer; }
+.wgsim-label summary:focus-visible { outline: 2px solid #1f5fa8; }
+.wgsim-label p { margin: 2px 0 4px 14px; color: #444; font-size: 12px; }
+.wgsim-slider .v-input__prepend-outer, .wgsim-slider .v-label { display: none; }
+.wgsim-variant-about { font-size: 12px; color: #444; margin: -6px 0 4px; }
 .wgsim-bar { background: #1f5fa8; color: white; padding: 4px 12px; }
 .wgsim-preset { text-transform: none !important; letter-spacing: normal !important;
   justify-content: flex-start !important; height: auto !important; min-height: 28px;
