@@ -24,9 +24,10 @@ from sim.page.controls import (
 )
 from sim.page.data import RunView, in_flight, network, pipeline_counts, statuses
 from sim.page.growing import log_chunks
-from sim.page.model import PageModel, ReplayRun, stored_runs, today_line
+from sim.page.model import MODES, PageModel, ReplayRun, stored_runs, today_line
 from sim.page.panels import heading
 from sim.page.score import many_seeds, number, scoreboard
+from sim.page.settings import Settings, from_address, specs_for, to_address
 from sim.page.story import LogRow, filtered, log_rows, proposal_names
 from sim.page.views import network_svg, pipeline_table
 from sim.runs.runner import build, events_frame, series_frame
@@ -353,3 +354,25 @@ def test_slider_values_read_in_plain_units():
     assert specs["dprk.wedge_boost"].shown(0.5) == "+50%"
     assert specs["rok.violation_prob"].shown(0.02) == "2%"
     assert specs["rok.domestic_pressure"].shown(0.3) == "0.30 on a 0–2 scale"
+
+
+def test_the_address_round_trips_the_set_up():
+    """Issue 31 defect 6: what the address holds comes back as it was; bad parts named."""
+    choices = scenario_choices(SCENARIOS)
+    runs: dict = {}
+    default = Settings(
+        "historical / historical",
+        next(iter(MODES)),
+        0,
+        {sp.path: sp.value for sp in specs_for(choices, "historical / historical")},
+    )
+    own = {sp.path: sp.value for sp in specs_for(choices, "cadence / regular")}
+    s = Settings("cadence / regular", "one run", 12, {**own, "rok.domestic_pressure": 1.5})
+    query = to_address(choices, s, 40)
+    assert "scenario=cadence&variant=regular&mode=one&seed=12" in query and "week=40" in query
+    back, week, problems = from_address(query, choices, runs, default)
+    assert (back, week, problems) == (s, 40, [])
+    got, week, problems = from_address(
+        "seed=x&rok.domestic_pressure=9&mode=z&week=-1", choices, runs, default
+    )
+    assert got == default and week == 0 and len(problems) == 4

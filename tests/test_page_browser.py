@@ -134,7 +134,7 @@ def browser(server):
         b.close()
 
 
-def open_page(browser, server, width=1366, height=768, **context):
+def open_page(browser, server, width=1366, height=768, path="", **context):
     ctx = browser.new_context(viewport={"width": width, "height": height}, **context)
     pg = ctx.new_page()
     pg.set_default_timeout(WAIT)
@@ -142,7 +142,7 @@ def open_page(browser, server, width=1366, height=768, **context):
     pg.on("requestfailed", lambda r: pg.bad.append(f"failed: {r.url} ({r.failure})"))
     pg.on("response", lambda r: r.status >= 400 and pg.bad.append(f"{r.status}: {r.url}"))
     pg.on("pageerror", lambda e: pg.bad.append(f"page error: {e}"))  # issue 31: 'usermeta'
-    pg.goto(server)
+    pg.goto(server + path)
     pg.get_by_text(WEEK).first.wait_for()
     return pg
 
@@ -667,3 +667,54 @@ def test_run_to_the_end_the_speed_of_play_and_a_readable_end(page):
               const b = t.getBoundingClientRect(); return [b.x, b.y, b.width, b.height]; })"""
     )
     assert len(numbers) >= 15 and overlapping(numbers) == []
+
+
+def test_the_address_holds_the_set_up_for_reload_back_and_a_shared_link(page, browser, server):
+    """Issue 31 defect 6: the address says scenario, variant, mode, seed, moved sliders and
+    week; a reload, the back button and the link in another browser restore them."""
+    choose(page, "scenario / variant", "historical / no-group")
+    choose(page, "mode", "one run")
+    page.get_by_label("seed (a whole number)").fill("7")
+    page.get_by_role("button", name="High pressure in Seoul (§3)").click()
+    reset(page)
+    step(page, 3)
+    page.wait_for_url(re.compile(r"week=3"))
+    for part in ("scenario=historical", "variant=no-group", "mode=one", "seed=7"):
+        assert part in page.url
+    assert "rok.domestic_pressure=1.5" in page.url
+    title = "historical / no-group — one run, seed 7"
+    pressure = "Pressure in Seoul for engagement: 1.50 on a 0–2 scale"
+    link = page.url
+    page.reload()
+    page.get_by_text(WEEK).first.wait_for()
+    page.bad[:] = [b for b in page.bad if "ERR_ABORTED" not in b]  # cut short by the reload
+    assert title in page.inner_text(".wgsim-header") and weeks(page) == [3]
+    assert pressure in page.inner_text(".wgsim-side")
+    expect(page.get_by_label("seed (a whole number)")).to_have_value("7")
+    step(page)
+    page.wait_for_url(re.compile(r"week=4"))
+    page.go_back()
+    wait_week_exactly(page, 3)
+    assert title in page.inner_text(".wgsim-header")
+    other = open_page(browser, server, path="?" + link.split("?", 1)[1])  # a shared link
+    try:
+        assert title in other.inner_text(".wgsim-header") and weeks(other) == [3]
+        assert pressure in other.inner_text(".wgsim-side")
+    finally:
+        other.context.close()
+    bad = open_page(browser, server, path="?scenario=nope&seed=abc&week=2")  # a stale link
+    try:
+        warning = bad.locator(".v-alert").filter(has_text="The address asked for")
+        assert "'nope / historical'" in warning.inner_text() and "seed" in warning.inner_text()
+        assert "historical / historical" in bad.inner_text(".wgsim-header")
+        assert weeks(bad) == [2, 2]
+    finally:
+        bad.context.close()
+
+
+def wait_week_exactly(pg, week: int) -> None:
+    pg.wait_for_function(
+        "w => [...document.querySelector('.wgsim-header').innerText"
+        ".matchAll(/week (\\d+) of/g)].every(m => Number(m[1]) === w)",
+        arg=week,
+    )
