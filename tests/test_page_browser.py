@@ -24,6 +24,7 @@ import pytest
 from sim.page.about import ABOUT
 from sim.page.browser import CHROMIUM, free_port, launch, start_server, wait_for_page
 from sim.page.controls import PRESETS, slider_specs
+from sim.page.settings import DEFAULT_SEED
 from sim.scenario.loader import load_file
 
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -649,6 +650,14 @@ def test_run_to_the_end_the_speed_of_play_and_a_readable_end(page):
     page.get_by_role("button", name="Run to the end", exact=True).click()
     page.get_by_text("Finished: all 186 weeks simulated").wait_for()
     assert weeks(page) == [186, 186]
+    # issue 31 defect 3: the starting seed shows both halves of the trade-off
+    assert f"seed {DEFAULT_SEED}" in page.inner_text(".wgsim-header")
+    diff = {
+        row.split("\t")[0]: row.split("\t")[-1]
+        for row in page.inner_text(".wgsim-scoreboard").splitlines()
+    }
+    assert float(diff["US surprises (count)"]) < 0 < float(diff["public disputes in Seoul (count)"])
+    assert "DPRK denunciations (count)" in diff  # issue 31 defect 4
     net = page.evaluate(
         """sel => { const svg = document.querySelector(sel); const box = e => {
           const b = e.getBoundingClientRect(); return [b.x, b.y, b.width, b.height]; };

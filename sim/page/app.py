@@ -53,6 +53,7 @@ from sim.page.panels import (
     Scoreboard,
 )
 from sim.page.settings import (
+    DEFAULT_SEED,
     Settings,
     build_model,
     differences,
@@ -248,7 +249,7 @@ def Page() -> None:
         lambda: Settings(
             start_choice(file, choices),
             next(iter(MODES)),
-            0,
+            DEFAULT_SEED,
             {sp.path: sp.value for sp in specs_for(choices, start_choice(file, choices))},
             next(iter(runs), ""),
         ),
