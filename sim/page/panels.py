@@ -273,8 +273,12 @@ def SeedsTable(out: ManySeeds, on_seed: Any) -> Any:
             f"<tr><th>{escape(m.name)}</th>"
             f"<td>{number(sum(wg) / len(wg) if wg else None)}</td>"
             f"<td>{number(sum(none) / len(none) if none else None)}</td>"
-            f"<td><b>{number(m.mean, signed=True)}</b></td>"
-            f"<td>{number(m.lo)} to {number(m.hi)}</td><td>{m.n}</td></tr>"
+            + (
+                f"<td><b>{number(m.mean, signed=True)}</b></td>"
+                f"<td>{number(m.lo)} to {number(m.hi)}</td><td>{m.n}</td></tr>"
+                if none  # the WG's own outcomes: nothing to pair, the seeds with a value
+                else f"<td></td><td></td><td>{len(wg)}</td></tr>"
+            )
         )
     html = (
         '<table class="wgsim-table wgsim-seeds"><thead><tr><th>outcome (mean of '
