@@ -283,12 +283,20 @@ def Page() -> None:
 
     solara.use_effect(follow, [router.search])
 
-    def on_address(query: str) -> None:
-        if router.set_path is None:  # rendered outside a server (benchmarks): no address bar
+    latest = solara.use_ref(router)
+    latest.current = router
+
+    def push(query: str) -> None:
+        r = latest.current
+        if r.set_path is None:  # rendered outside a server (benchmarks): no address bar
             return
         if query != pushed.current:
             pushed.current = query
-            router.push(f"{router.path or '/'}?{query}")
+            r.push(f"{r.path or '/'}?{query}")
+
+    # the same function at every render: a push re-renders the page, and an unchanged
+    # run area (equal arguments) is then not drawn again
+    on_address = solara.use_memo(lambda: push, [])
 
     seed, seed_problem = parse_seed(seed_text.value)
     c = current.value
