@@ -6,13 +6,15 @@ the PNGs into docs/img (``--out`` elsewhere):
 
 - ``page-one-run.png``: the page at 1366×768 after 40 weeks, with and without the WG;
 - ``page-1920x1080.png``: the same at 1920×1080;
+- ``page-1024x768.png``: the same at 1024×768 (a projector: the charts in two narrower
+  columns);
 - ``page-network-pipeline.png``: the actor networks and the pipeline at week 40;
 - ``page-log.png``: the event log at week 40 (meetings and contacts hidden);
 - ``page-about.png``: the "About this model" tab;
 - ``page-many-seeds.png``: the many-seeds view after *Run 50 seeds*.
 
-Each run is seed 0 of the default comparison, stepped to exactly week 40, so the shots
-show what the tutorial's text quotes. About two minutes.
+Each run is the page's starting seed (35) of the default comparison, stepped to exactly
+week 40, so the shots show what the tutorial's text quotes. About two minutes.
 """
 
 from __future__ import annotations
@@ -92,7 +94,12 @@ def _open(browser: Any, url: str, width: int, height: int) -> Any:
 def shoot(url: str, out: Path, browser: Any) -> list[Path]:
     """Every screenshot of the tutorial, into ``out``; returns their paths."""
     done = []
-    for width, height, name in ((1366, 768, "page-one-run"), (1920, 1080, "page-1920x1080")):
+    sizes = (
+        (1366, 768, "page-one-run"),
+        (1920, 1080, "page-1920x1080"),
+        (1024, 768, "page-1024x768"),
+    )
+    for width, height, name in sizes:
         pg = _open(browser, url, width, height)
         _to_week(pg, WEEK)
         done.append(out / f"{name}.png")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 
 from sim import load_file, run
 from sim.errors import ScenarioError, WgsimError
-from sim.page.charts import PANELS, outcome_charts, shock_list
+from sim.page.charts import PANELS, Shock, outcome_charts, shock_list, shock_rows
 from sim.page.controls import (
     GROUPS,
     PAGE_PARAMETERS,
@@ -21,10 +22,13 @@ from sim.page.controls import (
     scenario_choices,
     slider_specs,
 )
-from sim.page.data import in_flight, network, pipeline_counts, statuses
-from sim.page.model import PageModel, ReplayRun, stored_runs, today_line
+from sim.page.data import RunView, in_flight, network, pipeline_counts, statuses
+from sim.page.growing import log_chunks
+from sim.page.model import MODES, PageModel, ReplayRun, stored_runs, today_line
+from sim.page.panels import heading
 from sim.page.score import many_seeds, number, scoreboard
-from sim.page.story import filtered, log_rows, proposal_names
+from sim.page.settings import Settings, from_address, specs_for, to_address
+from sim.page.story import LogRow, filtered, log_rows, proposal_names
 from sim.page.views import network_svg, pipeline_table
 from sim.runs.runner import build, events_frame, series_frame
 from sim.scenario.fields import field_info
@@ -89,7 +93,11 @@ def test_sliders_come_from_the_schema():
         assert s.value == pytest.approx(get_value(scenario, s.path))
         assert s.min <= s.value <= s.max
         assert s.unit == info.json_schema_extra["unit"] and s.path not in s.label
-        assert s.tooltip.startswith(s.path) and info.description in s.tooltip
+        # issue 31: plain words for a class, no field paths, symbols or source notes
+        assert s.words is not None and s.label == s.words.label
+        assert s.tooltip.startswith(s.meaning) and "The slider runs from" in s.tooltip
+        for jargon in (s.path, "MECHANISMS", "share of L", "1/week", "Prior", "_"):
+            assert jargon not in s.tooltip and jargon not in s.shown(s.value)
     with pytest.raises(ScenarioError, match="not a field"):
         slider_specs(scenario, ("us.no_such_thing",))
 
@@ -313,3 +321,58 @@ def test_many_seeds_pairs_the_runs_by_seed():
     assert surprises.lo <= surprises.mean <= surprises.hi
     assert 0 <= out.teaching_seed < 6
     assert number(float("nan")) == "—" and number(2.0, signed=True) == "+2"
+
+
+def test_names_from_files_are_escaped_in_the_page_s_html():
+    """Issue 28 defect 3: shock names, run labels and log lines reach the browser as text."""
+    attack = "<img src=x onerror=alert(1)> {{ 7*191 }}"
+    events = pd.DataFrame(
+        {"kind": ["shock"], "detail": [f"2018-06-12: {attack}"], "week": [1], "proposal_id": [0]}
+    )
+    view = RunView(attack, dt.date(2018, 6, 11), 1, 10, events, pd.DataFrame(), ())
+    key = shock_list(view)
+    assert "<img" not in key and "&lt;img src=x onerror=alert(1)&gt; {{ 7*191 }}" in key
+    line = heading(f"Event log: {attack}").kwargs["unsafe_innerHTML"]
+    assert line == "<b>Event log: &lt;img src=x onerror=alert(1)&gt; {{ 7*191 }}</b>"
+    row = LogRow(1, '2018-06-11"><script>', "<i>kind", attack, 0, attack, attack)
+    html = log_chunks([row])[0]
+    assert "<img" not in html and "<script>" not in html and "<i>" not in html
+
+
+def test_close_shocks_take_turns_on_two_rows():
+    """Issue 31 defect 8: shocks 14 and 15, three weeks apart, ran together as "1415"."""
+    weeks = [1, 11, 15, 30, 38, 151, 154, 155]
+    rows = shock_rows([Shock(i, "", "", w) for i, w in enumerate(weeks, start=1)])
+    assert rows == [0, 0, 10, 0, 10, 0, 10, 0]  # the third of three close ones: oldest row
+
+
+def test_slider_values_read_in_plain_units():
+    specs = {s.path: s for s in slider_specs(load_file(HIST).variant(None))}
+    assert specs["legitimacy.denunciation_loss"].shown(0.119) == "12% of its standing"
+    assert specs["working_group.max_gap_weeks"].shown(8) == "8 weeks"
+    assert specs["dprk.denunciation_rate"].shown(0.595) == "0.59 a week per grievance"
+    assert specs["dprk.wedge_boost"].shown(0.5) == "+50%"
+    assert specs["rok.violation_prob"].shown(0.02) == "2%"
+    assert specs["rok.domestic_pressure"].shown(0.3) == "0.30 on a 0–2 scale"
+
+
+def test_the_address_round_trips_the_set_up():
+    """Issue 31 defect 6: what the address holds comes back as it was; bad parts named."""
+    choices = scenario_choices(SCENARIOS)
+    runs: dict = {}
+    default = Settings(
+        "historical / historical",
+        next(iter(MODES)),
+        0,
+        {sp.path: sp.value for sp in specs_for(choices, "historical / historical")},
+    )
+    own = {sp.path: sp.value for sp in specs_for(choices, "cadence / regular")}
+    s = Settings("cadence / regular", "one run", 12, {**own, "rok.domestic_pressure": 1.5})
+    query = to_address(choices, s, 40)
+    assert "scenario=cadence&variant=regular&mode=one&seed=12" in query and "week=40" in query
+    back, week, problems = from_address(query, choices, runs, default)
+    assert (back, week, problems) == (s, 40, [])
+    got, week, problems = from_address(
+        "seed=x&rok.domestic_pressure=9&mode=z&week=-1", choices, runs, default
+    )
+    assert got == default and week == 0 and len(problems) == 4

@@ -9,10 +9,12 @@ fixed sleeps, so the tests hold under load.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +24,7 @@ import pytest
 from sim.page.about import ABOUT
 from sim.page.browser import CHROMIUM, free_port, launch, start_server, wait_for_page
 from sim.page.controls import PRESETS, slider_specs
+from sim.page.settings import DEFAULT_SEED
 from sim.scenario.loader import load_file
 
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -33,8 +36,28 @@ ARTIFACTS = ROOT / "results" / "test-artifacts"
 WEEK = re.compile(r"week (\d+) of (\d+)")
 NETWORK = "svg[aria-label^='Actors and channels']"
 WAIT = 90_000  # ms: generous, the machine is shared
+SERVER_LOG: list[Path] = []  # the module's server's output
 REPLAYS = 24  # stored runs run-01 ... run-24 besides "demo", "short" and LONG
 LONG = "a-stored-run-whose-folder-name-is-much-longer-than-the-sidebar-is-wide"
+# issue 28 defect 3: names that would run as HTML or as a Vue template if not escaped
+ATTACK = "<img src=x onerror=\"window.pwned=1;document.title='pwned'\"> {{ 7*191 }}"
+HOSTILE_VARIANT = "<b>bold</b>{{ 7*191 }}"
+HOSTILE_RUN = "zz-hostile"
+HOSTILE_YAML = f"""# hostile names: the page must show them as text, never run them
+extends: historical.yaml
+scenario:
+  channels:
+    - {{name: "<svg onload=window.pwned=3>", contacts_per_week: 2.0, via_nsc: true}}
+  shocks:
+    - date: 2018-06-12
+      name: '{ATTACK.replace("'", "''")}'
+      source: a test
+      effects: [{{kind: track, open: true}}]
+variants:
+  "{HOSTILE_VARIANT}":
+    description: <img src=y onerror="window.pwned=2"> {{{{ 7*191 }}}}
+    overrides: {{}}
+"""
 
 
 def _stored_runs(results: Path) -> None:
@@ -61,6 +84,10 @@ def _stored_runs(results: Path) -> None:
             df = pd.read_parquet(results / "demo" / table)
             df[df["week"] <= weeks].to_parquet(folder / table)
         shutil.copy(results / "demo" / "manifest.json", folder / "manifest.json")
+    hostile = results / HOSTILE_RUN  # a stored run whose variant name is an attack
+    shutil.copytree(short, hostile)
+    manifest = json.loads((hostile / "manifest.json").read_text())
+    (hostile / "manifest.json").write_text(json.dumps({**manifest, "variant": ATTACK}))
 
 
 @pytest.fixture(scope="module")
@@ -76,12 +103,14 @@ def server(tmp_path_factory) -> Iterator[str]:
     for f in (ROOT / "scenarios").glob("*.yaml"):
         shutil.copy(f, scenarios / f.name)
     (scenarios / "broken.yaml").write_text("variants: [oops\n")  # issue 18: skipped, named
+    (scenarios / "hostile.yaml").write_text(HOSTILE_YAML)
     (base / "calibration").symlink_to(ROOT / "calibration")
     results = base / "results"
     results.mkdir()
     _stored_runs(results)
     port = free_port()
     log = (base / "server.log").open("w")
+    SERVER_LOG.append(Path(log.name))
     proc = start_server(scenarios / "historical.yaml", port, results, cwd=ROOT, log=log)
     url = f"http://127.0.0.1:{port}/"
     try:
@@ -106,14 +135,15 @@ def browser(server):
         b.close()
 
 
-def open_page(browser, server, width=1366, height=768, **context):
+def open_page(browser, server, width=1366, height=768, path="", **context):
     ctx = browser.new_context(viewport={"width": width, "height": height}, **context)
     pg = ctx.new_page()
     pg.set_default_timeout(WAIT)
     pg.bad = []
     pg.on("requestfailed", lambda r: pg.bad.append(f"failed: {r.url} ({r.failure})"))
     pg.on("response", lambda r: r.status >= 400 and pg.bad.append(f"{r.status}: {r.url}"))
-    pg.goto(server)
+    pg.on("pageerror", lambda e: pg.bad.append(f"page error: {e}"))  # issue 31: 'usermeta'
+    pg.goto(server + path)
     pg.get_by_text(WEEK).first.wait_for()
     return pg
 
@@ -150,6 +180,8 @@ def select(pg, label: str):
 def choose(pg, label: str, option: str) -> None:
     select(pg, label).click()
     pg.get_by_role("option", name=option, exact=True).click()
+    # the menu gone before the next click: under load a closing menu swallowed it
+    pg.locator(".menuable__content__active").wait_for(state="detached")
 
 
 def reset(pg) -> None:
@@ -238,7 +270,9 @@ def test_sliders_load_the_chosen_scenario_values(page, server):
     page.get_by_text("Changed, applied at Reset: scenario").wait_for()
 
 
-def test_sliders_have_readable_labels_values_tooltips_and_equal_widths(page):
+def test_sliders_have_plain_labels_explanations_by_keyboard_and_equal_widths(page):
+    """Issue 31 defect 7: plain names and units, explanations a keyboard or a tap opens,
+    sliders named for screen readers, the variant's description from its file."""
     specs = slider_specs(load_file(ROOT / "scenarios/historical.yaml").variant(None))
     text = page.inner_text(".wgsim-side")
     for s in specs:
@@ -246,13 +280,27 @@ def test_sliders_have_readable_labels_values_tooltips_and_equal_widths(page):
         assert s.path not in text  # no raw field paths as labels
     for group in ("The working group", "The US", "The ROK", "The DPRK"):
         assert group in text
+    html = page.content()
+    for jargon in ("share of L", "Lag cosponsored", "1/week", "MECHANISMS", "Prior:"):
+        assert jargon not in html, jargon
+    names = [page.get_by_role("slider").nth(i).get_attribute("aria-label") for i in range(3)]
+    assert names == [s.label for s in specs[:3]]  # accessible names, not empty
+    assert page.get_by_role("slider", name=specs[-1].label).count() == 1
     tracks = page.locator(".wgsim-slider .v-slider")
     widths = {round(tracks.nth(i).bounding_box()["width"]) for i in range(tracks.count())}
     assert tracks.count() == len(specs) and len(widths) == 1 and min(widths) > 150, widths
     loss = next(s for s in specs if s.path == "legitimacy.denunciation_loss")
-    tip = page.locator(".wgsim-label").filter(has_text=loss.label).get_attribute("title")
-    assert tip == loss.tooltip  # the parameter reference's text, from the schema
-    assert tip.startswith("legitimacy.denunciation_loss") and "per DPRK denunciation" in tip
+    label = page.locator(".wgsim-label").filter(has_text=loss.label)
+    explanation = label.locator("p")
+    expect(explanation).to_be_hidden()
+    label.locator("summary").focus()  # the keyboard reaches it (no hover needed)
+    page.keyboard.press("Enter")
+    expect(explanation).to_be_visible()
+    assert explanation.inner_text() == loss.tooltip and "per" not in loss.shown(0.1)
+    about = load_file(ROOT / "scenarios/historical.yaml").descriptions["historical"]
+    assert about in page.inner_text(".wgsim-variant-about")
+    choose(page, "scenario / variant", "permanent / permanent")
+    page.locator(".wgsim-variant-about", has_text="cannot be terminated").wait_for()
 
 
 def test_presets_and_the_what_changed_hint(page):
@@ -260,7 +308,8 @@ def test_presets_and_the_what_changed_hint(page):
     page.get_by_role("button", name=name).click()
     hint = page.locator(".v-alert").filter(has_text="Changed, applied at Reset")
     hint.wait_for()
-    assert "Denunciation loss:" in hint.inner_text() and "→ 0 share of L" in hint.inner_text()
+    text = hint.inner_text()
+    assert "Damage per DPRK denunciation:" in text and "→ 0% of its standing" in text
     page.get_by_role("button", name="Reset", exact=True).click()
     hint.wait_for(state="detached")
     assert values == {"legitimacy.denunciation_loss": 0.0}
@@ -435,6 +484,7 @@ def test_many_seeds_view(page):
     page.get_by_text("Recommended teaching seed").wait_for(timeout=180_000)
     table = page.inner_text(".wgsim-seeds")
     assert "difference" in table and "95% interval" in table and "US surprises" in table
+    assert "lead time (median, weeks)" in table and "days" not in table  # as the scoreboard
     button = page.get_by_role("button", name=re.compile(r"Use seed \d+"))
     seed = re.findall(r"\d+", button.inner_text())[0]
     button.click()
@@ -442,38 +492,74 @@ def test_many_seeds_view(page):
     expect(page.get_by_label("seed (a whole number)")).to_have_value(seed)
 
 
-@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
-def test_nothing_clipped_and_screenshots(browser, server, size):
+def inside(pg, selectors=(".wgsim-charts svg", ".wgsim-scoreboard table", NETWORK)) -> None:
+    """Each selector's first match lies within the window's width; nothing scrolls sideways."""
+    width = pg.evaluate("() => document.documentElement.clientWidth")
+    for sel in selectors:
+        box = box_of(pg, sel)
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width + 0.5, (sel, box, width)
+    overflow = pg.evaluate(
+        "() => document.querySelector('.wgsim-main').scrollWidth"
+        " - document.querySelector('.wgsim-main').clientWidth"
+    )
+    assert overflow <= 1
+
+
+@pytest.mark.parametrize("size", [(390, 844), (1024, 768), (1366, 768), (1920, 1080)])
+def test_nothing_clipped_hide_controls_and_screenshots(browser, server, size):
+    """Issue 31 defects 1-2: at a phone's, a projector's and wider widths no chart is cut
+    off, the main area has the width, and "Hide controls" really hides the sidebar."""
     pg = open_page(browser, server, *size)
     try:
         step(pg, 3)
         pg.locator(".wgsim-charts svg").first.wait_for()
-        width = pg.evaluate("() => document.documentElement.clientWidth")
-        for sel in (".wgsim-charts svg", ".wgsim-scoreboard table", NETWORK):
-            box = box_of(pg, sel)
-            assert box["x"] >= 0 and box["x"] + box["width"] <= width, (sel, box, width)
-        overflow = pg.evaluate(
-            "() => document.querySelector('.wgsim-main').scrollWidth"
-            " - document.querySelector('.wgsim-main').clientWidth"
-        )
-        assert overflow <= 1
-        pg.get_by_role(
-            "button", name="Hide controls", exact=True
-        ).click()  # no overlap without sidebar
-        charts = box_of(pg, ".wgsim-charts")
-        pg.get_by_role("button", name="Show controls", exact=True).wait_for()
-        pg.locator(".wgsim-charts svg").first.wait_for()
-        below = box_of(pg, NETWORK)
-        assert charts["y"] + charts["height"] <= below["y"] + 1
+        inside(pg)
+        main = box_of(pg, ".wgsim-main")
+        assert main["width"] >= min(size[0] - 340, 0.9 * size[0]), main  # the run has the room
         name = f"page-{size[0]}x{size[1]}"
-        pg.get_by_role("button", name="Show controls", exact=True).click()
-        pg.locator(".wgsim-side").wait_for()
-        assert weeks(pg) == [3, 3]  # hiding the controls keeps the run
-        pg.locator(".wgsim-charts svg").first.wait_for()
         pg.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+        pg.get_by_role("button", name="Hide controls", exact=True).click()
+        pg.get_by_role("button", name="Show controls", exact=True).wait_for()
+        expect(pg.locator(".wgsim-side")).to_be_hidden()  # not just the label (defect 1)
+        pg.wait_for_function(  # the run takes the sidebar's place
+            "() => document.querySelector('.wgsim-main').getBoundingClientRect().x < 40"
+        )
+        pg.locator(".wgsim-charts svg").first.wait_for()
+        inside(pg)
+        charts, below = box_of(pg, ".wgsim-charts"), box_of(pg, NETWORK)
+        assert charts["y"] + charts["height"] <= below["y"] + 1  # no overlap
+        pg.get_by_role("button", name="Show controls", exact=True).click()
+        expect(pg.locator(".wgsim-side")).to_be_visible()
+        assert weeks(pg) == [3, 3]  # hiding the controls keeps the run
         assert pg.bad == []
     finally:
         pg.context.close()
+
+
+def test_printing_shows_the_run_without_the_controls(page):
+    """Issue 31 defect 5: on paper no sidebar or buttons, every chart whole, the network
+    and the whole log there (no scrolling box cuts them), over several pages."""
+    step(page, 3)
+    page.locator(".wgsim-charts svg").first.wait_for()
+    page.set_viewport_size({"width": 720, "height": 1000})  # A4's printable width
+    page.emulate_media(media="print")
+    for hidden in (".wgsim-side", ".wgsim-buttons", ".wgsim-log-filters"):
+        expect(page.locator(hidden)).to_be_hidden()
+    assert box_of(page, ".wgsim-main")["width"] >= 700  # the run has the page's width
+    inside(page)
+    geometry = page.evaluate(
+        """() => { const log = document.querySelector('.wgsim-loglines');
+        const net = document.querySelector("svg[aria-label^='Actors and channels']");
+        return {log: [log.scrollHeight, log.clientHeight],
+                bottom: log.getBoundingClientRect().bottom,
+                page: document.documentElement.scrollHeight,
+                net: net.getBoundingClientRect().bottom}; }"""
+    )
+    assert geometry["log"][0] <= geometry["log"][1] + 1, geometry  # every line, no scrolling
+    assert geometry["bottom"] <= geometry["page"] + 1 and geometry["net"] < geometry["page"]
+    pdf = page.pdf(format="A4")
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) >= 3  # the whole run, not one screen
+    page.emulate_media(media="screen")
 
 
 def test_dark_preference_keeps_a_light_page(browser, server):
@@ -494,6 +580,8 @@ def test_sessions_are_independent(browser, server):
         assert weeks(a) == [2, 2] and weeks(b) == [0, 0]
         step(b)
         assert weeks(b) == [1, 1] and weeks(a) == [2, 2]
+        # issue 31: no 12-line warning about Solara's session cookie per tab
+        assert "samesite" not in SERVER_LOG[-1].read_text().lower()
     finally:
         a.context.close()
         b.context.close()
@@ -501,3 +589,143 @@ def test_sessions_are_independent(browser, server):
 
 def test_chromium_found_or_skip_message_is_clear():
     assert CHROMIUM.exists() or shutil.which("chromium") is None
+
+
+def no_script_ran(pg) -> None:
+    """None of the hostile names' scripts ran, and none became an element."""
+    assert pg.evaluate("() => window.pwned") is None
+    assert "pwned" not in pg.title()
+    assert pg.locator("img[src=x], img[src=y], b:text('bold'), svg[onload]").count() == 0
+    assert "1337" not in pg.inner_text(".wgsim-page")  # 7*191: no template ran
+
+
+def test_hostile_names_show_as_text_and_never_run(page):
+    """Issue 28 defect 3: every name from a scenario file or a stored run is shown as text."""
+    choose(page, "scenario / variant", f"hostile / {HOSTILE_VARIANT}")
+    hint = page.locator(".v-alert").filter(has_text="Changed, applied at Reset")
+    assert f"hostile / {HOSTILE_VARIANT}" in hint.inner_text()
+    about = page.inner_text(".wgsim-variant-about")  # the variant's description, as text
+    assert '<img src=y onerror="window.pwned=2"> {{ 7*191 }}' in about
+    reset(page)
+    step(page, 2)  # the shock fires in week 1
+    page.get_by_label("hide meetings and contacts").uncheck(force=True)
+    page.locator(".wgsim-loglines li", has_text="<svg onload").first.wait_for()
+    assert f"hostile / {HOSTILE_VARIANT}" in page.inner_text(".wgsim-header")
+    assert ATTACK in page.inner_text(".wgsim-charts")  # the key to the shocks' numbers
+    assert ATTACK in log_text(page)
+    assert "<svg onload=window.pwned=3>" in page.locator(NETWORK).first.text_content()
+    no_script_ran(page)
+    choose(page, "mode", "replay a stored run")
+    pick_stored_run(page, HOSTILE_RUN)
+    reset(page)
+    step(page)
+    assert f"Replay of {HOSTILE_RUN}: {ATTACK}" in page.inner_text(".wgsim-header")
+    assert f"Event log: replay: {ATTACK}" in page.inner_text(".wgsim-log")
+    assert f"Actors and channels: replay: {ATTACK}" in page.inner_text(".wgsim-network")
+    no_script_ran(page)
+
+
+def overlapping(boxes: list[list[float]], pad: float = 0.5) -> list[tuple[int, int]]:
+    """Pairs of boxes ([x, y, width, height]) that overlap by more than ``pad`` pixels."""
+    return [
+        (i, j)
+        for i, a in enumerate(boxes)
+        for j, b in enumerate(boxes[:i])
+        if a[0] + pad < b[0] + b[2]
+        and b[0] + pad < a[0] + a[2]
+        and a[1] + pad < b[1] + b[3]
+        and b[1] + pad < a[1] + a[3]
+    ]
+
+
+def test_run_to_the_end_the_speed_of_play_and_a_readable_end(page):
+    """Issue 31 defect 8: a faster Play and "Run to the end"; at the end no network label
+    under a node (DG talks covered Chung-Bolton), no shock numbers run together, the mode
+    box shows its whole text."""
+    mode = select(page, "mode").locator(".v-select__selection").first
+    assert mode.inner_text() == "with and without the WG (same seed)"
+    assert mode.evaluate("e => e.scrollWidth <= e.clientWidth")  # not cut with an ellipsis
+    choose(page, "speed of Play", "as fast as it draws")
+    start = time.monotonic()
+    play_until(page, 40)
+    assert time.monotonic() - start < 10  # 40 weeks at the old fixed pace took 10 s
+    page.get_by_role("button", name="Run to the end", exact=True).click()
+    page.get_by_text("Finished: all 186 weeks simulated").wait_for()
+    assert weeks(page) == [186, 186]
+    # issue 31 defect 3: the starting seed shows both halves of the trade-off
+    assert f"seed {DEFAULT_SEED}" in page.inner_text(".wgsim-header")
+    diff = {
+        row.split("\t")[0]: row.split("\t")[-1]
+        for row in page.inner_text(".wgsim-scoreboard").splitlines()
+    }
+    assert float(diff["US surprises (count)"]) < 0 < float(diff["public disputes in Seoul (count)"])
+    assert "DPRK denunciations (count)" in diff  # issue 31 defect 4
+    net = page.evaluate(
+        """sel => { const svg = document.querySelector(sel); const box = e => {
+          const b = e.getBoundingClientRect(); return [b.x, b.y, b.width, b.height]; };
+        return {nodes: [...svg.querySelectorAll('g text')].map(t => t.textContent),
+                rects: [...svg.querySelectorAll('g rect')].map(box),
+                labels: [...svg.querySelectorAll("text[font-size='10']")].map(box)}; }""",
+        NETWORK,
+    )
+    assert "DG talks" in net["nodes"]
+    everything = net["rects"] + net["labels"]
+    assert overlapping(everything, pad=1) == []  # no label on a node or on another label
+    page.locator(".wgsim-charts svg g.mark-text text").first.wait_for()
+    numbers = page.evaluate(
+        """() => [...document.querySelector('.wgsim-charts svg')
+            .querySelectorAll('g.mark-text text')].map(t => {
+              const b = t.getBoundingClientRect(); return [b.x, b.y, b.width, b.height]; })"""
+    )
+    assert len(numbers) >= 15 and overlapping(numbers) == []
+
+
+def test_the_address_holds_the_set_up_for_reload_back_and_a_shared_link(page, browser, server):
+    """Issue 31 defect 6: the address says scenario, variant, mode, seed, moved sliders and
+    week; a reload, the back button and the link in another browser restore them."""
+    choose(page, "mode", "one run")  # first: a pair of the no-group variant is refused
+    choose(page, "scenario / variant", "historical / no-group")
+    page.get_by_label("seed (a whole number)").fill("7")
+    page.get_by_role("button", name="High pressure in Seoul (§3)").click()
+    reset(page)
+    step(page, 3)
+    page.wait_for_url(re.compile(r"week=3"))
+    for part in ("scenario=historical", "variant=no-group", "mode=one", "seed=7"):
+        assert part in page.url
+    assert "rok.domestic_pressure=1.5" in page.url
+    title = "historical / no-group — one run, seed 7"
+    pressure = "Pressure in Seoul for engagement: 1.50 on a 0–2 scale"
+    link = page.url
+    page.reload()
+    page.get_by_text(WEEK).first.wait_for()
+    page.bad[:] = [b for b in page.bad if "ERR_ABORTED" not in b]  # cut short by the reload
+    assert title in page.inner_text(".wgsim-header") and weeks(page) == [3]
+    assert pressure in page.inner_text(".wgsim-side")
+    expect(page.get_by_label("seed (a whole number)")).to_have_value("7")
+    step(page)
+    page.wait_for_url(re.compile(r"week=4"))
+    page.go_back()
+    wait_week_exactly(page, 3)
+    assert title in page.inner_text(".wgsim-header")
+    other = open_page(browser, server, path="?" + link.split("?", 1)[1])  # a shared link
+    try:
+        assert title in other.inner_text(".wgsim-header") and weeks(other) == [3]
+        assert pressure in other.inner_text(".wgsim-side")
+    finally:
+        other.context.close()
+    bad = open_page(browser, server, path="?scenario=nope&seed=abc&week=2")  # a stale link
+    try:
+        warning = bad.locator(".v-alert").filter(has_text="The address asked for")
+        assert "'nope / historical'" in warning.inner_text() and "seed" in warning.inner_text()
+        assert "historical / historical" in bad.inner_text(".wgsim-header")
+        assert weeks(bad) == [2, 2]
+    finally:
+        bad.context.close()
+
+
+def wait_week_exactly(pg, week: int) -> None:
+    pg.wait_for_function(
+        "w => [...document.querySelector('.wgsim-header').innerText"
+        ".matchAll(/week (\\d+) of/g)].every(m => Number(m[1]) === w)",
+        arg=week,
+    )

@@ -12,7 +12,7 @@ from pathlib import Path
 import solara
 
 from sim.page.assets import Package, installed_requirements, required_packages
-from sim.page.serve import command
+from sim.page.serve import COOKIE_WARNING, command, environment
 
 WGSIM = Path(sys.executable).parent / "wgsim"
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,6 +50,19 @@ def test_serve_command_is_local_and_production():
     assert cmd[1:5] == ["-m", "solara", "run", "sim.page.app"]
     assert {"--production", "--no-check-version", "--no-open"} <= set(cmd)
     assert cmd[cmd.index("--host") + 1] == "127.0.0.1"
+
+
+def test_serve_silences_solara_s_cookie_warning(monkeypatch):
+    """Issue 31: 12 lines per browser tab about a cookie over http on 127.0.0.1."""
+    monkeypatch.setenv("PYTHONWARNINGS", "error::DeprecationWarning")
+    env = environment(ROOT / "scenarios/historical.yaml", ROOT / "results")
+    assert env["PYTHONWARNINGS"] == f"error::DeprecationWarning,{COOKIE_WARNING}"
+    check = (
+        "import warnings; warnings.warn('Cookies with samesite=none require https, but ...'); "
+        "warnings.warn('another warning')"
+    )
+    out = subprocess.run([sys.executable, "-c", check], env=env, capture_output=True, text=True)
+    assert "samesite" not in out.stderr and "another warning" in out.stderr
 
 
 def _wgsim(*args: str) -> subprocess.CompletedProcess[str]:

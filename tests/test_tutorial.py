@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from sim.page.about import ABOUT
 from sim.page.charts import shocks
-from sim.page.controls import GROUPS, PRESETS, scenario_choices, slider_specs
+from sim.page.controls import GROUPS, PRESETS, build_scenario, scenario_choices, slider_specs
 from sim.page.model import MODES, PageModel
 from sim.page.panels import SEEDS
-from sim.page.score import OUTCOMES
+from sim.page.score import OUTCOMES, ManySeeds, many_seeds
+from sim.page.settings import DEFAULT_SEED
 from sim.page.story import log_rows
+from sim.runs.runner import run
 from sim.scenario.loader import load_file
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,7 +69,11 @@ def test_modes_presets_groups_and_scenarios_named_exist():
     for choice in re.findall(r"\*\*([a-z-]+ / [a-z-]+)\*\*", flat):
         assert choice == "scenario / variant" or choice in choices, choice
     labels = {s.label for s in slider_specs(load_file(HIST).variant(None))}
-    for label in ("Denunciation loss", "Maximum gap", "NSC passthrough"):
+    for label in (
+        "Damage per DPRK denunciation",
+        "Longest gap between WG meetings",
+        "White House passes news to State",
+    ):
         assert label in labels and label in flat
 
 
@@ -100,3 +108,66 @@ def test_facts_the_tutorial_states():
 def test_the_tutorial_s_images_exist():
     for image in re.findall(r"\]\((img/[^)]+)\)", TUTORIAL):
         assert (ROOT / "docs" / image).exists(), image
+
+
+# --- the answers the tutorial states, run on the shipped model (issue 31 defects 3-4) ---
+
+
+@pytest.fixture(scope="module")
+def fifty() -> dict[str, ManySeeds]:
+    """The many-seeds view (seeds 0-49) of the historical scenario and two presets."""
+    presets = {"own": {}, "nsc": next(v for k, v in PRESETS.items() if "(exercise 2)" in k)}
+    return {k: many_seeds(HIST, "historical", v, SEEDS) for k, v in presets.items()}
+
+
+def _metric(out: ManySeeds, name: str) -> tuple[float, float]:
+    m = next(m for m in out.metrics if m.name == name)
+    return float(np.nanmean(m.wg)), float(np.nanmean(m.none)) if m.n else math.nan
+
+
+def test_the_page_starts_at_the_teaching_seed_which_shows_both_halves(fifty):
+    out = fifty["own"]
+    assert out.teaching_seed == DEFAULT_SEED
+    surprises, disputes = out.metrics[0], out.metrics[1]
+    assert surprises.name == "US surprises" and disputes.name == "public disputes"
+    k = DEFAULT_SEED
+    assert surprises.wg[k] == surprises.none[k] - 1 and disputes.wg[k] == disputes.none[k] + 1
+    flat = _flat(TUTORIAL)
+    assert f"seed {DEFAULT_SEED}, a history that shows both halves" in flat
+    assert "one US surprise fewer and one public dispute more" in flat
+
+
+def test_exercise_2_has_the_answer_the_tutorial_gives(fifty):
+    own_wg, own_none = _metric(fifty["own"], "US surprises")
+    nsc_wg, nsc_none = _metric(fifty["nsc"], "US surprises")
+    assert nsc_none > nsc_wg  # a White House passing everything on does not close the gap
+    stated = (
+        f"the no-group run has {own_none:.2f} surprises a run at 56% and still {nsc_none:.2f} "
+        f"at 100%, against {own_wg:.2f} and {nsc_wg:.2f} with the WG"
+    )
+    assert stated in _flat(TUTORIAL)
+    nsc = next(s for s in slider_specs(load_file(HIST).variant(None)) if "passthrough" in s.path)
+    assert nsc.shown(nsc.value) == "56%" and nsc.shown(1.0) == "100%"
+
+
+def test_section_3_has_the_answer_the_tutorial_gives(fifty):
+    free = next(v for k, v in PRESETS.items() if k.startswith("Denunciations cost"))
+    scenario = build_scenario(HIST, "historical", overrides=free)  # the WG runs suffice
+    runs = [run(scenario, seed, series=False, events=False).metrics for seed in range(SEEDS)]
+    ended = [
+        _metric(fifty["own"], "WG ended before 2022 (share of seeds)")[0],
+        float(np.mean([m["wg_terminated"] for m in runs])),
+    ]
+    weeks = [
+        _metric(fifty["own"], "WG lifetime (weeks)")[0],
+        float(np.mean([m["wg_lifetime_weeks"] for m in runs])),
+    ]
+    stated = (
+        f"the WG ends before 2022 in {ended[0]:.0%} of the histories, after {weeks[0]:.0f} "
+        f"weeks on average; when denunciations cost nothing, in {ended[1]:.0%}, after "
+        f"{weeks[1]:.0f} weeks"
+    )
+    assert stated in _flat(TUTORIAL)
+    names = {m.name for m in fifty["own"].metrics}
+    assert {"DPRK denunciations", "WG lifetime (weeks)"} <= names  # what the view shows
+    assert "DPRK denunciations" in {o.name for o in OUTCOMES}  # and the scoreboard

@@ -26,7 +26,6 @@ import logging
 import os
 import threading
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -37,17 +36,12 @@ from sim.errors import WgsimError
 from sim.page.about import ABOUT
 from sim.page.charts import chart_spec
 from sim.page.controls import (
-    GROUPS,
-    PRESETS,
     Choices,
     changed,
     has_group,
     parse_seed,
     scenario_choices,
-    slider_specs,
-    variant_of,
 )
-from sim.page.inputs import SliderRow, StoredRunPicker
 from sim.page.model import MODES, PageModel, StoredRun, stored_runs
 from sim.page.panels import (
     Charts,
@@ -58,179 +52,93 @@ from sim.page.panels import (
     NetworkAndPipeline,
     Scoreboard,
 )
+from sim.page.settings import (
+    DEFAULT_SEED,
+    Settings,
+    build_model,
+    differences,
+    from_address,
+    specs_for,
+    start_choice,
+    to_address,
+)
+from sim.page.sidebar import Controls
 from sim.page.style import CSS
-from sim.scenario.loader import load_file
 from sim.scenario.shipped import resolve
 
 logger = logging.getLogger(__name__)
 
-WEEK_SECONDS = 0.25
-"""The pace of Play: seconds per simulated week (186 weeks: 47 s)."""
+SPEEDS = {
+    "4 weeks a second": 0.25,
+    "12 weeks a second": 1 / 12,
+    "as fast as it draws": 0.0,
+}
+"""The paces of Play (seconds per simulated week; 186 weeks: 47 s, 16 s, a few)."""
+WEEK_SECONDS = SPEEDS["4 weeks a second"]
+"""The starting pace of Play."""
 MAX_WEEKS_PER_TICK = 4
 """At most this many weeks between two redraws while playing (when drawing lags)."""
+FASTEST_WEEKS_PER_TICK = 8
+"""Weeks per redraw at the fastest pace."""
 BACKOFF = 2.0
 """While playing, the sleep after a tick lasts at least this many times the tick."""
 MIN_SLEEP = 0.02
 """The shortest sleep between two ticks of Play (s): other sessions' turn."""
 
 
-@dataclass(frozen=True)
-class Settings:
-    """What a Reset builds: every control's value."""
-
-    choice: str
-    mode: str
-    seed: int
-    values: dict[str, float] = field(default_factory=dict)
-    replay: str = ""
-
-
-def start_choice(file: Path, choices: Choices) -> str:
-    """The picker's entry for the starting file's baseline variant."""
-    sf = load_file(file)
-    start = f"{file.stem} / {sf.baseline}"
-    if start not in choices.entries:  # a file outside the listed folder still starts the page
-        choices.entries[start] = (file, sf.baseline)
-    return start
-
-
-def specs_for(choices: Choices, choice: str) -> list[Any]:
-    """The sliders of a picker entry, with that variant's values."""
-    file, variant = choices.entries[choice]
-    return slider_specs(variant_of(file, variant))
-
-
-def build_model(choices: Choices, runs: dict[str, StoredRun], s: Settings) -> PageModel:
-    """The model a Reset builds from ``s``."""
-    file, variant = choices.entries[s.choice]
-    mode = MODES[s.mode]
-    overrides = changed(s.values, specs_for(choices, s.choice))
-    return PageModel(file, variant, mode, s.seed, overrides, runs.get(s.replay))
-
-
-def differences(applied: Settings, current: Settings, specs: list[Any]) -> list[str]:
-    """What the controls changed since the last Reset, in words.
-
-    ``specs`` are the sliders of the current choice.
-    """
-    out = []
-    for name in ("choice", "mode", "seed", "replay"):
-        a, b = getattr(applied, name), getattr(current, name)
-        if a != b and (name != "replay" or MODES[current.mode] == "replay"):
-            out.append(f"{name if name != 'choice' else 'scenario'}: {a} → {b}")
-    if MODES[current.mode] == "replay":
-        return out
-    before = changed(applied.values, specs) if applied.choice == current.choice else {}
-    after = changed(current.values, specs)
-    for spec in specs:
-        if before.get(spec.path) != after.get(spec.path):
-            was = before.get(spec.path, spec.value)
-            now = after.get(spec.path, spec.value)
-            out.append(f"{spec.label}: {spec.shown(was)} → {spec.shown(now)}")
-    return out
-
-
-@solara.component
-def Controls(
-    choices: Choices,
-    runs: dict[str, StoredRun],
-    current: solara.Reactive[Settings],
-    seed_text: solara.Reactive[str],
-) -> None:
-    """The sidebar: scenario, mode, seed or stored run, presets and grouped sliders."""
-    s = current.value
-    specs = specs_for(choices, s.choice)
-    replay = MODES[s.mode] == "replay"
-
-    def pick(choice: str) -> None:  # load the chosen variant's own values into the sliders
-        own = {sp.path: sp.value for sp in specs_for(choices, choice)}
-        current.set(Settings(choice, s.mode, s.seed, own, s.replay))
-
-    own = {sp.path: sp for sp in specs}
-
-    def move(path: str, value: float) -> None:
-        spec = own[path]
-        if abs(value - spec.value) <= spec.step / 2:  # the slider rounds to its step
-            value = spec.value
-        if value != s.values.get(path):
-            current.set(Settings(s.choice, s.mode, s.seed, {**s.values, path: value}, s.replay))
-
-    def preset(values: dict[str, float]) -> None:
-        own = {sp.path: sp.value for sp in specs}
-        current.set(Settings(s.choice, s.mode, s.seed, {**own, **values}, s.replay))
-
-    solara.Select("scenario / variant", values=list(choices.entries), value=s.choice, on_value=pick)
-    if choices.skipped:
-        solara.Warning("Skipped (cannot be loaded): " + "; ".join(choices.skipped))
-    solara.Select(
-        "mode",
-        values=list(MODES),
-        value=s.mode,
-        on_value=lambda m: current.set(Settings(s.choice, m, s.seed, s.values, s.replay)),
-    )
-    if replay:
-        StoredRunPicker(
-            list(runs),
-            s.replay,
-            lambda r: current.set(Settings(s.choice, s.mode, s.seed, s.values, r)),
-        )
-        solara.Markdown(
-            "A replay shows the stored run as it was: the seed and sliders do not apply.",
-            style={"font-size": "13px"},
-        )
-        return
-    _, problem = parse_seed(seed_text.value)
-    solara.InputText(
-        "seed (a whole number)",
-        value=seed_text,
-        error=problem or False,
-        message=problem or None,
-        continuous_update=True,
-    )
-    solara.Markdown("**Presets for the tutorial's exercises**", style={"font-size": "13px"})
-    with solara.Column(gap="2px"):
-        solara.Button(
-            "The scenario's own values",
-            text=True,
-            on_click=lambda: preset({}),
-            classes=["wgsim-preset"],
-        )
-        for name, values in PRESETS.items():
-            solara.Button(
-                name, text=True, on_click=lambda v=values: preset(v), classes=["wgsim-preset"]
-            )
-    for group, paths in GROUPS.items():
-        with solara.Details(group, expand=True):
-            for spec in specs:
-                if spec.path in paths:
-                    SliderRow(
-                        spec, s.values.get(spec.path, spec.value), lambda v, p=spec.path: move(p, v)
-                    )
-
-
 @solara.component
 def RunArea(
-    choices: Choices, runs: dict[str, StoredRun], initial: Settings, wanted: Settings, blocked: bool
+    choices: Choices,
+    runs: dict[str, StoredRun],
+    initial: Settings,
+    wanted: Settings,
+    blocked: bool,
+    start_week: int = 0,
+    on_address: Any = None,
+    generation: int = 0,
 ) -> None:
     """The run: Reset / Play / Step, the scoreboard, charts, network, pipeline and log.
 
     Its state (the model, the step counter, playing) is its own, so a step re-renders this
-    part of the page only, not the sidebar.
+    part of the page only, not the sidebar. It starts from ``initial`` at ``start_week``
+    and hands ``on_address`` the address of what it shows whenever that changes and the
+    run is not playing (a Reset, a Step, a Pause, the end). A new ``generation`` (an
+    address the page was sent to: back, forward) starts it afresh from ``initial``.
     """
     first = solara.use_memo(lambda: initial, [])  # the page's starting settings (valid)
     applied = solara.use_reactive(first)
-    model_ref = solara.use_ref(solara.use_memo(lambda: build_model(choices, runs, first), []))
+    started = solara.use_memo(lambda: _started(choices, runs, first, start_week), [])
+    model_ref = solara.use_ref(started)
     lock = solara.use_memo(threading.Lock, [])
     version = solara.use_reactive(0)
     playing = solara.use_reactive(False)
+    pace = solara.use_reactive(WEEK_SECONDS)
     problem = solara.use_reactive("")
     model: PageModel = model_ref.current
     views = model.views() if version.value >= 0 else []
     spec = solara.use_memo(lambda: json.dumps(chart_spec(views)), [model])  # a whole run's
 
+    def restart() -> None:  # a new address to show: its set-up at its week
+        if generation == 0:
+            return  # the first one is built above
+        playing.set(False)
+        with lock:
+            model_ref.current = _started(choices, runs, initial, start_week)
+        problem.set("")
+        applied.set(initial)
+        version.set(version.value + 1)
+
+    solara.use_effect(restart, [generation])
+
     def step_once() -> None:
         with lock:
             model_ref.current.step()
+        version.set(version.value + 1)
+
+    def run_to_end() -> None:  # the model runs a whole history in well under a second
+        with lock:
+            while not model_ref.current.finished:
+                model_ref.current.step()
         version.set(version.value + 1)
 
     def reset() -> None:
@@ -247,20 +155,26 @@ def RunArea(
 
     async def play_loop() -> None:
         # On the server's event loop, which every session shares: each view is sent while
-        # the loop sleeps. The run keeps a pace of WEEK_SECONDS per week; a tick (steps and
-        # redraw) is followed by a sleep of at least BACKOFF times its own length, so a
+        # the loop sleeps. The run keeps the chosen pace (seconds per week); a tick (steps
+        # and redraw) is followed by a sleep of at least BACKOFF times its own length, so a
         # playing session leaves the loop free most of the time (a step in another session
         # waits for one redraw at most). When ticks come late (a busy machine, many
-        # sessions), a tick advances up to MAX_WEEKS_PER_TICK weeks before redrawing.
+        # sessions), a tick advances up to MAX_WEEKS_PER_TICK weeks before redrawing; at
+        # the fastest pace always FASTEST_WEEKS_PER_TICK.
         try:
-            start, done = time.perf_counter(), 0
+            start, done, week_s = time.perf_counter(), 0, pace.value
             while playing.value:
                 if model_ref.current.finished:
                     playing.set(False)
                     return
                 tick = time.perf_counter()
-                due = int((tick - start) / WEEK_SECONDS) - done
-                n = min(MAX_WEEKS_PER_TICK, max(1, due))
+                if pace.value != week_s:  # the pace changed: keep it from now on
+                    start, done, week_s = tick, 0, pace.value
+                if week_s > 0:
+                    due = int((tick - start) / week_s) - done
+                    n = min(MAX_WEEKS_PER_TICK, max(1, due))
+                else:
+                    n = FASTEST_WEEKS_PER_TICK
                 with lock:
                     for _ in range(n):
                         if not model_ref.current.finished:
@@ -268,7 +182,7 @@ def RunArea(
                 done += n
                 version.set(version.value + 1)
                 now = time.perf_counter()
-                wait = start + (done + 1) * WEEK_SECONDS - now
+                wait = start + (done + 1) * week_s - now if week_s > 0 else 0.0
                 await asyncio.sleep(max(MIN_SLEEP, BACKOFF * (now - tick), wait))
         except Exception:  # shown in the server's log, not lost in the task
             logger.exception("the page's play loop stopped")
@@ -277,14 +191,35 @@ def RunArea(
 
     solara.lab.use_task(play_loop, dependencies=[playing.value], prefer_threaded=False)
 
+    address = to_address(choices, applied.value, views[0].week)
+
+    def publish() -> None:
+        if on_address is not None and not playing.value:
+            on_address(address)
+
+    solara.use_effect(publish, [address, playing.value])
+
     Header(views, _title(applied.value, model))
-    with solara.Row(gap="8px", style={"align-items": "center", "flex-wrap": "wrap"}):
+    with solara.Row(
+        gap="8px", style={"align-items": "center", "flex-wrap": "wrap"}, classes=["wgsim-buttons"]
+    ):
         solara.Button("Reset", on_click=reset, disabled=blocked, color="primary")
         if playing.value:
             solara.Button("Pause", on_click=lambda: playing.set(False))
         else:
             solara.Button("Play", on_click=lambda: playing.set(True), disabled=model.finished)
         solara.Button("Step one week", on_click=step_once, disabled=playing.value or model.finished)
+        solara.Button(
+            "Run to the end", on_click=run_to_end, disabled=playing.value or model.finished
+        )
+        solara.Select(
+            "speed of Play",
+            values=list(SPEEDS),
+            value=next(k for k, v in SPEEDS.items() if v == pace.value),
+            on_value=lambda k: pace.set(SPEEDS[k]),
+            style={"max-width": "190px"},
+            classes=["wgsim-speed"],
+        )
     hint = (
         differences(applied.value, wanted, specs_for(choices, wanted.choice)) if not blocked else []
     )
@@ -310,19 +245,58 @@ def Page() -> None:
     results = Path(os.environ.get("WGSIM_PAGE_RESULTS", "results"))
     choices = solara.use_memo(lambda: scenario_choices(file.parent), [])
     runs = solara.use_memo(lambda: {r.label: r for r in stored_runs(results)}, [])
-    first = solara.use_memo(
+    default = solara.use_memo(
         lambda: Settings(
             start_choice(file, choices),
             next(iter(MODES)),
-            0,
+            DEFAULT_SEED,
             {sp.path: sp.value for sp in specs_for(choices, start_choice(file, choices))},
             next(iter(runs), ""),
         ),
         [],
     )
+    # the address holds the set-up and the week: a reload, back/forward or a shared link
+    # opens them (issue 31); each new address read starts the run area afresh (its key)
+    router = solara.use_router()
+    start = solara.use_memo(lambda: _from_address(router.search, choices, runs, default), [])
+    loaded = solara.use_reactive((0, *start))
+    first, start_week, address_problems = loaded.value[1:]
+    pushed = solara.use_ref(router.search or to_address(choices, first, start_week))
     current = solara.use_reactive(first)
-    seed_text = solara.use_reactive("0")
+    seed_text = solara.use_reactive(str(first.seed))
     sidebar = solara.use_reactive(True)
+
+    seen = solara.use_ref(router.search or "")
+
+    def follow() -> None:  # the address changed, not by this page: back, forward
+        search = router.search or ""
+        if search == seen.current:  # the first render, or nothing new
+            return
+        seen.current = search
+        if search == pushed.current:  # this page's own push
+            return
+        pushed.current = search
+        s, week, problems = _from_address(search, choices, runs, default)
+        loaded.set((loaded.value[0] + 1, s, week, problems))
+        current.set(s)
+        seed_text.set(str(s.seed))
+
+    solara.use_effect(follow, [router.search])
+
+    latest = solara.use_ref(router)
+    latest.current = router
+
+    def push(query: str) -> None:
+        r = latest.current
+        if r.set_path is None:  # rendered outside a server (benchmarks): no address bar
+            return
+        if query != pushed.current:
+            pushed.current = query
+            r.push(f"{r.path or '/'}?{query}")
+
+    # the same function at every render: a push re-renders the page, and an unchanged
+    # run area (equal arguments) is then not drawn again
+    on_address = solara.use_memo(lambda: push, [])
 
     seed, seed_problem = parse_seed(seed_text.value)
     c = current.value
@@ -351,12 +325,17 @@ def Page() -> None:
             )
         with solara.Row(gap="16px", classes=["wgsim-body"]):
             # always there (hidden, not removed), so the run beside it keeps its place and state
-            with solara.Column(
-                classes=["wgsim-side"], style={} if sidebar.value else {"display": "none"}
-            ):
+            # hidden by a class: Vuetify's d-flex (display: flex !important) outranks a style
+            side = ["wgsim-side"] + ([] if sidebar.value else ["wgsim-hidden"])
+            with solara.Column(classes=side):
                 Controls(choices, runs, current, seed_text)
             with solara.Column(classes=["wgsim-main"]):
                 with solara.Column(gap="4px"):  # always there: the tabs below keep their place
+                    if address_problems:
+                        solara.Warning(
+                            "The address asked for what this page cannot show, so it was "
+                            "left out: " + "; ".join(address_problems) + "."
+                        )
                     if seed_problem and not replay:
                         solara.Error(f"Seed: {seed_problem}. The run shown is unchanged.")
                     if pair_impossible:
@@ -366,7 +345,16 @@ def Page() -> None:
                         )
                 with solara.lab.Tabs():
                     with solara.lab.Tab("The run"):
-                        RunArea(choices, runs, first, wanted, blocked)
+                        RunArea(
+                            choices,
+                            runs,
+                            first,
+                            wanted,
+                            blocked,
+                            start_week,
+                            on_address,
+                            loaded.value[0],
+                        )
                     with solara.lab.Tab("Many seeds"):
                         ManySeedsPanel(
                             file_c,
@@ -377,6 +365,34 @@ def Page() -> None:
                         )
                     with solara.lab.Tab("About this model"):
                         solara.Markdown(ABOUT, style={"max-width": "52em"})
+
+
+def _from_address(
+    query: str | None, choices: Choices, runs: dict[str, StoredRun], default: Settings
+) -> tuple[Settings, int, list[str]]:
+    """What an address asks for, checked: a set-up the page cannot build is left out."""
+    s, week, problems = from_address(query, choices, runs, default)
+    file, variant = choices.entries[s.choice]
+    if MODES[s.mode] == "side" and not has_group(file, variant):
+        problems.append(f"the comparison of '{s.choice}' (it has no working group)")
+        s = Settings(
+            s.choice, next(k for k, v in MODES.items() if v == "single"), s.seed, s.values, s.replay
+        )
+    try:
+        build_model(choices, runs, s)
+    except WgsimError as exc:
+        return default, 0, [*problems, str(exc)]
+    return s, week, problems
+
+
+def _started(choices: Choices, runs: dict[str, StoredRun], s: Settings, week: int) -> PageModel:
+    """The model of ``s`` stepped to ``week`` (at most to its end)."""
+    model = build_model(choices, runs, s)
+    for _ in range(week):
+        if model.finished:
+            break
+        model.step()
+    return model
 
 
 def _title(s: Settings, model: PageModel) -> str:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 
 from sim.page.data import RunView
@@ -25,6 +26,11 @@ COLOURS = ("#1f5fa8", "#d95f02")
 
 CHART_WIDTH = 380
 CHART_HEIGHT = 110
+SHOCK_ROWS = (0, 10)
+"""Pixel offsets of the rows the shocks' numbers take turns on (from the chart's top)."""
+SHOCK_SPACING_WEEKS = 10
+"""Two shocks this close take different rows (at 250 px a chart spans ~10 weeks per
+shock number: "14" and "15" three weeks apart ran together as "1415")."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +114,23 @@ def shocks(view: RunView) -> list[Shock]:
     return out
 
 
+def shock_rows(items: list[Shock]) -> list[int]:
+    """The row (pixel offset) of each shock's number, so that close ones do not overlap.
+
+    Each takes the first row whose last number is at least ``SHOCK_SPACING_WEEKS``
+    earlier (else the row used longest ago); it depends on earlier shocks only, so a later
+    week's shocks keep the rows they had.
+    """
+    last = [-SHOCK_SPACING_WEEKS] * len(SHOCK_ROWS)
+    out = []
+    for s in items:
+        free = [i for i, w in enumerate(last) if s.week - w >= SHOCK_SPACING_WEEKS]
+        i = free[0] if free else min(range(len(last)), key=last.__getitem__)
+        last[i] = s.week
+        out.append(SHOCK_ROWS[i])
+    return out
+
+
 def markers(views: list[RunView], since: int = 0) -> list[dict[str, str]]:
     """WG created / ended, surprises and disputes after week ``since``, as dated marks."""
     names = {
@@ -164,7 +187,7 @@ def _panel(panel: Panel, domain: list[str], runs: list[str]) -> dict[str, Any]:
             },
             "encoding": {
                 "x": {"field": "date", "type": "temporal"},
-                "y": {"value": 0},
+                "y": {"field": "row", "type": "quantitative", "scale": None},
                 "text": {"field": "number", "type": "nominal"},
             },
         },
@@ -201,7 +224,7 @@ def _panel(panel: Panel, domain: list[str], runs: list[str]) -> dict[str, Any]:
                 "mark": {"type": "point", "shape": "triangle-down", "filled": True, "size": 50},
                 "encoding": {
                     "x": {"field": "date", "type": "temporal"},
-                    "y": {"value": 16},  # below the shocks' numbers
+                    "y": {"value": 26},  # below the shocks' numbers
                     "color": colour,
                     "tooltip": [{"field": "mark", "title": "event"}, {"field": "date"}],
                 },
@@ -244,11 +267,12 @@ def chart_data(views: list[RunView], since: int = 0) -> dict[str, list[dict[str,
     """
     by_date = operator.itemgetter("date")  # a stable sort: the runs keep their order
     marks = markers(views, since)
+    fired = shocks(views[0])
     return {
         "series": sorted((r for v in views for r in series_records(v, since)), key=by_date),
         "shocks": [
-            {"date": s.date, "number": str(s.number), "label": f"{s.number}: {s.name}"}
-            for s in shocks(views[0])
+            {"date": s.date, "number": str(s.number), "label": f"{s.number}: {s.name}", "row": r}
+            for s, r in zip(fired, shock_rows(fired), strict=True)
             if s.week > since
         ],
         "wg": sorted((m for m in marks if m["mark"].startswith("WG")), key=by_date),
@@ -262,8 +286,14 @@ def outcome_charts(views: list[RunView]) -> dict[str, Any]:
 
 
 def shock_list(view: RunView) -> str:
-    """The numbered shocks as Markdown lines (the key to the charts' numbers)."""
+    """The numbered shocks as an HTML list (the key to the charts' numbers).
+
+    Their names come from the scenario file: escaped, shown as text.
+    """
     items = shocks(view)
     if not items:
-        return "No scheduled event has happened yet."
-    return "\n".join(f"{s.number}. {s.date}: {s.name}" for s in items)
+        return "<p>No scheduled event has happened yet.</p>"
+    lines = "".join(
+        f'<li value="{s.number}">{escape(s.date)}: {escape(s.name)}</li>' for s in items
+    )
+    return f'<ol class="wgsim-shocks">{lines}</ol>'

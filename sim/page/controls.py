@@ -1,19 +1,22 @@
 """The page's controls as plain data: scenario choices, sliders, presets, the seed box.
 
-Slider labels, units, bounds, meanings and tooltips come from the scenario schema through
-:mod:`sim.scenario.fields` (never retyped here); their values from the chosen scenario
-variant. A run is built from a file's variant exactly as chosen: the variant picker decides
-whether there is a working group; the page's comparison mode removes it from a copy.
+Slider bounds, steps and meanings come from the scenario schema through
+:mod:`sim.scenario.fields`, their values from the chosen scenario variant; what a class
+reads (a plain name, the value in plain units, a sentence) from :mod:`sim.page.words`.
+A run is built from a file's variant exactly as chosen: the variant picker decides whether
+there is a working group; the page's comparison mode removes it from a copy.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sim.errors import ScenarioError, WgsimError
+from sim.page.words import PLAIN, Plain, reading, span
 from sim.scenario import Scenario, fields
 from sim.scenario.loader import load_file
 from sim.scenario.paths import apply_overrides, get_value
@@ -52,10 +55,10 @@ class SliderSpec:
 
     Attributes:
         path: The field's path (``legitimacy.denunciation_loss``).
-        label: Its readable name.
-        unit: Its unit ("" when it states none).
-        meaning: What it means, in a sentence.
-        tooltip: The parameter reference's text for it (path, meaning, bounds, prior).
+        label: Its plain name (:data:`~sim.page.words.PLAIN`; else the schema's).
+        unit: The schema's unit ("" when it states none).
+        meaning: What it means, in a sentence (the plain one when there is one).
+        tooltip: The explanation shown on demand: the meaning and the slider's range.
         value: The chosen scenario's value.
         min: Lowest slider position.
         max: Highest slider position.
@@ -73,9 +76,12 @@ class SliderSpec:
     max: float
     step: float
     integer: bool
+    words: Plain | None = None
 
     def shown(self, value: float) -> str:
-        """A value as the page prints it, with its unit: ``0.39 probability``, ``8 weeks``."""
+        """A value as the page prints it, in plain units: ``35%``, ``8 weeks``, ``+50%``."""
+        if self.words is not None:
+            return reading(self.words, value, self.integer, self.max)
         number = f"{int(value)}" if self.integer else f"{value:.3g}"
         return f"{number} {self.unit}".strip()
 
@@ -103,24 +109,23 @@ def slider_specs(scenario: Scenario, paths: tuple[str, ...] = PAGE_PARAMETERS) -
         step = 1 if integer else (hi - lo) / 200
         unit = fields.unit(info)
         value = get_value(scenario, path)
-        prior = fields.prior(info)
-        tooltip = f"{path} — {fields.description(info)} Bounds {b}" + (
-            f"; {unit}." if unit else "."
+        words = PLAIN.get(path)
+        spec = SliderSpec(
+            path=path,
+            label=words.label if words else fields.label(path, scenario),
+            unit=unit,
+            meaning=words.explain if words else fields.meaning(info),
+            tooltip="",
+            value=int(value) if integer else float(value),
+            min=lo if b.lo_inclusive else lo + step,
+            max=hi if b.hi_inclusive else hi - step,
+            step=step,
+            integer=integer,
+            words=words,
         )
-        specs.append(
-            SliderSpec(
-                path=path,
-                label=fields.label(path, scenario),
-                unit=unit,
-                meaning=fields.meaning(info),
-                tooltip=f"{tooltip} Prior: {prior}" if prior else tooltip,
-                value=int(value) if integer else float(value),
-                min=lo if b.lo_inclusive else lo + step,
-                max=hi if b.hi_inclusive else hi - step,
-                step=step,
-                integer=integer,
-            )
-        )
+        lo_hi = span(words, spec.min, spec.max) if words else f"{spec.min:g} to {spec.max:g}"
+        tooltip = f"{spec.meaning} The slider runs from {lo_hi}."
+        specs.append(dataclasses.replace(spec, tooltip=tooltip))
     return specs
 
 
@@ -173,6 +178,21 @@ def variant_of(file: Path, variant: str | None) -> Scenario:
         ScenarioError: on a bad file or variant.
     """
     return _variant(str(file.resolve()), file.stat().st_mtime_ns, variant)
+
+
+@functools.lru_cache(maxsize=64)
+def _descriptions(path: str, mtime_ns: int) -> tuple[str, dict[str, str]]:
+    sf = load_file(Path(path))
+    return sf.variant(None).description, dict(sf.descriptions)
+
+
+def describe(file: Path, variant: str | None) -> str:
+    """The variant's description from its file (else the scenario's), as written there."""
+    try:
+        about, variants = _descriptions(str(file.resolve()), file.stat().st_mtime_ns)
+    except (WgsimError, OSError):  # changed on disk since it was listed: nothing to say
+        return ""
+    return variants.get(variant or "", "") or about
 
 
 def has_group(file: Path, variant: str | None) -> bool:

@@ -142,7 +142,8 @@ def log_chunks(rows: list[LogRow], size: int = LOG_CHUNK) -> list[str]:
     chunks = []
     for i in range(0, len(rows), size):
         lines = [
-            f'<li data-kind="{r.kind}"><span class="d">{r.date}</span> {escape(r.text)}'
+            f'<li data-kind="{escape(r.kind)}"><span class="d">{escape(r.date)}</span> '
+            f"{escape(r.text)}"
             + (f' <span class="because">— {escape(r.because)}</span>' if r.because else "")
             + "</li>"
             for r in reversed(rows[i : i + size])

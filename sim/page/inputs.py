@@ -13,20 +13,21 @@ from sim.page.model import NO_REPLAY
 
 @solara.component
 def SliderRow(spec: Any, value: float, on_value: Any) -> None:
-    """One slider: its name, value and unit above an equal-width track.
+    """One slider: its name and value above an equal-width track, named for screen readers.
 
-    The parameter reference's text is the name's tooltip.
+    The name opens a sentence on what it means and the slider's range.
     """
     with solara.Column(gap="0px", classes=["wgsim-slider"]):
-        solara.HTML(  # the title attribute: the browser's tooltip, read by screen readers
-            tag="div",
-            unsafe_innerHTML=f"{escape(spec.label)}: <b>{escape(spec.shown(value))}</b>",
+        # a disclosure, not a hover title: a click, a tap, or Tab and Enter opens it
+        solara.HTML(
+            tag="details",
+            unsafe_innerHTML=f"<summary>{escape(spec.label)}: <b>{escape(spec.shown(value))}</b>"
+            f"</summary><p>{escape(spec.tooltip)}</p>",
             classes=["wgsim-label"],
-            attributes={"title": spec.tooltip},
         )
         if spec.integer:
             solara.SliderInt(
-                "",
+                spec.label,  # the slider's accessible name (the visible one is above)
                 value=int(value),
                 min=int(spec.min),
                 max=int(spec.max),
@@ -36,7 +37,7 @@ def SliderRow(spec: Any, value: float, on_value: Any) -> None:
             )
         else:
             solara.SliderFloat(
-                "",
+                spec.label,
                 value=value,
                 min=spec.min,
                 max=spec.max,

@@ -8,6 +8,7 @@ Presentation only: what they show comes from :mod:`sim.page.data`, ``score``, ``
 
 from __future__ import annotations
 
+import json
 import operator
 import threading
 from html import escape
@@ -15,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import solara
-from solara.widgets import VegaLite
 
 from sim.page.charts import chart_data, shock_list
 from sim.page.data import RunView, in_flight
@@ -27,6 +27,16 @@ from sim.page.views import ACTOR_NAMES, network_svg, pipeline_table
 
 IN_FLIGHT_ROWS = 12
 SEEDS = 50
+
+
+def heading(text: str) -> Any:
+    """A bold line of plain text.
+
+    Never ``solara.Markdown`` for text that holds a name from a file: Solara compiles
+    Markdown's HTML as a Vue template, so a name's ``<img onerror=…>`` or ``{{ … }}`` would
+    run in the browser (issue 28). ``solara.HTML`` sets the escaped text as inner HTML.
+    """
+    return solara.HTML(tag="p", unsafe_innerHTML=f"<b>{escape(text)}</b>", classes=["wgsim-h"])
 
 
 def Scoreboard(views: list[RunView]) -> Any:
@@ -69,10 +79,12 @@ def Charts(views: list[RunView], spec: str, source: object) -> None:
     )
     with solara.Column(gap="4px", classes=["wgsim-charts"]):
         GrowingChart(spec, Opaque(data.current.value))
-        solara.Markdown(
-            "**Numbered lines: scheduled events** (dashed coloured lines: the WG created or "
-            "ended; triangles: a US surprise or a public dispute)\n\n" + shock_list(views[0]),
-            style={"font-size": "13px"},
+        solara.HTML(  # HTML, not Markdown: a shock's name is text, never a template
+            tag="div",
+            unsafe_innerHTML="<p><b>Numbered lines: scheduled events</b> (dashed coloured "
+            "lines: the WG created or ended; triangles: a US surprise or a public dispute)</p>"
+            + shock_list(views[0]),
+            classes=["wgsim-shock-key"],
         )
 
 
@@ -81,10 +93,10 @@ def NetworkAndPipeline(views: list[RunView]) -> Any:
     with solara.Row(gap="16px", style={"flex-wrap": "wrap"}, classes=["wgsim-network"]) as row:
         for view in views:
             with solara.Column(gap="0px"):
-                solara.Markdown(f"**Actors and channels: {view.label}**")
+                heading(f"Actors and channels: {view.label}")
                 solara.HTML(tag="div", unsafe_innerHTML=network_svg(view))
         with solara.Column(gap="4px"):
-            solara.Markdown("**Proposal pipeline**")
+            heading("Proposal pipeline")
             solara.HTML(tag="div", unsafe_innerHTML=pipeline_table(views))
             for view in views:
                 items = in_flight(view.events, view.week, view.status)
@@ -134,8 +146,12 @@ def EventLog(views: list[RunView], source: object = None) -> None:
     names = proposal_names(view)
     stories = {f"#{pid}: {name}": pid for pid, name in names.items()}
     with solara.Column(gap="4px", classes=["wgsim-log"]):
-        solara.Markdown(f"**Event log: {view.label}**")
-        with solara.Row(gap="12px", style={"flex-wrap": "wrap", "align-items": "center"}):
+        heading(f"Event log: {view.label}")
+        with solara.Row(
+            gap="12px",
+            style={"flex-wrap": "wrap", "align-items": "center"},
+            classes=["wgsim-log-filters"],
+        ):
             if len(views) == 2:
                 for i, v in enumerate(views):
                     solara.Button(
@@ -257,8 +273,12 @@ def SeedsTable(out: ManySeeds, on_seed: Any) -> Any:
             f"<tr><th>{escape(m.name)}</th>"
             f"<td>{number(sum(wg) / len(wg) if wg else None)}</td>"
             f"<td>{number(sum(none) / len(none) if none else None)}</td>"
-            f"<td><b>{number(m.mean, signed=True)}</b></td>"
-            f"<td>{number(m.lo)} to {number(m.hi)}</td><td>{m.n}</td></tr>"
+            + (
+                f"<td><b>{number(m.mean, signed=True)}</b></td>"
+                f"<td>{number(m.lo)} to {number(m.hi)}</td><td>{m.n}</td></tr>"
+                if none  # the WG's own outcomes: nothing to pair, the seeds with a value
+                else f"<td></td><td></td><td>{len(wg)}</td></tr>"
+            )
         )
     html = (
         '<table class="wgsim-table wgsim-seeds"><thead><tr><th>outcome (mean of '
@@ -272,7 +292,11 @@ def SeedsTable(out: ManySeeds, on_seed: Any) -> Any:
             "An interval that does not contain 0 means the WG's effect on that outcome holds "
             "across histories, not just in one."
         )
-        VegaLite.element(spec=seeds_chart(out))
+        # drawn like the run's charts: Solara's own VegaLite widget loads Vega a second way,
+        # and the browser threw "TypeError ... reading 'usermeta'" at every Run 50 seeds
+        spec = seeds_chart(out)
+        values = spec.pop("data")["values"]
+        GrowingChart(json.dumps({**spec, "data": {"name": "seeds"}}), Opaque({"seeds": values}))
         with solara.Row(style={"align-items": "center"}):
             solara.Markdown(
                 f"**Recommended teaching seed: {out.teaching_seed}** (its differences are "

@@ -63,6 +63,7 @@ OUTCOMES = (
     Outcome("exemption lead time (median)", "weeks", lambda v: _lead_weeks(v.events)),
     Outcome("projects implemented", "count", lambda v: latest(v.series, "implemented", 0.0)),
     Outcome("WG meetings", "count", _kind("wg_meeting")),
+    Outcome("DPRK denunciations", "count", _kind("denunciation")),
     Outcome("WG legitimacy now", "0–1", lambda v: _legitimacy(v)),
 )
 """The scoreboard's outcomes, in the order shown."""
@@ -113,10 +114,23 @@ SEED_METRICS = {
     "surprises": "US surprises",
     "disputes": "public disputes",
     "exemptions": "UN exemptions",
-    "exemption_lead_days_median": "exemption lead time (days)",
+    "exemption_lead_days_median": "exemption lead time (median, weeks)",
     "implemented": "projects implemented",
+    "n_denunciation": "DPRK denunciations",
+    "wg_terminated": "WG ended before 2022 (share of seeds)",
+    "wg_lifetime_weeks": "WG lifetime (weeks)",
+    "legitimacy_final": "WG legitimacy at the end (0–1)",
 }
 """The metrics the many-seeds view compares (names of :mod:`sim.runs.metrics`)."""
+
+WG_ONLY = frozenset({"wg_terminated", "wg_lifetime_weeks", "legitimacy_final"})
+"""Metrics of the WG itself: the no-group run has none to compare (shown as a dash)."""
+
+TYPICAL = ("surprises", "disputes", "exemptions", "exemption_lead_days_median", "implemented")
+"""The outcomes a teaching seed is typical in (its differences close to the mean ones)."""
+
+SCALE = {"exemption_lead_days_median": 1 / 7}
+"""Metrics shown in another unit than the CLI's: lead time in weeks, as on the scoreboard."""
 
 
 @dataclass(frozen=True)
@@ -160,8 +174,11 @@ def many_seeds(
 ) -> ManySeeds:
     """Run seeds ``0 … n-1`` with the variant's WG and without it (the same seeds).
 
-    The recommended teaching seed is the one whose differences are, over all metrics and
-    in units of each metric's spread, closest to the mean differences: a typical history.
+    The recommended teaching seed shows both halves of the trade-off (with the WG fewer
+    US surprises *and* more public disputes than without it: both headline charts move)
+    and, among those, has the differences closest to the mean ones over :data:`TYPICAL`,
+    in units of each one's spread: a typical history. When no seed shows both halves,
+    the closest of all.
     """
     with_wg = build_scenario(file, variant, overrides=overrides)
     without = build_scenario(file, variant, working_group=False, overrides=overrides)
@@ -175,12 +192,24 @@ def many_seeds(
     rng = np.random.default_rng(0)
     metrics = []
     distance = np.zeros(n)
+    values: dict[str, tuple[Any, Any]] = {}
     for key, name in SEED_METRICS.items():
-        wg = np.array([a[key] for a, _ in rows], dtype=float)
-        none = np.array([b[key] for _, b in rows], dtype=float)
-        mean, lo, hi, count = paired_difference(wg, none, rng)
-        d = wg - none
-        spread = float(np.nanstd(d)) or 1.0
-        distance += np.where(np.isfinite(d), np.abs(d - mean) / spread, 1.0)
+        wg = np.array([a[key] for a, _ in rows], dtype=float) * SCALE.get(key, 1.0)
+        none = np.array([b[key] for _, b in rows], dtype=float) * SCALE.get(key, 1.0)
+        if key in WG_ONLY:
+            none = np.full(n, np.nan)
+            mean = lo = hi = math.nan
+            count = 0
+        else:
+            mean, lo, hi, count = paired_difference(wg, none, rng)
+        values[key] = (wg, none)
+        if key in TYPICAL:
+            d = wg - none
+            spread = float(np.nanstd(d)) or 1.0
+            distance += np.where(np.isfinite(d), np.abs(d - mean) / spread, 1.0)
         metrics.append(Paired(name, tuple(wg), tuple(none), mean, lo, hi, count))
+    (s_wg, s_none), (d_wg, d_none) = values["surprises"], values["disputes"]
+    both = (s_wg < s_none) & (d_wg > d_none)
+    if both.any():
+        distance = np.where(both, distance, np.inf)
     return ManySeeds(tuple(range(n)), tuple(metrics), int(np.argmin(distance)))

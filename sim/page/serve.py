@@ -18,6 +18,9 @@ from pathlib import Path
 
 from sim.errors import WgsimError
 
+COOKIE_WARNING = "ignore:Cookies with samesite=none require https:UserWarning"
+"""A ``PYTHONWARNINGS`` filter for Solara's warning about its session cookie over http."""
+
 
 class PortInUse(WgsimError):
     """The port asked for is taken (or cannot be bound)."""
@@ -75,6 +78,10 @@ def environment(file: Path, results: Path) -> dict[str, str]:
     env["SOLARA_THEME_VARIANT"] = "light"  # the charts are drawn on white
     env["SOLARA_THEME_SHOW_BANNER"] = "False"
     env["SOLARA_THEME_LOADER"] = "plain"  # no "runs on Solara" badge over the page
+    # Solara warns in 12 lines, per browser tab, that a session cookie over plain http on
+    # 127.0.0.1 falls back to SameSite=Lax: right for this local page, so not said
+    warnings = [w for w in (env.get("PYTHONWARNINGS"), COOKIE_WARNING) if w]
+    env["PYTHONWARNINGS"] = ",".join(warnings)
     return env
 
 

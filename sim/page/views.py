@@ -20,7 +20,7 @@ POSITIONS = {
     "UN 1718": (390, 50),
     "DPRK": (340, 300),
     "WG": (230, 245),
-    "DG talks": (230, 110),
+    "DG talks": (230, 20),  # top middle: at (230, 110) it covered the NSC channel's label
 }
 NODE_COLOURS = {
     "WG": "#1f5fa8",
