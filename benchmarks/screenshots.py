@@ -13,7 +13,7 @@ the PNGs into docs/img (``--out`` elsewhere):
 - ``page-about.png``: the "About this model" tab;
 - ``page-many-seeds.png``: the many-seeds view after *Run 50 seeds*.
 
-Each run is the page's starting seed (35) of the default comparison, stepped to exactly
+Each run is the page's starting seed (47) of the default comparison, stepped to exactly
 week 40, so the shots show what the tutorial's text quotes. About two minutes.
 """
 
