@@ -246,3 +246,26 @@ def test_any_name_is_accepted_or_refused_and_never_reaches_the_terminal_raw(
     assert code in (0, 2), err
     assert not CONTROL & set(out + err), repr(out + err)
     assert not any("\ud800" <= c <= "\udfff" for c in out + err)
+
+
+@pytest.mark.parametrize("signum", [2, 15])  # SIGINT (Ctrl-C), SIGTERM
+def test_a_signal_while_the_command_loads_exits_130_without_a_traceback(tmp_path, signum):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    wgsim = Path(sys.executable).with_name("wgsim")
+    for delay in (0.15, 0.4):  # while Typer, rich and the commands are being imported
+        out = tmp_path / f"out-{signum}-{delay}"
+        proc = subprocess.Popen(
+            [str(wgsim), "compare", "historical", "-n", "200", "--out", str(out)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        time.sleep(delay)
+        proc.send_signal(signal.Signals(signum))
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 130, (delay, proc.returncode, err[-500:])
+        assert "Traceback" not in err and "Aborted" not in err

@@ -6,9 +6,42 @@ makes them machine-readable), status lines and progress bars to standard error.
 
 Modules: :mod:`sim.cli.common` (consoles, shared options, output helpers),
 :mod:`sim.cli.single` (commands about one scenario or one run), :mod:`sim.cli.batch`
-(compare, experiment, calibrate) and :mod:`sim.cli.app` (the Typer app and ``main``).
+(compare, experiment, calibrate) and :mod:`sim.cli.app` (the Typer app and its ``main``).
+The app is imported on first use, so :func:`main` can take Ctrl-C and SIGTERM from the
+first instant.
 """
 
-from sim.cli.app import app, main
+from __future__ import annotations
+
+import signal
+from typing import Any
 
 __all__ = ["app", "main"]
+
+
+def _stopped_while_loading(signum: int, frame: object) -> None:
+    raise SystemExit(130)  # docs/cli.md: interrupted, start-up included
+
+
+def main() -> None:
+    """Entry point of ``wgsim``: load the app, then run it (:func:`sim.cli.app.main`).
+
+    Loading the app (Typer, rich and the command modules) takes most of a second; Ctrl-C
+    or SIGTERM then exits 130 quietly instead of with a traceback. Once loaded, Ctrl-C is
+    a ``KeyboardInterrupt`` again, which a running batch turns into a clean interrupt.
+    """
+    signal.signal(signal.SIGINT, _stopped_while_loading)
+    signal.signal(signal.SIGTERM, _stopped_while_loading)
+    from sim.cli.app import main as run_app
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    run_app()
+
+
+def __getattr__(name: str) -> Any:
+    """``sim.cli.app``'s Typer ``app``, imported on first use."""
+    if name == "app":
+        from sim.cli.app import app
+
+        return app
+    raise AttributeError(f"module 'sim.cli' has no attribute {name!r}")
