@@ -215,7 +215,7 @@ def test_scenario_choices_list_every_variant_and_skip_broken_files(tmp_path):
 def test_replay_of_a_run_folder_and_a_compare_batch(tmp_path):
     from typer.testing import CliRunner
 
-    from sim.cli import app
+    from sim.cli.app import app
 
     cli = CliRunner()
     r = cli.invoke(app, ["run", str(HIST), "-s", "3", "-o", str(tmp_path / "one")])

@@ -7,16 +7,15 @@ makes them machine-readable), status lines and progress bars to standard error.
 Modules: :mod:`sim.cli.common` (consoles, shared options, output helpers),
 :mod:`sim.cli.single` (commands about one scenario or one run), :mod:`sim.cli.batch`
 (compare, experiment, calibrate) and :mod:`sim.cli.app` (the Typer app and its ``main``).
-The app is imported on first use, so :func:`main` can take Ctrl-C and SIGTERM from the
-first instant.
+The Typer app is ``sim.cli.app.app``; importing this package does not load it, so
+:func:`main` can take Ctrl-C and SIGTERM from the first instant.
 """
 
 from __future__ import annotations
 
 import signal
-from typing import Any
 
-__all__ = ["app", "main"]
+__all__ = ["main"]
 
 
 def _stopped_while_loading(signum: int, frame: object) -> None:
@@ -36,12 +35,3 @@ def main() -> None:
 
     signal.signal(signal.SIGINT, signal.default_int_handler)
     run_app()
-
-
-def __getattr__(name: str) -> Any:
-    """``sim.cli.app``'s Typer ``app``, imported on first use."""
-    if name == "app":
-        from sim.cli.app import app
-
-        return app
-    raise AttributeError(f"module 'sim.cli' has no attribute {name!r}")
