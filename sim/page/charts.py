@@ -104,13 +104,18 @@ class Shock:
 
 
 def shocks(view: RunView) -> list[Shock]:
-    """The scheduled shocks fired so far (numbered in date order)."""
+    """The world events fired so far, numbered in date order.
+
+    Shocks that only put Seoul's documented proposals on the table are left out: they are
+    the ROK's own items, told in the log, and would crowd the charts' numbers.
+    """
     rows = view.events[view.events["kind"] == "shock"]
-    out = []
-    pairs = zip(rows["detail"].astype(str), rows["week"].tolist(), strict=True)
-    for i, (detail, week) in enumerate(pairs, start=1):
+    out: list[Shock] = []
+    for detail, week in zip(rows["detail"].astype(str), rows["week"].tolist(), strict=True):
         day, _, name = detail.partition(": ")
-        out.append(Shock(i, day, name or detail, int(week)))
+        if name in view.item_shocks:
+            continue
+        out.append(Shock(len(out) + 1, day, name or detail, int(week)))
     return out
 
 

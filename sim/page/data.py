@@ -37,6 +37,8 @@ class RunView:
         channels: The ad hoc channels as (name, whether the US end is the NSC).
         proposals: A live run's proposals by id (what "because" clauses read); empty for a
             replay, whose files hold only the log.
+        item_shocks: Names of the shocks that only put Seoul's documented proposals on the
+            table (the record's dated items): logged, but not numbered on the charts.
     """
 
     label: str
@@ -47,6 +49,7 @@ class RunView:
     series: pd.DataFrame
     channels: tuple[tuple[str, bool], ...]
     proposals: Mapping[int, Proposal] = field(default_factory=dict)
+    item_shocks: frozenset[str] = frozenset()
 
     @property
     def date(self) -> dt.date:

@@ -82,6 +82,7 @@ class LiveRun:
             self._series,
             self.channels,
             {p.id: p for p in m.proposals},
+            frozenset(s.name for s in m.parameters.shocks if s.only_seoul_items),
         )
 
 

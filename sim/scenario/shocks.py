@@ -190,3 +190,16 @@ class Shock(Section):
     name: str = Field(min_length=1, description="Plain-words name used in the event log.")
     source: str = Field(default="", description="Where it is documented (seed or public record).")
     effects: list[Effect] = Field(default_factory=list)
+
+    @property
+    def only_seoul_items(self) -> bool:
+        """Whether the shock only puts Seoul's documented proposals on the table.
+
+        Such a shock is a dated ROK proposal of the record (each item has an ``item`` id,
+        docs/record.md, and is not a DPRK offer), not a world event: the page tells it in
+        the log but does not number it among the events on its charts.
+        """
+        return bool(self.effects) and all(
+            isinstance(e, ProposalsEffect) and all(i.item and i.origin != "DPRK" for i in e.items)
+            for e in self.effects
+        )
