@@ -120,12 +120,16 @@ def sweep_figure(
     for inp, grp in sweeps.groupby("input", sort=False):
         lo, hi = bounds[str(inp)]
         x = (grp["level"].astype(float) - lo) / (hi - lo)
-        ax.plot(x, grp[name], "o-", label=f"{inp} [{lo:g}, {hi:g}]")
+        err = 1.96 * grp[f"{name} se"] if f"{name} se" in grp else None
+        ax.errorbar(x, grp[name], yerr=err, fmt="o-", capsize=3, label=f"{inp} [{lo:g}, {hi:g}]")
     ax.axhline(0.0, color="grey", lw=0.8, ls="--")
     ax.set_xlabel("input, from the low end (0) to the high end (1) of its range")
     ax.set_ylabel(f"{name}: group minus no group")
     ax.legend(fontsize=7)
-    ax.set_title(f"{name}: one input at a time, the others at their defaults", fontsize=10)
+    ax.set_title(
+        f"{name}: one input at a time, the others at their defaults (95 % intervals, chance)",
+        fontsize=10,
+    )
     return plots.save_figure(fig, path)
 
 

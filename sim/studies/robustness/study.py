@@ -64,13 +64,14 @@ def analyse_sobol(
 
 
 def sweep_means(study: Study, levels: pd.DataFrame, runs: pd.DataFrame) -> pd.DataFrame:
-    """Mean paired effect of each outcome at each sweep point (with its input and level)."""
+    """Mean paired effect of each outcome at each sweep point, and its standard error."""
     spec = study.spec
     names = [o.name for o in spec.outcomes]
     if levels.empty or runs.empty:
         return pd.DataFrame(columns=["point", "input", "level", *names])
     values = outcome_values(runs, spec.outcomes)
-    means = paired(values, spec.treatment, spec.control, names).groupby("point")[names].mean()
+    g = paired(values, spec.treatment, spec.control, names).groupby("point")[names]
+    means = g.mean().join(g.sem().add_suffix(" se"))
     return levels.merge(means.reset_index(), on="point", how="left")
 
 
