@@ -224,3 +224,29 @@ def test_readme_headline_section_has_no_number_outside_the_block():
     outside = re.sub(r"`[^`]*`", "", outside)  # commands and paths
     outside = re.sub(r"\[[^\]]*\]\([^)]*\)", "", outside)  # links
     assert not re.findall(r"\d", outside), outside
+
+
+def test_total_indices_are_corrected_for_chance():
+    from SALib.sample import sobol as sobol_sample
+
+    from sim.studies.robustness.analysis import indices, point_stats
+
+    problem = {"num_vars": 2, "names": ["a", "b"], "bounds": [[0.0, 1.0], [0.0, 1.0]]}
+    x = sobol_sample.sample(problem, 512, calc_second_order=False, seed=1)
+    rng = np.random.default_rng(2)
+    reps = 4
+    # the effect depends on a only; each point's replications add chance of s.d. 1
+    runs = pd.DataFrame(
+        [
+            {"point": i, "replication": r, "y": 3.0 * row[0] + rng.normal()}
+            for i, row in enumerate(x)
+            for r in range(reps)
+        ]
+    )
+    stats = point_stats(runs, ["y"])
+    sp = spread(stats["y"].to_numpy(), stats["y noise"].to_numpy())
+    assert 0.25 < sp["chance"] < 0.45  # 1/4 against 9/12 from a
+    table = indices(problem, stats["y"].to_numpy(), sp["chance"], 0).set_index("parameter")
+    assert abs(table.loc["b", "ST"]) < 0.08  # uncorrected it would be about the chance share
+    assert table.loc["a", "ST"] == pytest.approx(1.0 - sp["chance"], abs=0.12)
+    assert table.loc["chance", "ST"] == sp["chance"]

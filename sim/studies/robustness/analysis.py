@@ -108,8 +108,13 @@ def holds(values: np.ndarray, direction: str) -> float:
 def indices(problem: dict[str, Any], y: np.ndarray, chance: float, seed: int) -> pd.DataFrame:
     """Sobol' first-order and total indices of the point means, with a ``chance`` row.
 
-    The chance row gives the share of the variance due to chance (:func:`spread`) as both
-    its S1 and ST, with no interval; a constant outcome has zero indices.
+    Indices are shares of the variance of the point means, which includes chance. Chance
+    independent between points leaves SALib's first-order estimator unbiased but adds the
+    chance share to every total index (its estimator averages squared differences of two
+    points' means), so that share is subtracted from ST; with much chance an input's
+    corrected ST can come out slightly below zero. The chance row gives the chance share
+    (:func:`spread`) as its S1 and ST, with no interval; a constant outcome has zero
+    indices.
     """
     y, _ = fill_missing(y)
     if float(np.var(y)) == 0.0:
@@ -118,6 +123,7 @@ def indices(problem: dict[str, Any], y: np.ndarray, chance: float, seed: int) ->
         )
     else:
         table = sobol_indices(problem, y, seed)
+        table["ST"] = table["ST"] - (chance if np.isfinite(chance) else 0.0)
     row = {"parameter": "chance", "S1": chance, "S1_conf": 0.0, "ST": chance, "ST_conf": 0.0}
     table = pd.concat([table, pd.DataFrame([row])], ignore_index=True)
     return table.sort_values("ST", ascending=False, ignore_index=True)

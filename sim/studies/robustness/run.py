@@ -96,7 +96,9 @@ def sweep_jobs(study: Study, levels: pd.DataFrame) -> tuple[list[Job], dict[str,
         for variant in (spec.treatment, spec.control):
             base = study.scenarios.variant(variant)
             for r, (seed, draw) in enumerate(zip(seeds, draws, strict=True)):
-                name = f"{study.digest}:sweep:{pt['point']}:{variant}:{r}"
+                # the input and its level in the name: a resumed sweep of other inputs
+                # (after a change in the analysis) never reuses these runs
+                name = f"{study.digest}:sweep:{pt['input']}={pt['level']}:{variant}:{r}"
                 scenarios[name] = apply_overrides(base, {**draw, pt["input"]: pt["level"]})
                 keys = {"point": pt["point"], "variant": variant, "replication": r}
                 jobs.append(Job(keys, name, seed))

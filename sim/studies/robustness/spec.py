@@ -165,8 +165,16 @@ class Study:
 
     @property
     def digest(self) -> str:
-        """A short hash of the spec, its scenario file and the posterior (keys the runs)."""
-        payload = self.spec.model_dump_json() + self.scenarios.digest
+        """A short hash of what decides the runs (it keys them).
+
+        That is the variants, the inputs' paths, kinds and ranges, the sizes and seeds, the
+        scenario file and the posterior. Outcomes, labels and reasons are left out:
+        changing them reanalyses the same runs.
+        """
+        s = self.spec
+        decisive: list[object] = [s.treatment, s.control, s.sobol, s.sweep]
+        decisive += [(i.path, i.kind, i.bounds) for i in s.inputs]
+        payload = repr(decisive) + self.scenarios.digest
         payload += hashlib.sha256(self.posterior_path.read_bytes()).hexdigest()
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
