@@ -49,7 +49,7 @@ def headline(summary: pd.DataFrame) -> str:
             f"(difference {num(r['diff'], d, True)}; range {num(r['p05'], d, True)} to "
             f"{num(r['p95'], d, True)})"
         )
-        share = f"holds in {100 * r['holds']:.0f} % of sampled worlds"
+        share = f"holds in {100 * r['holds']:.1f} % of sampled worlds"
         if r["status"] == "robust":
             lines.append(f"- **{r['claim']}** — robust ({share}): {r['label']}, {numbers}.")
         elif r["status"] == "reversed":

@@ -105,8 +105,12 @@ def sweep_jobs(study: Study, levels: pd.DataFrame) -> tuple[list[Job], dict[str,
     return jobs, scenarios
 
 
-def _guard(out: Path, digest: str) -> None:
-    """Refuse a stage folder that holds another study's runs (they would be mixed)."""
+def check_folder(out: Path, digest: str) -> None:
+    """Refuse a stage folder that holds another study's runs (they would be mixed).
+
+    Raises:
+        OutputConflict: naming the folder and both digests.
+    """
     old = read_manifest(out)
     if old is not None and old.get("robustness_digest") != digest:
         raise OutputConflict(
@@ -158,7 +162,7 @@ def run_central(study: Study, out: Path, **options: Any) -> tuple[pd.DataFrame, 
 
 def run_sobol(study: Study, out: Path, **options: Any) -> tuple[np.ndarray, pd.DataFrame, int]:
     """The Sobol' stage: its sample and runs."""
-    _guard(out, study.digest)
+    check_folder(out, study.digest)
     sample = study.sample()
     jobs, scenarios = sobol_jobs(study, sample)
     extra = {"points": len(sample), "replications": study.spec.sobol.replications}
@@ -173,7 +177,7 @@ def run_sweep(
     levels = sweep_levels(study, inputs)
     if levels.empty:
         return levels, pd.DataFrame(), 0
-    _guard(out, study.digest)
+    check_folder(out, study.digest)
     jobs, scenarios = sweep_jobs(study, levels)
     extra = {"inputs": list(inputs), "replications": study.spec.sweep.replications}
     runs, failed = _stage(study, "sweep", jobs, scenarios, out, extra, **options)

@@ -26,7 +26,7 @@ from sim.studies.robustness.analysis import (
 )
 from sim.studies.robustness.labels import flip_text, label
 from sim.studies.robustness.report import write_report
-from sim.studies.robustness.run import run_central, run_sobol, run_sweep
+from sim.studies.robustness.run import check_folder, run_central, run_sobol, run_sweep
 from sim.studies.robustness.spec import Study
 
 
@@ -84,6 +84,8 @@ def run_robustness(study: Study, out: Path, **options: Any) -> RobustnessResult:
         **options: ``workers``, ``dask``, ``on_progress``, ``on_start`` for the batches.
     """
     spec = study.spec
+    for stage in ("sobol", "sweep"):  # before anything runs
+        check_folder(out / stage, study.digest)
     central_runs, failed_c = run_central(study, out / "central", **options)
     sample, sobol_runs, failed_s = run_sobol(study, out / "sobol", **options)
     points, spreads, tables = analyse_sobol(study, sample, sobol_runs)
