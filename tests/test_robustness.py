@@ -250,3 +250,12 @@ def test_total_indices_are_corrected_for_chance():
     assert abs(table.loc["b", "ST"]) < 0.08  # uncorrected it would be about the chance share
     assert table.loc["a", "ST"] == pytest.approx(1.0 - sp["chance"], abs=0.12)
     assert table.loc["chance", "ST"] == sp["chance"]
+
+
+def test_cli_prints_the_headline_and_writes_the_report(wgsim_run, tmp_path):
+    spec = _spec(tmp_path, TWO)
+    code, out, err = wgsim_run("-q", "robustness", spec, "-w", "1", "--out", tmp_path / "o")
+    assert code == 0, err
+    summary = pd.read_csv(tmp_path / "o" / SUMMARY)
+    assert out.startswith(headline(summary))
+    assert "Report:" in out and (tmp_path / "o" / "report.md").is_file()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -31,9 +32,10 @@ def robustness(
 
     Runs the central comparison (as compare --posterior), a Sobol' sample over the spec's
     judgement ranges together with the posterior, and one-at-a-time sweeps of the inputs
-    that decide the claims that are not robust; writes report.md, summary.csv and figures.
-    Rerunning the same command resumes it.
+    that decide the claims that are not robust; prints the headline (README quotes it) and
+    writes report.md, summary.csv and figures. Rerunning the same command resumes it.
     """
+    from sim.studies.robustness.report import headline
     from sim.studies.robustness.spec import load_study
     from sim.studies.robustness.study import run_robustness
 
@@ -48,10 +50,8 @@ def robustness(
     except KeyboardInterrupt:
         err_console.print(f"interrupted: finished runs are saved in {out}; rerun to resume")
         raise typer.Exit(130) from None
-    for r in result.summary.itertuples(index=False):
-        out_console.print(
-            f"{r.outcome}: {r.diff:+.3f} (range {r.p05:+.3f} to {r.p95:+.3f}); {r.verdict}"
-        )
+    sys.stdout.write(headline(result.summary))  # README's headline quotes exactly this
+    sys.stdout.flush()
     out_console.print(f"Report: [bold]{result.report}[/bold]")
     if result.failed:
         err_console.print(f"{result.failed} runs failed: see the failures.parquet files in {out}")
