@@ -40,8 +40,14 @@ browser:
 	    || echo "warning: could not install chromium; the browser tests will be skipped"; \
 	fi
 
+# The headline and its robustness (docs/robustness.md): the comparison with parameters drawn
+# from the posterior (as `wgsim compare --posterior`), the Sobol' sample over the judgement
+# ranges, the sweeps; then the summary README's headline is checked against
+# (tests/test_robustness.py) is refreshed from this run.
 run: setup
-	$(VENV)/bin/wgsim compare scenarios/historical.yaml --replications 5000 --out results/historical
+	$(VENV)/bin/wgsim robustness experiments/robustness/headline.yaml --out results/robustness
+	cp results/robustness/summary.csv experiments/robustness/summary.csv
+	@echo "summary: experiments/robustness/summary.csv (README's headline numbers)"
 
 lint: setup
 	$(VENV)/bin/ruff check sim tests benchmarks

@@ -15,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-from sim.cli import batch, single
+from sim.cli import batch, robust, single
 from sim.cli.common import clipped, configure, err_console, safe
 from sim.errors import InfrastructureError, WgsimError
 
@@ -71,6 +71,7 @@ for command in (
     batch.compare,
     batch.experiment,
     batch.calibrate,
+    robust.robustness,
     single.serve,
 ):
     app.command()(command)

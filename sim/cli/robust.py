@@ -1,0 +1,58 @@
+"""The robustness command: the headline effects as ranges, with their robustness labels."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sim.cli.common import Dask, Workers, err_console, out_console, tracker
+
+DEFAULT_SPEC = Path("experiments/robustness/headline.yaml")
+
+
+def robustness(
+    spec: Annotated[
+        Path,
+        typer.Argument(help="Robustness spec (YAML).", show_default=True),
+    ] = DEFAULT_SPEC,
+    workers: Workers = 2,
+    dask: Dask = None,
+    quick: Annotated[
+        bool, typer.Option("--quick", help="Tiny version (the spec's 'quick' sizes).")
+    ] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Output folder (default results/robustness)."),
+    ] = None,
+) -> None:
+    """Report each headline effect of the group as a range over the judgement values.
+
+    Runs the central comparison (as compare --posterior), a Sobol' sample over the spec's
+    judgement ranges together with the posterior, and one-at-a-time sweeps of the inputs
+    that decide the claims that are not robust; prints the headline (README quotes it) and
+    writes report.md, summary.csv and figures. Rerunning the same command resumes it.
+    """
+    from sim.studies.robustness.report import headline
+    from sim.studies.robustness.spec import load_study
+    from sim.studies.robustness.study import run_robustness
+
+    study = load_study(spec, quick=quick)
+    out = out or Path("results") / ("robustness-quick" if quick else "robustness")
+    progress, started, advance = tracker(out)
+    try:
+        with progress:
+            result = run_robustness(
+                study, out, workers=workers, dask=dask, on_progress=advance, on_start=started
+            )
+    except KeyboardInterrupt:
+        err_console.print(f"interrupted: finished runs are saved in {out}; rerun to resume")
+        raise typer.Exit(130) from None
+    sys.stdout.write(headline(result.summary))  # README's headline quotes exactly this
+    sys.stdout.flush()
+    out_console.print(f"Report: [bold]{result.report}[/bold]")
+    if result.failed:
+        err_console.print(f"{result.failed} runs failed: see the failures.parquet files in {out}")
+        raise typer.Exit(1)

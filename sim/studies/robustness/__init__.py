@@ -1,0 +1,1 @@
+"""The headline as a range: global sensitivity of the group-minus-no-group effects."""
