@@ -207,3 +207,21 @@ def test_a_disk_full_while_writing_a_report_is_the_same_clear_message(wgsim, tmp
     assert code == 4 and "while writing the report" in text and "Traceback" not in text
     monkeypatch.undo()
     assert compare(wgsim, out)[0] == 0 and (out / "report.md").exists()
+
+
+def test_a_folder_reruns_from_the_command_its_manifest_records(tmp_path):
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    wgsim = str(Path(sys.executable).with_name("wgsim"))
+    out = tmp_path / "b"
+    cmd = [wgsim, "compare", "historical", "-n", "2", "--workers", "1", "--out", str(out)]
+    first = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stderr
+    argv = json.loads((out / "manifest.json").read_text())["attempts"][-1]["argv"]
+    assert argv[1:] == cmd[1:]  # what docs/cli.md's one-liner runs again
+    again = subprocess.run(argv, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert "0 runs done, 4 resumed" in again.stdout

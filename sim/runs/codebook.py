@@ -244,6 +244,9 @@ def codebook_markdown() -> str:
         "",
         "Reading them: `pd.read_parquet(path)` gives categoricals for text, and floats with NaN",
         'for integer columns that hold nulls (`dtype_backend="pyarrow"` keeps them integers);',
+        "`date` is a calendar date (Arrow `date32`), which pandas gives as Python dates in an",
+        '`object` column: `pd.to_datetime(frame["date"])` makes it a datetime column, and',
+        '`dtype_backend="pyarrow"` a `date32[pyarrow]` one (polars and DuckDB read it as a date);',
         "`pyarrow.parquet.read_schema(path).metadata` holds the provenance;",
         "`sim.runs.codebook.decode(table, frame)` gives the model's in-memory conventions back.",
     ]

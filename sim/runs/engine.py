@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -232,6 +233,7 @@ def _locked(
         attempt: dict[str, Any] = {
             "started": _now(),
             "pid": os.getpid(),
+            "argv": list(sys.argv),  # the command that made this attempt: rerun it as is
             "token": token,
             **{k: manifest[k] for k in ("executor", "workers", "dask_address") if k in manifest},
             "status": "running",
