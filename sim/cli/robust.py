@@ -8,16 +8,20 @@ from typing import Annotated
 
 import typer
 
-from sim.cli.common import Dask, Workers, err_console, out_console, tracker
+from sim.cli.common import Dask, Workers, err_console, out_console, output_folder, tracker
 
 DEFAULT_SPEC = Path("experiments/robustness/headline.yaml")
+"""The shipped spec, relative to the shipped files' root (a checkout or the wheel's data)."""
 
 
 def robustness(
     spec: Annotated[
-        Path,
-        typer.Argument(help="Robustness spec (YAML).", show_default=True),
-    ] = DEFAULT_SPEC,
+        Path | None,
+        typer.Argument(
+            help=f"Robustness spec (YAML; default: the shipped {DEFAULT_SPEC}).",
+            show_default=False,
+        ),
+    ] = None,
     workers: Workers = 2,
     dask: Dask = None,
     quick: Annotated[
@@ -25,7 +29,9 @@ def robustness(
     ] = False,
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="Output folder (default results/robustness)."),
+        typer.Option(
+            "--out", "-o", parser=output_folder, help="Output folder (default results/robustness)."
+        ),
     ] = None,
 ) -> None:
     """Report each headline effect of the group as a range over the judgement values.
@@ -35,11 +41,12 @@ def robustness(
     that decide the claims that are not robust; prints the headline (README quotes it) and
     writes report.md, summary.csv and figures. Rerunning the same command resumes it.
     """
+    from sim.scenario.shipped import data_root
     from sim.studies.robustness.report import headline
     from sim.studies.robustness.spec import load_study
     from sim.studies.robustness.study import run_robustness
 
-    study = load_study(spec, quick=quick)
+    study = load_study(spec or data_root() / DEFAULT_SPEC, quick=quick)
     out = out or Path("results") / ("robustness-quick" if quick else "robustness")
     progress, started, advance = tracker(out)
     try:

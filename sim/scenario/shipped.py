@@ -26,7 +26,7 @@ FOLDERS: dict[Kind, str] = {
 
 SHIPPED_FILES = {
     "scenarios": ("*.yaml",),
-    "experiments": ("*.yaml",),
+    "experiments": ("*.yaml", "robustness/*.yaml", "robustness/summary.csv"),
     "calibration": (
         "*.yaml",
         "record.csv",
