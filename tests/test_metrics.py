@@ -6,9 +6,10 @@ import math
 from types import SimpleNamespace
 
 import pytest
+from rulekit import proposal
 
 from sim.core.outputs import EVENT_KIND
-from sim.core.proposals import Proposal, Route, Status
+from sim.core.proposals import Route, Status
 from sim.runs import codebook
 from sim.runs import metrics as mx
 from sim.runs.runner import build
@@ -16,19 +17,7 @@ from sim.scenario.base import PROPOSAL_TYPES
 
 
 def prop(pid, route, status, **kw):
-    base = dict(
-        id=pid,
-        origin="MOU",
-        type="HUM",
-        label="x",
-        sigma=0.2,
-        alliance_sensitivity=0.1,
-        value_rok=0.5,
-        value_dprk=0.5,
-        t_created=1,
-    )
-    base.update(kw)
-    p = Proposal(**base)
+    p = proposal(**{"id": pid, "type": "HUM", **kw})
     p.route, p.status = route, status
     return p
 

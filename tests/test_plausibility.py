@@ -14,35 +14,17 @@ from collections import Counter
 
 import pydantic
 import pytest
+from rulekit import Scripted, small_model
 
 from sim import scenario as sc
 from sim.core.agents import Answer, DprkMode
 from sim.core.model import WorkingGroupModel
 from sim.core.proposals import Proposal, Route, Status
 from sim.core.shocks import apply_effect
-from sim.scenario.loader import build_scenario, load_scenario
+from sim.scenario.loader import load_scenario
 from sim.scenario.shipped import data_root
 
 HISTORICAL = data_root() / "scenarios" / "historical.yaml"
-
-
-class Scripted:
-    """A stand-in for ``random.Random`` returning scripted uniforms (the last repeats)."""
-
-    def __init__(self, *uniforms: float) -> None:
-        self.uniforms = list(uniforms)
-        self.calls = 0
-
-    def random(self) -> float:
-        self.calls += 1
-        return self.uniforms.pop(0) if len(self.uniforms) > 1 else self.uniforms[0]
-
-    def gauss(self, mu: float, sigma: float) -> float:
-        return mu
-
-
-def small_model(seed: int = 0, **sections) -> WorkingGroupModel:
-    return WorkingGroupModel(build_scenario(sections), rng=seed)
 
 
 def named(m: WorkingGroupModel, week: int = 5, **fields) -> Proposal:

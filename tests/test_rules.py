@@ -12,6 +12,7 @@ import random
 import statistics
 
 import pytest
+from rulekit import Scripted, proposal, small_model
 
 from sim import scenario as sc
 from sim.core.agents import Answer, Decision, Dimension, DprkMode, logistic
@@ -23,47 +24,12 @@ from sim.core.government import (
 )
 from sim.core.ledgers import WindowMean
 from sim.core.model import WorkingGroupModel
-from sim.core.proposals import Proposal, Route, Status, geometric, poisson
+from sim.core.proposals import Route, Status, geometric, poisson
 from sim.core.shocks import apply_effect
 from sim.core.working_group import WgPhase, WorkingGroup, legitimacy_step
 from sim.scenario.loader import build_scenario
 
 E, S, Q = Dimension.ENGAGEMENT, Dimension.SANCTIONS, Dimension.SEQUENCING
-
-
-class Scripted:
-    """A stand-in for ``random.Random`` that returns scripted uniforms (the last repeats)."""
-
-    def __init__(self, *uniforms: float) -> None:
-        self.uniforms = list(uniforms)
-        self.calls = 0
-
-    def random(self) -> float:
-        self.calls += 1
-        return self.uniforms.pop(0) if len(self.uniforms) > 1 else self.uniforms[0]
-
-    def gauss(self, mu: float, sigma: float) -> float:
-        return mu
-
-
-def small_model(seed: int = 0, **sections) -> WorkingGroupModel:
-    return WorkingGroupModel(build_scenario(sections), rng=seed)
-
-
-def proposal(**kw) -> Proposal:
-    base = dict(
-        id=1,
-        origin="MOU",
-        type="EXCH",
-        label="x",
-        sigma=0.2,
-        alliance_sensitivity=0.1,
-        value_rok=0.5,
-        value_dprk=0.5,
-        t_created=1,
-    )
-    base.update(kw)
-    return Proposal(**base)
 
 
 # --- small functions -------------------------------------------------------------------

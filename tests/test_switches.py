@@ -12,11 +12,12 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from rulekit import proposal
 
 from sim.core.agents import Decision
 from sim.core.channels import BilateralChannel
 from sim.core.model import WorkingGroupModel
-from sim.core.proposals import Proposal, Route, Status
+from sim.core.proposals import Route, Status
 from sim.errors import ScenarioError
 from sim.runs.runner import run
 from sim.scenario import Channel
@@ -24,23 +25,6 @@ from sim.scenario.loader import build_scenario, load_file
 from sim.scenario.paths import apply_overrides
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
-
-
-def proposal(**kw: object) -> Proposal:
-    """A hand-made item (a light exchange unless told otherwise)."""
-    base: dict[str, object] = dict(
-        id=1,
-        origin="MOU",
-        type="EXCH",
-        label="x",
-        sigma=0.2,
-        alliance_sensitivity=0.1,
-        value_rok=0.5,
-        value_dprk=0.5,
-        t_created=1,
-    )
-    base.update(kw)
-    return Proposal(**base)  # type: ignore[arg-type]
 
 
 def model(seed: int = 0, **wg: object) -> WorkingGroupModel:
