@@ -161,24 +161,17 @@ def main() -> None:
     small, large = (200, 2000) if args.quick else (1000, 10000)
     mem_small, mem_large = peak_memory(small // 2), peak_memory(large // 2)
     rows = [
-        (
-            "runs/s/core, weekly series (as compare)",
-            f"{rate_series:.0f}",
-            ">= 200",
-            rate_series >= 200,
-        ),
-        (
-            "runs/s/core, summary only (as sweeps)",
-            f"{rate_summary:.0f}",
-            ">= 250",
-            rate_summary >= 250,
-        ),
+        # The speed target (the team's decision of 2026-12-07): a run costs at most 2.5x
+        # the bare Mesa model measured in the same process; absolute rates are reported
+        # only, since they depend on the machine and its load.
+        ("runs/s/core, weekly series (as compare)", f"{rate_series:.0f}", "", None),
+        ("runs/s/core, summary only (as sweeps)", f"{rate_summary:.0f}", "", None),
         ("bare Mesa runs/s/core (6 agents, 10 reporters)", f"{1 / t['bare']:.0f}", "", None),
         (
             "cost per run / bare Mesa (series)",
             f"{ratio['series']:.2f}",
-            "<= 1.25",
-            ratio["series"] <= 1.25,
+            "<= 2.5",
+            ratio["series"] <= 2.5,
         ),
         # For reference: summary-only runs, and both kinds keeping the event log's rows.
         ("cost per run / bare Mesa (summary only)", f"{ratio['summary']:.2f}", "", None),
