@@ -81,7 +81,7 @@ def test_spec_paths_are_checked(tmp_path):
     good["scenario"], good["episodes"] = bad["scenario"], bad["episodes"]
     good["mechanisms"] = {"T99": "no such target"}
     f.write_text(yaml.safe_dump(good))
-    with pytest.raises(CalibrationError, match=r"mechanisms: 'T99' is not a fitted target"):
+    with pytest.raises(CalibrationError, match=r"mechanisms: 'T99' is not a target"):
         load_spec(f)
 
 
@@ -278,3 +278,14 @@ def test_a_file_that_is_not_a_fit_database_is_refused(tmp_path):
     (out / "posterior.db").write_bytes(b"not a database")
     with pytest.raises(CalibrationError, match="cannot be resumed"):
         calibrate(SPEC, out, quick=True, workers=1)
+
+
+def test_a_bad_period_is_refused_with_file_and_field(tmp_path):
+    doc = yaml.safe_load((ROOT / "calibration" / "historical-2018-19.yaml").read_text())
+    doc["scenario"] = str(ROOT / "scenarios" / "historical.yaml")
+    doc["episodes"] = str(ROOT / "calibration" / "episodes.yaml")
+    doc["period"] = {"start": "2020-01-01", "end": "2019-12-31"}
+    f = tmp_path / "spec.yaml"
+    f.write_text(yaml.safe_dump(doc))
+    with pytest.raises(CalibrationError, match=r"spec\.yaml.*\n.*period.*must be before"):
+        load_spec(f)

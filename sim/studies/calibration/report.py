@@ -39,12 +39,12 @@ def predictive(
     """Per-run target statistics for particles drawn by posterior weight (one seed each)."""
     one = Simulator(simulator.scenario, simulator.episodes, simulator.params, 1)
     rows = []
-    for i, values in enumerate(_drawn_particles(spec, df, draws, seed)):
+    for i, values in enumerate(drawn_particles(spec, df, draws, seed)):
         rows.append(one({k: v + 1e-12 * i for k, v in values.items()}))
     return pd.DataFrame(rows)
 
 
-def _drawn_particles(
+def drawn_particles(
     spec: CalibrationSpec, df: pd.DataFrame, n: int, seed: int
 ) -> list[dict[str, float]]:
     """``n`` particles' parameter values (by pyabc key), drawn by posterior weight."""
@@ -136,7 +136,7 @@ def simulated_timelines(
 ) -> list[pd.DataFrame]:
     """Event logs of ``runs`` runs, each from a particle drawn by posterior weight."""
     logs = []
-    for i, values in enumerate(_drawn_particles(spec, df, runs, seed + 1)):
+    for i, values in enumerate(drawn_particles(spec, df, runs, seed + 1)):
         scenario = simulator.scenario_for(values)
         logs.append(run(scenario, seed + 1000 + i, series=False).events_frame())
     return logs
@@ -212,7 +212,7 @@ def write_fit_report(
         )
     )
     n_paths = min(PATH_RUNS, max(10, draws // 2))
-    drawn = _drawn_particles(spec, df, n_paths, spec.seed + 2)
+    drawn = drawn_particles(spec, df, n_paths, spec.seed + 2)
     paths = run_paths([simulator.scenario_for(v) for v in drawn], spec.seed)
     figs.append(fan_charts(paths, scenario.calendar, out / "paths.png"))
     paths_table = path_summary(paths, scenario.calendar)

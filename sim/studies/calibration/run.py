@@ -29,10 +29,17 @@ from sim.runs.executors import cluster_size, dask_client
 from sim.runs.lifeline import guard_forks, mark_batch_process
 from sim.runs.store import atomic_write_json, ensure_output_folder, provenance
 from sim.scenario.paths import apply_overrides
+from sim.studies.calibration.holdout import out_of_sample, write_out_of_sample
 from sim.studies.calibration.kernels import ReflectedProductKernel
 from sim.studies.calibration.report import write_fit_report
 from sim.studies.calibration.simulator import Simulator, scaled_distance
-from sim.studies.calibration.spec import Budget, CalibrationError, CalibrationSpec, load_spec
+from sim.studies.calibration.spec import (
+    Budget,
+    CalibrationError,
+    CalibrationSpec,
+    load_holdout,
+    load_spec,
+)
 from sim.studies.calibration.targets import Episodes
 
 
@@ -116,6 +123,12 @@ def calibrate(
                 max_total_nr_simulations=cap,
             )
     summary = _write_outputs(history, spec, simulator, episodes, out, budget)
+    posterior, weights = history.get_distribution(m=0, t=history.max_t)
+    posterior = posterior.assign(weight=weights)
+    holdout = load_holdout(spec_path)
+    write_out_of_sample(
+        out_of_sample(spec, simulator, holdout, posterior, budget.predictive_draws), out
+    )
     fit = _fit_digest(spec, scenario, episodes, quick)
     run = {
         "quick": quick,

@@ -15,6 +15,7 @@ import pyabc
 from sim.runs.runner import run
 from sim.scenario import Scenario
 from sim.scenario.paths import apply_overrides
+from sim.studies.calibration.observables import item_ids
 from sim.studies.calibration.spec import FreeParameter
 from sim.studies.calibration.targets import Episodes, statistics_of
 
@@ -50,7 +51,9 @@ class Simulator:
         sums: dict[str, float] = {}
         for i in range(self.seeds):
             res = run(scenario, base + i)
-            stats = statistics_of(self.episodes, res.events, res.series, scenario.calendar)
+            stats = statistics_of(
+                self.episodes, res.events, res.series, scenario.calendar, item_ids(res.proposals)
+            )
             for k, v in stats.items():
                 sums[k] = sums.get(k, 0.0) + v
         return {k: v / self.seeds for k, v in sums.items()}

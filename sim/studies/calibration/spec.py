@@ -9,6 +9,7 @@ and episodes; :mod:`sim.studies.calibration.run` fits it and
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Literal
 
@@ -91,6 +92,21 @@ class Budget(BaseModel):
     predictive_draws: int = Field(default=100, ge=1, le=100_000)
 
 
+class Period(BaseModel):
+    """The period a fit sees: observables documented from ``start`` to ``end``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    start: dt.date
+    end: dt.date
+
+    @model_validator(mode="after")
+    def _order(self) -> Period:
+        if not self.start < self.end:
+            raise ValueError(f"start ({self.start}) must be before end ({self.end})")
+        return self
+
+
 class CalibrationSpec(BaseModel):
     """A calibration spec file."""
 
@@ -103,6 +119,11 @@ class CalibrationSpec(BaseModel):
     budget: Budget
     quick: Budget
     seed: int = 0
+    period: Period | None = Field(
+        default=None,
+        description="Fit only the observables documented in this period; those documented "
+        "after it are the out-of-sample set (reported, never fitted). None: all observables.",
+    )
     mechanisms: dict[str, str] = Field(
         default_factory=dict,
         description="Target id -> why the model may miss it (the mechanism at fault); the "
@@ -133,11 +154,26 @@ def load_spec(path: str | Path) -> tuple[CalibrationSpec, Scenario, Episodes]:
         apply_overrides(scenario, {p.path: p.value_of(p.low)})
         apply_overrides(scenario, {p.path: p.value_of(p.high)})
     episodes = load_episodes(path.parent / spec.episodes)
-    ids = [t.id for t in episodes.fitted]
+    ids = [t.id for t in episodes.targets]
     for key in spec.mechanisms:
         if key not in ids:
             raise CalibrationError(
-                f"invalid calibration spec {path}: mechanisms: {key!r} is not a fitted "
-                f"target; allowed: {', '.join(ids)}"
+                f"invalid calibration spec {path}: mechanisms: {key!r} is not a target; "
+                f"allowed: {', '.join(ids)}"
             )
+    if spec.period is not None:
+        episodes = episodes.by_period(spec.period.start, spec.period.end)[0]
     return spec, scenario, episodes
+
+
+def load_holdout(path: str | Path) -> Episodes:
+    """The out-of-sample observables of a spec with a ``period`` (none without one).
+
+    Raises:
+        CalibrationError: as :func:`load_spec`.
+    """
+    spec, _, _ = load_spec(path)
+    full = load_episodes(Path(path).parent / spec.episodes)
+    if spec.period is None:
+        return full.by_period(dt.date.min, dt.date.max)[1]
+    return full.by_period(spec.period.start, spec.period.end)[1]

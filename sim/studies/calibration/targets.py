@@ -12,7 +12,7 @@ import datetime as dt
 import statistics
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -22,6 +22,7 @@ from sim.scenario import Calendar
 from sim.scenario.loader import load_file
 from sim.scenario.messages import format_validation
 from sim.scenario.yamlfile import YamlProblem, read_yaml
+from sim.studies.calibration.observables import OBSERVABLES
 
 Event = tuple[int, str, str, int, str, str, str]
 Row = tuple[float, ...]
@@ -249,8 +250,14 @@ CHECKS = {"regular_cadence_scenario_exists": regular_cadence_scenario_exists}
 # --- the episodes file ---------------------------------------------------------------------
 
 
+Role = Literal["input", "observable", "duplicate", "check"]
+"""A target's role (issue 29 part 3): ``input`` (set by a parameter or a scheduled shock,
+read back: it cannot fail), ``observable`` (emergent from the rules: fitted),
+``duplicate`` (the same documented fact as other targets) or ``check`` (structural)."""
+
+
 class Target(BaseModel):
-    """One calibration target."""
+    """One calibration target; only ``observable`` targets enter a fit."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -260,19 +267,48 @@ class Target(BaseModel):
     statistic: str
     value: float
     tolerance: float = Field(ge=0.0)
+    role: Role
+    reason: str = Field(min_length=1, description="Why the role: the parameter, shock or rule.")
+    documented: dt.date | None = Field(
+        default=None,
+        description="The date by which the record documents it (the period split reads it; "
+        "the item and count statistics read the run up to it).",
+    )
+    until: dt.date | None = Field(
+        default=None, description="The last date the statistic reads (default: documented)."
+    )
+    item: str = ""
+    kind: str = ""
+    since: dt.date | None = None
+    record: list[str] = Field(default_factory=list, description="record.csv row ids.")
     note: str = ""
     check_only: bool = False
 
     @model_validator(mode="after")
     def _known(self) -> Target:
-        names = STATISTICS if not self.check_only else CHECKS
+        names = CHECKS if self.check_only else {**STATISTICS, **OBSERVABLES}
         if self.statistic not in names:
             raise ValueError(
                 f"unknown statistic '{self.statistic}'; known: {', '.join(sorted(names))}"
             )
-        if not self.check_only and self.tolerance <= 0:
+        if self.check_only != (self.role == "check"):
+            raise ValueError(f"target {self.id}: role 'check' goes with check_only: true")
+        if self.role == "observable" and self.documented is None:
+            raise ValueError(f"target {self.id}: an observable needs its `documented` date")
+        if self.statistic in OBSERVABLES:
+            if not self.kind or not self.record:
+                raise ValueError(f"target {self.id}: {self.statistic} needs `kind` and `record`")
+            if self.statistic.startswith("item_") and not self.item:
+                raise ValueError(f"target {self.id}: {self.statistic} needs `item`")
+        if self.role == "observable" and self.tolerance <= 0:
             raise ValueError(f"target {self.id}: a fitted target needs tolerance > 0")
         return self
+
+    @property
+    def last_date(self) -> dt.date | None:
+        """The last date of the record or the run the target depends on."""
+        dates = [d for d in (self.documented, self.until) if d is not None]
+        return max(dates) if dates else None
 
 
 class ExogenousEvent(BaseModel):
@@ -296,8 +332,28 @@ class Episodes(BaseModel):
 
     @property
     def fitted(self) -> list[Target]:
-        """The targets calibration fits (structural checks excluded)."""
-        return [t for t in self.targets if not t.check_only]
+        """The targets calibration fits: the observables (inputs, duplicates, checks left out)."""
+        return [t for t in self.targets if t.role == "observable"]
+
+    def by_period(self, start: dt.date, end: dt.date) -> tuple[Episodes, Episodes]:
+        """(the observables documented from ``start`` to ``end``, those documented after).
+
+        The first is what a fit of that period may see; the second, its out-of-sample set.
+        Inputs, duplicates and checks stay in the first (they do not enter a fit).
+        """
+
+        def keep(t: Target) -> bool:
+            last = t.last_date
+            return t.role != "observable" or (
+                t.documented is not None
+                and last is not None
+                and start <= t.documented
+                and last <= end
+            )
+
+        later = [t for t in self.fitted if not keep(t)]
+        fit = Episodes(targets=[t for t in self.targets if keep(t)], exogenous=self.exogenous)
+        return fit, Episodes(targets=later, exogenous=self.exogenous)
 
 
 class EpisodesError(WgsimError):
@@ -324,7 +380,21 @@ def load_episodes(path: str | Path) -> Episodes:
 
 
 def statistics_of(
-    episodes: Episodes, events: Sequence[Event], series: Sequence[Row], cal: Calendar
+    episodes: Episodes,
+    events: Sequence[Event],
+    series: Sequence[Row],
+    cal: Calendar,
+    items: dict[str, int] | None = None,
 ) -> dict[str, float]:
-    """Every fitted target's statistic for one run, keyed by target id."""
-    return {t.id: STATISTICS[t.statistic](events, series, cal) for t in episodes.fitted}
+    """Every fitted target's statistic for one run, keyed by target id.
+
+    ``items`` maps the run's named items (record.csv ids) to their proposal ids
+    (:func:`sim.studies.calibration.observables.item_ids`).
+    """
+    out = {}
+    for t in episodes.fitted:
+        if t.statistic in OBSERVABLES:
+            out[t.id] = OBSERVABLES[t.statistic](events, cal, items or {}, t)
+        else:
+            out[t.id] = STATISTICS[t.statistic](events, series, cal)
+    return out
