@@ -102,3 +102,12 @@ def test_a_play_pauses_at_each_decision_and_replays_exactly(scenario):
     assert not any(c.differs for c in p.history)
     so_far = _without(p.model.events)
     assert so_far == own_run(scenario, SEED).events[: len(so_far)]
+
+
+def test_the_model_can_take_the_remaining_decisions(scenario):
+    done = play(scenario, SEED, [Route.SHELVED], model_rest=True)
+    assert done.finished and len(done.history) == 1 and done.history[0].differs
+    logged = [r for r in done.model.events if r[1] == "student_choice"]
+    assert len(logged) == 1  # only the student's own decision is logged as one
+    alone = play(scenario, SEED, [], model_rest=True)
+    assert alone.model.events == own_run(scenario, SEED).events

@@ -78,10 +78,14 @@ class _Pause(Exception):
         self.decision = decision
 
 
-def play(scenario: Scenario, seed: int, answers: Sequence[Route]) -> Play:
+def play(
+    scenario: Scenario, seed: int, answers: Sequence[Route], *, model_rest: bool = False
+) -> Play:
     """Run ``scenario`` with ``seed`` from week 0, the student's ``answers`` taken in order.
 
-    Stops at the first decision after the answers (``pending``), or runs to the end.
+    Stops at the first decision after the answers (``pending``), or runs to the end; with
+    ``model_rest`` the model's own rule takes the decisions after the answers (not logged
+    as the student's).
 
     Raises:
         ValueError: if an answer is not one of its decision's options.
@@ -94,9 +98,12 @@ def play(scenario: Scenario, seed: int, answers: Sequence[Route]) -> Play:
             raise _Pause(d)
         chosen = answers[len(history)]
         history.append(Choice(d, chosen))
+        if model_rest and len(history) == len(answers):
+            model.blue_house.decider = None  # the model's own rule from the next decision
         return chosen
 
-    model.blue_house.decider = decider
+    if answers or not model_rest:
+        model.blue_house.decider = decider
     try:
         while model.steps < model.n_weeks:
             model.step()
