@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from sim.core.agents.rok import RoutingDecision
 from sim.core.proposals import Route, Status
-from sim.page.roleplay_run import item_line, own_run, play, weighing
+from sim.page.roleplay_run import ROUTE_WORDS, button, item_line, own_run, play, weighing
 from sim.runs.metrics import summarize
 from sim.runs.runner import build
 from sim.scenario.loader import load_scenario
@@ -111,3 +112,26 @@ def test_the_model_can_take_the_remaining_decisions(scenario):
     assert len(logged) == 1  # only the student's own decision is logged as one
     alone = play(scenario, SEED, [], model_rest=True)
     assert alone.model.events == own_run(scenario, SEED).events
+
+
+def test_the_tutorial_s_role_play_names_what_the_page_shows():
+    tutorial = (ROOT / "docs" / "tutorial.md").read_text()
+    section = tutorial.split("## 5. Role-play")[1].split("\n## ")[0]
+    flat = " ".join(section.split())
+    source = "\n".join(
+        (ROOT / "sim" / "page" / name).read_text()
+        for name in ("app.py", "roleplay.py", "roleplay_run.py")
+    )
+    for name in (
+        "Play the Blue House",
+        "Let the model take the remaining decisions",
+        "Start again",
+        "Debrief",
+    ):
+        assert name in flat and name in source, name
+    for route in ROUTE_WORDS:
+        if route != Route.DG:
+            assert f"*{button(route)}*" in flat, route
+    assert "`student_choice`" in flat
+    questions = re.findall(r"^\d\. ", section.split("Debrief questions")[1], re.M)
+    assert 3 <= len(questions) <= 4

@@ -20,7 +20,15 @@ from sim.core.proposals import Route
 from sim.errors import WgsimError
 from sim.page.controls import build_scenario
 from sim.page.model import LiveRun
-from sim.page.roleplay_run import ROUTE_WORDS, Play, item_line, own_run, play, weighing
+from sim.page.roleplay_run import (
+    ROUTE_WORDS,
+    Play,
+    button,
+    item_line,
+    own_run,
+    play,
+    weighing,
+)
 from sim.page.score import number, scoreboard
 
 INTRO = (
@@ -92,7 +100,7 @@ def _Decision(state: Play, answer: Any) -> None:
         with solara.Row(gap="8px", style={"flex-wrap": "wrap"}):
             for route in d.options:
                 solara.Button(
-                    ROUTE_WORDS[route].capitalize(),
+                    button(route),
                     on_click=lambda r=route: answer(r),
                     color="primary",
                     classes=["wgsim-choice"],

@@ -30,6 +30,13 @@ ROUTE_WORDS = {
 }
 """What each route means, as a button says it."""
 
+
+def button(route: Route) -> str:
+    """A route's button label: its words with a capital first letter."""
+    words = ROUTE_WORDS[route]
+    return words[:1].upper() + words[1:]
+
+
 STAGES = {
     "new": "a new item to route",
     "vetoed": "Washington vetoed it; it has been modified (less sanctions load, less value)",
@@ -128,7 +135,13 @@ def weighing(d: RoutingDecision) -> list[str]:
         f"Chance Pyongyang accepts an offer: {d.dprk_accept:.0%}; chance Washington "
         f"notices an item done alone: {d.detection:.0%}.",
     ]
-    if d.scope > 0.0:
+    if d.sanctioned and d.stage == "new":
+        lines.append(
+            "It needs a UN exemption: the model's Blue House does not weigh it by value but "
+            "asks Washington to back the request, and goes ahead alone only rarely, in "
+            "breach of the sanctions. The values below are for comparison."
+        )
+    elif d.scope > 0.0 and d.stage == "new":
         lines.append(f"The working group's scope: it takes {d.scope:.0%} of routine items.")
     for route, u in d.utilities.items():
         if route != Route.SHELVED:

@@ -31,6 +31,8 @@ class RoutingDecision:
             or ``"vetoed again"``.
         proposal_id, type: The item.
         sigma: Its sanctions load (after any modification).
+        sanctioned: Whether that load needs a UN exemption (the rule does not weigh such
+            an item by value: the WG, DG talks or an envoy channel, alone only by chance).
         value: Its value to the ROK.
         alliance_sensitivity: How much the US minds not being told.
         approval, dprk_accept, detection, lag: The Blue House's estimates (chance the US
@@ -48,6 +50,7 @@ class RoutingDecision:
     proposal_id: int
     type: str
     sigma: float
+    sanctioned: bool
     value: float
     alliance_sensitivity: float
     approval: float
@@ -262,7 +265,8 @@ class BlueHouse(Proposer):
         u_consult, u_unilat = self.utilities(p, week)
         consult = {"new": Route.BILATERAL, "vetoed": p.route}.get(stage, Route.NONE)
         d = RoutingDecision(
-            week, stage, p.id, p.type, p.sigma, p.value_rok, p.alliance_sensitivity,
+            week, stage, p.id, p.type, p.sigma, p.sigma >= self.proposals.un_threshold,
+            p.value_rok, p.alliance_sensitivity,
             self.approval.estimate(week), self.dprk_accept.estimate(week),
             self.detection.estimate(week), self.lag.estimate(week),
             wg.scope if wg.active else 0.0, options,
