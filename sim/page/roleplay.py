@@ -92,9 +92,9 @@ def _Decision(state: Play, answer: Any) -> None:
     d = state.pending
     assert d is not None
     with solara.Card("A decision for the Blue House", classes=["wgsim-decision"]):
-        solara.Text(item_line(d))
-        solara.Text("What you know, and what the model's Blue House would weigh:")
         with solara.Column(gap="2px"):
+            solara.Text(item_line(d))
+            solara.Text("What you know, and what the model's Blue House would weigh:")
             for line in weighing(d):
                 solara.Text("• " + line)
         with solara.Row(gap="8px", style={"flex-wrap": "wrap"}):
