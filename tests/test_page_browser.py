@@ -729,3 +729,30 @@ def wait_week_exactly(pg, week: int) -> None:
         ".matchAll(/week (\\d+) of/g)].every(m => Number(m[1]) === w)",
         arg=week,
     )
+
+
+def test_play_the_blue_house_pauses_at_each_decision_and_ends_in_a_debrief(page):
+    from sim.core.proposals import Route
+    from sim.page.controls import build_scenario
+    from sim.page.roleplay_run import play
+
+    page.get_by_role("tab", name="Play the Blue House").click()
+    decision = page.locator(".wgsim-decision")
+    first = decision.inner_text()
+    assert "item #" in first and "would" in first  # the item, and what the model would weigh
+    page.get_by_role("button", name="Shelve it", exact=True).click()
+    page.get_by_text("Decisions taken: 1.").wait_for()
+    assert decision.inner_text() != first  # the run went on to the next decision
+    page.get_by_role("button", name="Shelve it", exact=True).click()
+    page.get_by_text("Decisions taken: 2.").wait_for()
+    page.get_by_role("button", name="Let the model take the remaining decisions").click()
+    page.get_by_text("Debrief").wait_for()
+    board = page.inner_text(".wgsim-debrief")
+    assert "US surprises" in board and "the model" in board
+    # the same play, run here: the page lists exactly the choices that differ from the model's
+    scenario = build_scenario(ROOT / "scenarios" / "historical.yaml", None)
+    done = play(scenario, DEFAULT_SEED, [Route.SHELVED, Route.SHELVED], model_rest=True)
+    differing = [c for c in done.history if c.differs]
+    assert f"in {len(differing)} of them" in board
+    listed = page.inner_text(".wgsim-differences")
+    assert listed.count("you chose to shelve it") == len(differing)

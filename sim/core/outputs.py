@@ -289,6 +289,10 @@ EVENT_KINDS: tuple[EventKind, ...] = (
        "the proposal is sent along `route` (also after a veto, when a new WG takes over "
        "waiting items or pending exemption requests, and when the WG ends; `detail` says "
        "which)"),
+    _K("student_choice", "Blue House", "4 / 5",
+       "in the page's role-play, the student took a Blue House routing decision (logged "
+       "just before its `routed`, `shelved` or `modified` row); `detail` = the stage, the "
+       "route chosen and the route the model's own rule would choose"),
     _K("shelved", "Blue House", "4 / 5",
        "the Blue House shelves it (or, after a US veto, gives it up); `detail` = \"ruled "
        "out by UN sanctions until they are lifted\" for a barred item"),

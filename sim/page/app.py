@@ -52,6 +52,7 @@ from sim.page.panels import (
     NetworkAndPipeline,
     Scoreboard,
 )
+from sim.page.roleplay import RolePlay
 from sim.page.settings import (
     DEFAULT_SEED,
     Settings,
@@ -362,6 +363,11 @@ def Page() -> None:
                             changed(wanted.values, specs_for(choices, wanted.choice)),
                             has_group(file_c, variant_c),
                             seed_text.set,
+                        )
+                    with solara.lab.Tab("Play the Blue House"):
+                        overrides = changed(wanted.values, specs_for(choices, wanted.choice))
+                        RolePlay(file_c, variant_c, overrides, wanted.seed).key(
+                            repr((file_c, variant_c, overrides, wanted.seed))
                         )
                     with solara.lab.Tab("About this model"):
                         solara.Markdown(ABOUT, style={"max-width": "52em"})

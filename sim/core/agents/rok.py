@@ -8,7 +8,8 @@ and decides what to do with a vetoed one.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import mesa
 
@@ -18,6 +19,52 @@ from sim.core.proposals import Proposal, ProposalFactory, Route, Status, poisson
 from sim.scenario import Proposals, Rok, RokActorParams
 
 _E = Dimension.ENGAGEMENT
+
+
+@dataclass(frozen=True)
+class RoutingDecision:
+    """One routing decision of the Blue House, as it sees it (what a decider is given).
+
+    Attributes:
+        week: The week.
+        stage: ``"new"`` (a new item to route), ``"vetoed"`` (vetoed once, now modified)
+            or ``"vetoed again"``.
+        proposal_id, type: The item.
+        sigma: Its sanctions load (after any modification).
+        sanctioned: Whether that load needs a UN exemption (the rule does not weigh such
+            an item by value: the WG, DG talks or an envoy channel, alone only by chance).
+        value: Its value to the ROK.
+        alliance_sensitivity: How much the US minds not being told.
+        approval, dprk_accept, detection, lag: The Blue House's estimates (chance the US
+            approves, chance the DPRK accepts, chance going alone is detected, weeks a
+            consultation takes).
+        scope: The WG's scope (chance a non-sanctioned item goes to it), 0 without a WG.
+        options: The routes allowed, in the order offered.
+        utilities: Route -> the value the agent's own rule gives it (consulting, going
+            alone; shelving is 0). Routes its rule does not weigh by value are absent.
+        own: The route the agent's own rule picks.
+    """
+
+    week: int
+    stage: str
+    proposal_id: int
+    type: str
+    sigma: float
+    sanctioned: bool
+    value: float
+    alliance_sensitivity: float
+    approval: float
+    dprk_accept: float
+    detection: float
+    lag: float
+    scope: float
+    options: tuple[Route, ...]
+    utilities: dict[Route, float]
+    own: Route
+
+
+Decider = Callable[[RoutingDecision], Route]
+"""Takes the Blue House's routing choice: given a :class:`RoutingDecision`, one option."""
 
 
 class RokActor(Actor):
@@ -158,13 +205,16 @@ class BlueHouse(Proposer):
         # The ROK's weighted alliance weight and discount, set by the government (ODD §7).
         self.alliance_bar = 0.5
         self.discount = 0.9
+        # Who takes its routing decisions: None is its own rule; a decider (the page's
+        # role-play) is asked at each decision with a choice, after the rule has run.
+        self.decider: Decider | None = None
 
     def route(self, week: int) -> None:
         """Send every new item in the inbox along its route (docs/model.md §7, Routing)."""
         pipeline = self.model.pipeline
         inbox = pipeline.inbox
         for p in inbox:
-            pipeline.send(p, self.choose(p, week), week)
+            pipeline.send(p, self.decide(p, week, "new", self.choose(p, week)), week)
         inbox.clear()
 
     def choose(self, p: Proposal, week: int) -> Route:
@@ -193,8 +243,48 @@ class BlueHouse(Proposer):
             return Route.WG
         return self.arbitrate(p, week)
 
-    def arbitrate(self, p: Proposal, week: int) -> Route:
-        """Consult (bilaterally), act unilaterally or shelve a non-WG item (ODD §7)."""
+    def decide(self, p: Proposal, week: int, stage: str, own: Route) -> Route:
+        """The route taken: ``own`` (the rule's choice), or the decider's if one is set.
+
+        The one place a decider (``self.decider``) replaces the Blue House's choice. It is
+        asked after the rule has run (so the rule's random draws are the same with or
+        without it) and only when there is a choice (not for a barred, co-signed or
+        vetoed sanctioned item). Each answer is logged as a ``student_choice`` event.
+        """
+        if self.decider is None or p.barred or p.cosigned:
+            return own
+        wg = self.model.wg
+        if stage == "new":
+            first = (Route.WG,) if wg.active else (Route.DG,) if self.model.dg.active else ()
+            options = (*first, Route.BILATERAL, Route.UNILATERAL, Route.SHELVED)
+        elif stage == "vetoed":  # a first veto: resubmit (modified) through its route
+            options = (p.route, Route.UNILATERAL, Route.SHELVED)
+        else:  # "vetoed again": going alone or giving it up
+            options = (Route.UNILATERAL, Route.SHELVED)
+        options = tuple(dict.fromkeys((*options, own)))
+        u_consult, u_unilat = self.utilities(p, week)
+        consult = {"new": Route.BILATERAL, "vetoed": p.route}.get(stage, Route.NONE)
+        d = RoutingDecision(
+            week, stage, p.id, p.type, p.sigma, p.sigma >= self.proposals.un_threshold,
+            p.value_rok, p.alliance_sensitivity,
+            self.approval.estimate(week), self.dprk_accept.estimate(week),
+            self.detection.estimate(week), self.lag.estimate(week),
+            wg.scope if wg.active else 0.0, options,
+            {r: u for r, u in ((consult, u_consult), (Route.UNILATERAL, u_unilat),
+                               (Route.SHELVED, 0.0)) if r in options}, own,
+        )  # fmt: skip
+        chosen = self.decider(d)
+        if chosen not in options:
+            raise ValueError(f"the decider chose {chosen!r}; allowed: {options}")
+        names = {r: r.name.lower() for r in Route}
+        self.model.event_log(
+            "student_choice", "Blue House", p,
+            f"{stage}: chose {names[chosen]}; the model would choose {names[own]}",
+        )  # fmt: skip
+        return chosen
+
+    def utilities(self, p: Proposal, week: int) -> tuple[float, float]:
+        """The values of consulting and of going alone for ``p`` (ODD §7); no draws."""
         r = self.params
         v = p.value_rok
         u_consult = v * self.approval.estimate(week) * self.discount ** self.lag.estimate(week)
@@ -202,6 +292,11 @@ class BlueHouse(Proposer):
         if p.sigma >= self.proposals.gray_threshold:
             cost += r.violation_cost
         u_unilat = v * self.dprk_accept.estimate(week) - self.alliance_bar * cost
+        return u_consult, u_unilat
+
+    def arbitrate(self, p: Proposal, week: int) -> Route:
+        """Consult (bilaterally), act unilaterally or shelve a non-WG item (ODD §7)."""
+        u_consult, u_unilat = self.utilities(p, week)
         if u_consult >= u_unilat and u_consult > 0.0:
             return Route.BILATERAL
         if u_unilat > 0.0:
@@ -232,7 +327,8 @@ class BlueHouse(Proposer):
             p.modified = True
             p.sigma *= 1.0 - spec.modify_sanction_cut
             p.value_rok *= 1.0 - spec.modify_value_loss
-        route = self.reconsider(p, week, first=first)
+        stage = "vetoed" if first else "vetoed again"
+        route = self.decide(p, week, stage, self.reconsider(p, week, first=first))
         log = self.model.event_log
         if route == Route.SHELVED:
             p.status = Status.VETOED
