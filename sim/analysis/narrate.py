@@ -130,6 +130,27 @@ def _implemented(e: Event) -> str:
     return f"{e.item} is carried out by {who}{e.via}"
 
 
+_CHOICES = {
+    "wg": "to send {} to the working group",
+    "dg": "to send {} to director-general-level talks",
+    "bilateral": "to consult the US on {} through an envoy channel",
+    "unilateral": "to go ahead alone with {}",
+    "shelved": "to shelve {}",
+}
+
+
+def _student_choice(e: Event) -> str:
+    """A role-play answer: ``"<stage>: chose <route>; the model would choose <route>"``."""
+    _, _, rest = e.detail.partition(": chose ")
+    chosen, _, own = rest.partition("; the model would choose ")
+    if chosen not in _CHOICES:
+        return f"the student playing the Blue House decides on {e.item}"
+    text = "the student playing the Blue House chooses " + _CHOICES[chosen].format(e.item)
+    if own in _CHOICES and own != chosen:
+        text += " (the model would choose " + _CHOICES[own].format("it") + ")"
+    return text
+
+
 TEMPLATES: dict[str, Callable[[Event], str]] = {
     "shock": _shock,
     "track_opened": lambda e: f"the US–DPRK negotiating track opens{_paren(e.detail)}",
@@ -191,6 +212,7 @@ TEMPLATES: dict[str, Callable[[Event], str]] = {
     "termination_refused": lambda e: "the US withholds its consent to end the working group",
     "wg_terminated": lambda e: f"the working group ends{_paren(e.detail)}",
     "dg_talks_started": lambda e: "director-general-level talks take over from the working group",
+    "student_choice": _student_choice,
 }
 """One sentence template per event kind of docs/events.md."""
 
