@@ -65,16 +65,8 @@ class DgTalks:
         self.last_meeting = week
         model.event_log("dg_meeting", "DG talks", detail=f"{len(self.queue)} items on the table")
         model.information.learn()
-        items, self.queue = self.queue, []
-        for p in items:
-            p.us_informed = True
-        model.state.review(
-            items,
-            self.queue,
-            week,
-            prob=model.parameters.us.decision_prob_wg,
-            cosponsor=self.params.cosponsor,
-            via_wg=False,
+        review_queue(
+            self, week, prob=model.parameters.us.decision_prob_wg, cosponsor=self.params.cosponsor
         )
         model.state.drift()
 
@@ -190,16 +182,8 @@ class Contacts:
                     p.us_informed = True
                     log("disclosed", ch.name, p)
         if self.queue:
-            items, self.queue = self.queue, []
-            for p in items:
-                p.us_informed = True
-            model.state.review(
-                items,
-                self.queue,
-                week,
-                prob=us.decision_prob_adhoc,
-                cosponsor=model.wg.params.cosponsor_ad_hoc,  # false as it was
-                via_wg=False,
+            review_queue(
+                self, week, prob=us.decision_prob_adhoc, cosponsor=model.wg.params.cosponsor_ad_hoc
             )
         model.state.drift()
 
@@ -220,3 +204,14 @@ class Contacts:
             else:
                 keep.append(p)
         self.queue = keep
+
+
+def review_queue(venue: DgTalks | Contacts, week: int, *, prob: float, cosponsor: bool) -> None:
+    """State reviews everything waiting in ``venue``'s queue, now known to the US.
+
+    Deferred items go back into the (emptied) queue for the venue's next meeting or contact.
+    """
+    items, venue.queue = venue.queue, []
+    for p in items:
+        p.us_informed = True
+    venue.model.state.review(items, venue.queue, week, prob=prob, cosponsor=cosponsor, via_wg=False)

@@ -17,9 +17,6 @@ from sim.errors import ScenarioError
 from sim.scenario import Scenario, fields
 from sim.scenario.paths import apply_overrides, get_value
 
-SLIDER_STEPS = 200
-"""Positions of a slider over a float field's range (an integer field moves by 1)."""
-
 
 def scenario_with(parameters: Scenario | None, values: Mapping[str, Any]) -> Scenario:
     """``parameters`` (default: the schema's defaults) with the fields ``values`` names set.
@@ -57,20 +54,17 @@ def solara_model_params(
         if info.annotation is bool:
             out[path] = {"type": "Checkbox", "value": value, "label": label}
             continue
-        b = fields.bounds(info)
-        if info.annotation not in (int, float) or b.lo is None or b.hi is None:
+        r = fields.slider_range(info)
+        if r is None:
             raise ScenarioError(
                 "model_params", [f"'{path}': a slider needs a number field with both bounds"]
             )
-        integer = info.annotation is int
-        lo, hi = (int(b.lo), int(b.hi)) if integer else (float(b.lo), float(b.hi))
-        step = 1 if integer else (hi - lo) / SLIDER_STEPS
         out[path] = {
-            "type": "SliderInt" if integer else "SliderFloat",
+            "type": "SliderInt" if r.integer else "SliderFloat",
             "value": value,
             "label": label,
-            "min": lo if b.lo_inclusive else lo + step,
-            "max": hi if b.hi_inclusive else hi - step,
-            "step": step,
+            "min": r.min,
+            "max": r.max,
+            "step": r.step,
         }
     return out

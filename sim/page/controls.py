@@ -101,12 +101,10 @@ def slider_specs(scenario: Scenario, paths: tuple[str, ...] = PAGE_PARAMETERS) -
     specs = []
     for path in paths:
         info = fields.field_info(path, scenario)
-        b = fields.bounds(info)
-        if b.lo is None or b.hi is None:
+        r = fields.slider_range(info)
+        if r is None:
             raise ScenarioError("page", [f"'{path}': a slider needs both bounds in the schema"])
-        integer = info.annotation is int
-        lo, hi = (int(b.lo), int(b.hi)) if integer else (float(b.lo), float(b.hi))
-        step = 1 if integer else (hi - lo) / 200
+        integer = r.integer
         unit = fields.unit(info)
         value = get_value(scenario, path)
         words = PLAIN.get(path)
@@ -117,9 +115,9 @@ def slider_specs(scenario: Scenario, paths: tuple[str, ...] = PAGE_PARAMETERS) -
             meaning=words.explain if words else fields.meaning(info),
             tooltip="",
             value=int(value) if integer else float(value),
-            min=lo if b.lo_inclusive else lo + step,
-            max=hi if b.hi_inclusive else hi - step,
-            step=step,
+            min=r.min,
+            max=r.max,
+            step=r.step,
             integer=integer,
             words=words,
         )

@@ -266,6 +266,40 @@ def bounds(info: FieldInfo) -> Bounds:
     return Bounds(lo, hi, lo_inclusive, hi_inclusive)
 
 
+@dataclass(frozen=True)
+class SliderRange:
+    """The positions a slider offers for a number field: every one a value the schema accepts.
+
+    Attributes:
+        min: First position (an exclusive bound nudged one step inside).
+        max: Last position (likewise).
+        step: Distance between positions: 1 for an integer field, else 1/200 of the range.
+        integer: Whether the field holds integers.
+    """
+
+    min: float
+    max: float
+    step: float
+    integer: bool
+
+
+SLIDER_STEPS = 200
+"""Positions of a slider over a float field's range."""
+
+
+def slider_range(info: FieldInfo) -> SliderRange | None:
+    """The slider positions of a number field with both bounds; None for any other field."""
+    b = bounds(info)
+    if info.annotation not in (int, float) or b.lo is None or b.hi is None:
+        return None
+    integer = info.annotation is int
+    lo, hi = (int(b.lo), int(b.hi)) if integer else (float(b.lo), float(b.hi))
+    step = 1 if integer else (hi - lo) / SLIDER_STEPS
+    return SliderRange(
+        lo if b.lo_inclusive else lo + step, hi if b.hi_inclusive else hi - step, step, integer
+    )
+
+
 def _extra(info: FieldInfo) -> dict[str, Any]:
     extra = info.json_schema_extra
     return extra if isinstance(extra, dict) else {}
