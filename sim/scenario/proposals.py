@@ -49,27 +49,23 @@ class ProposalType(Section):
         "ventures and bulk cash (UNSCR 2375, 2094) get no 1718 exemption, so the Blue House "
         "holds them until sanctions are lifted (docs/record.md: item-kaesong-reopening).",
     )
-    talks_closed_multiplier: float = Field(
-        default=1.0,
-        ge=0.0,
-        le=2.0,
-        description="Arrival rate factor while the US-DPRK track is closed.",
-        json_schema_extra={
-            "unit": "factor",
-            "prior": "docs/record.md, item rows: documented ROK items per month, track closed vs "
-            "open (docs/model.md §7, Generation)",
-        },
+    talks_closed_multiplier: float = param(
+        1.0,
+        0.0,
+        2.0,
+        "factor",
+        "Arrival rate factor while the US-DPRK track is closed.",
+        "docs/record.md, item rows: documented ROK items per month, track closed vs "
+        "open (docs/model.md §7, Generation)",
     )
-    border_closed_multiplier: float = Field(
-        default=1.0,
-        ge=0.0,
-        le=2.0,
-        description="Arrival rate factor while the DPRK's border is closed.",
-        json_schema_extra={
-            "unit": "factor",
-            "prior": "docs/record.md, item and exemption_count rows from 2020-01-28 "
-            "(docs/model.md §7, Generation)",
-        },
+    border_closed_multiplier: float = param(
+        1.0,
+        0.0,
+        2.0,
+        "factor",
+        "Arrival rate factor while the DPRK's border is closed.",
+        "docs/record.md, item and exemption_count rows from 2020-01-28 "
+        "(docs/model.md §7, Generation)",
     )
 
 
