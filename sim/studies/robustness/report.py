@@ -81,10 +81,9 @@ def ranges_figure(summary: pd.DataFrame, path: Path) -> Path:
         pad = 0.08 * (hi - lo or 1.0)
         ax.set_xlim(lo - pad, hi + pad)
         ax.tick_params(axis="x", labelsize=7)
-    axes[0, 0].set_title(
-        "group minus no group: 5–95 % over the inputs (bar: green robust, red reversed, "
-        "orange conditional), "
-        "central (dot)",
+    fig.suptitle(
+        "group minus no group: 5–95 % over the inputs, central value as a dot\n"
+        "(bar: green robust, red reversed, orange conditional)",
         fontsize=9,
     )
     return plots.save_figure(fig, path)
