@@ -32,6 +32,15 @@ def session(sid: int) -> list[psutil.Process]:
     return found
 
 
+def _worker(p: psutil.Process) -> bool:
+    """Whether ``p`` is a live child other than the resource tracker (a child that ends or
+    turns zombie while it is looked at, as a short-lived helper process may, is not)."""
+    try:
+        return "resource_tracker" not in " ".join(p.cmdline())
+    except psutil.Error:
+        return False
+
+
 def kill_when_workers_run(cmd: list[object], workers: int, tmp_path: Path) -> None:
     proc = subprocess.Popen(
         [str(c) for c in cmd],
@@ -45,7 +54,7 @@ def kill_when_workers_run(cmd: list[object], workers: int, tmp_path: Path) -> No
         while True:
             assert proc.poll() is None, proc.communicate()[1].decode()[-2000:]
             kids = psutil.Process(proc.pid).children(recursive=True)
-            running = [k for k in kids if "resource_tracker" not in " ".join(k.cmdline())]
+            running = [k for k in kids if _worker(k)]
             if len(running) >= workers:
                 break
             assert time.monotonic() < deadline, "the workers never started"
