@@ -13,20 +13,24 @@ The Typer app is ``sim.cli.app.app``; importing this package does not load it, s
 
 from __future__ import annotations
 
+import os
 import signal
 
 __all__ = ["main"]
 
 
 def _stopped_while_loading(signum: int, frame: object) -> None:
-    raise SystemExit(130)  # docs/cli.md: interrupted, start-up included
+    # docs/cli.md: interrupted, start-up included. Nothing is written yet, so leave at once:
+    # an exception raised here can land where Python ignores it (an import lock's callback)
+    # and the command would then run on.
+    os._exit(130)
 
 
 def main() -> None:
     """Entry point of ``wgsim``: load the app, then run it (:func:`sim.cli.app.main`).
 
     Loading the app (Typer, rich and the command modules) takes most of a second; Ctrl-C
-    or SIGTERM then exits 130 quietly instead of with a traceback. Once loaded, Ctrl-C is
+    or SIGTERM then exits 130 at once, quietly, instead of with a traceback. Once loaded, Ctrl-C is
     a ``KeyboardInterrupt`` again, which a running batch turns into a clean interrupt.
     """
     signal.signal(signal.SIGINT, _stopped_while_loading)
