@@ -17,10 +17,13 @@ from sim.analysis import plots
 from sim.analysis.plots import DOCUMENTED, episode_labels, save_figure
 from sim.analysis.tables import markdown_table
 from sim.runs.runner import run
+from sim.studies.calibration.items import Outcome, item_outcomes, item_table
+from sim.studies.calibration.observables import item_ids
 from sim.studies.calibration.paths import fan_charts, path_summary, run_paths
+from sim.studies.calibration.record import load_record
 from sim.studies.calibration.simulator import Simulator
 from sim.studies.calibration.spec import CalibrationSpec
-from sim.studies.calibration.targets import Episodes
+from sim.studies.calibration.targets import Episodes, statistics_of
 
 TIMELINE_RUNS = 20
 """Simulated runs drawn in the fit report's timelines figure."""
@@ -35,13 +38,21 @@ HIT_GOAL = 2 / 3
 
 def predictive(
     spec: CalibrationSpec, simulator: Simulator, df: pd.DataFrame, draws: int, seed: int
-) -> pd.DataFrame:
-    """Per-run target statistics for particles drawn by posterior weight (one seed each)."""
+) -> tuple[pd.DataFrame, list[dict[str, Outcome]]]:
+    """Posterior-predictive runs: particles drawn by posterior weight, one seed each.
+
+    Returns:
+        Per run, the target statistics (a frame) and each named item's outcome.
+    """
     one = Simulator(simulator.scenario, simulator.episodes, simulator.params, 1)
-    rows = []
+    calendar = simulator.scenario.calendar
+    rows, items = [], []
     for i, values in enumerate(drawn_particles(spec, df, draws, seed)):
-        rows.append(one({k: v + 1e-12 * i for k, v in values.items()}))
-    return pd.DataFrame(rows)
+        res = next(one.runs({k: v + 1e-12 * i for k, v in values.items()}))
+        ids = item_ids(res.proposals)
+        rows.append(statistics_of(one.episodes, res.events, res.series, calendar, ids))
+        items.append(item_outcomes(res.events, res.proposals))
+    return pd.DataFrame(rows), items
 
 
 def drawn_particles(
@@ -185,8 +196,11 @@ def write_fit_report(
     draws: int,
 ) -> Path:
     """Write ``fit_report.md`` and its figures (``draws`` posterior-predictive runs)."""
-    pred = predictive(spec, simulator, df, draws, spec.seed)
+    pred, outcomes = predictive(spec, simulator, df, draws, spec.seed)
     pred.to_csv(out / "predictive.csv", index=False)
+    fit_end = spec.period.end.isoformat() if spec.period else None
+    items = item_table(load_record(), outcomes, fit_end)
+    items.to_csv(out / "items.csv", index=False)
     hits = hit_rates(pred, episodes)
     figs = [
         _targets_figure(pred, episodes, out / "targets.png"),
@@ -248,6 +262,19 @@ def write_fit_report(
             lines.append(f"- {r['target']} ({r['statistic']}, hit rate {r['hit rate']:.0%}): {why}")
         lines += ["", "docs/calibration.md discusses every target in more detail.", ""]
     lines += [
+        "## The record item by item",
+        "",
+        f"The documented proposals the historical scenario puts on the table on their "
+        f"documented dates, settled by the model's rules, in the same {len(pred)} runs. "
+        "A simulated fate is the item's last fate-settling event by the end of the run "
+        "(`pending`: none yet); a lag runs from the item's creation to that event. "
+        "docs/record.md gives each item's sources and confidence; 'record silent' means "
+        "the record does not say what became of it, so nothing is scored. A fate 'set by "
+        "a rule' (the sanctions bar the item, or the DPRK co-signed it) comes out whatever "
+        "the parameters: it is an input, not evidence.",
+        "",
+        markdown_table(items.drop(columns=["label"])),
+        "",
         "## Posterior",
         "",
         markdown_table(table),

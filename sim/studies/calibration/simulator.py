@@ -8,11 +8,12 @@ by its tolerance. Both are picklable, so pyabc can send them to worker processes
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from typing import Any
 
 import pyabc
 
-from sim.runs.runner import run
+from sim.runs.runner import RunResult, run
 from sim.scenario import Scenario
 from sim.scenario.paths import apply_overrides
 from sim.studies.calibration.observables import item_ids
@@ -43,16 +44,21 @@ class Simulator:
         """The scenario with a particle's parameters (by pyabc key) applied."""
         return apply_overrides(self.scenario, self.overrides(values))
 
-    def __call__(self, values: dict[str, float]) -> dict[str, float]:
-        """Run the scenario with the particle's parameters; mean statistics over seeds."""
+    def runs(self, values: dict[str, float]) -> Iterator[RunResult]:
+        """The particle's runs, one per seed (seeds derived from its parameter values)."""
         scenario = self.scenario_for(values)
         digest = hashlib.sha256(repr(sorted(values.items())).encode()).digest()
         base = int.from_bytes(digest[:4], "little")
-        sums: dict[str, float] = {}
         for i in range(self.seeds):
-            res = run(scenario, base + i)
+            yield run(scenario, base + i)
+
+    def __call__(self, values: dict[str, float]) -> dict[str, float]:
+        """Run the scenario with the particle's parameters; mean statistics over seeds."""
+        calendar = self.scenario.calendar
+        sums: dict[str, float] = {}
+        for res in self.runs(values):
             stats = statistics_of(
-                self.episodes, res.events, res.series, scenario.calendar, item_ids(res.proposals)
+                self.episodes, res.events, res.series, calendar, item_ids(res.proposals)
             )
             for k, v in stats.items():
                 sums[k] = sums.get(k, 0.0) + v
