@@ -12,6 +12,7 @@ from pyabc.weighted_statistics import effective_sample_size
 
 from sim.errors import ScenarioError
 from sim.scenario.loader import load_file
+from sim.scenario.paths import get_value
 from sim.studies.calibration.run import (
     _fit_digest,
     _sampler,
@@ -20,7 +21,7 @@ from sim.studies.calibration.run import (
     weighted_quantile,
 )
 from sim.studies.calibration.simulator import scaled_distance
-from sim.studies.calibration.spec import CalibrationError, load_spec
+from sim.studies.calibration.spec import CalibrationError, held_parameters, load_spec
 
 SPEC = ROOT / "calibration" / "historical.yaml"
 
@@ -289,3 +290,32 @@ def test_a_bad_period_is_refused_with_file_and_field(tmp_path):
     f.write_text(yaml.safe_dump(doc))
     with pytest.raises(CalibrationError, match=r"spec\.yaml.*\n.*period.*must be before"):
         load_spec(f)
+
+
+def test_a_fit_of_fewer_parameters_records_the_values_it_held(tmp_path):
+    """The 2018-19 fit frees 11 of the scenario's calibrated parameters; its calibrated.yaml
+    also carries the other 12 at the values the fit held, so a scenario that reads it is
+    the fitted scenario at the medians, not the scenario with those 12 back at defaults."""
+    period = ROOT / "calibration" / "historical-2018-19.yaml"
+    spec, scenario, _ = load_spec(period)
+    held = held_parameters(period)
+    shipped = yaml.safe_load((ROOT / "calibration" / "calibrated.yaml").read_text())
+    free = {p.path for p in spec.parameters}
+    assert set(held) == set(shipped["parameters"]) - free and len(held) == 12
+    doc = {
+        "parameters": {
+            p: {"median": p_mid}
+            for p, p_mid in ((p.path, (p.low + p.high) / 2) for p in spec.parameters)
+        }
+    }
+    doc["parameters"].update({k: {"median": v, "held": True} for k, v in held.items()})
+    (tmp_path / "calibrated.yaml").write_text(yaml.safe_dump(doc))
+    scen = tmp_path / "s.yaml"
+    scen.write_text(
+        f"extends: {os.path.relpath(ROOT / 'scenarios' / 'historical.yaml', tmp_path)}\n"
+        "calibrated: calibrated.yaml\n"
+    )
+    s = load_file(scen).variant(None)
+    for path in held:
+        assert get_value(s, path) == pytest.approx(get_value(scenario, path)), path
+    assert s.us.win_set == pytest.approx(0.6)  # a free parameter takes its median

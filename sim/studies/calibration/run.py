@@ -37,6 +37,7 @@ from sim.studies.calibration.spec import (
     Budget,
     CalibrationError,
     CalibrationSpec,
+    held_parameters,
     load_holdout,
     load_spec,
 )
@@ -122,7 +123,8 @@ def calibrate(
                 max_nr_populations=1,
                 max_total_nr_simulations=cap,
             )
-    summary = _write_outputs(history, spec, simulator, episodes, out, budget)
+    held = held_parameters(spec_path)
+    summary = _write_outputs(history, spec, simulator, episodes, out, budget, held)
     posterior, weights = history.get_distribution(m=0, t=history.max_t)
     posterior = posterior.assign(weight=weights)
     holdout = load_holdout(spec_path)
@@ -250,6 +252,7 @@ def _write_outputs(
     episodes: Episodes,
     out: Path,
     budget: Budget,
+    held: dict[str, Any],
 ) -> dict[str, Any]:
     df, w = history.get_distribution(m=0, t=history.max_t)
     df = df.copy()
@@ -298,9 +301,14 @@ def _write_outputs(
         "population_size": budget.population_size,
         "seeds_per_particle": simulator.seeds,
     }
+    for path, value in held.items():
+        # not fitted: the fit was conditioned on the value the scenario gave it
+        calibrated[path] = {"median": value, "held": True}
     doc = {
         "description": "Posterior medians and 90% credible intervals from ABC-SMC against "
-        "calibration/episodes.yaml; scenario files use the medians via `calibrated:`.",
+        "calibration/episodes.yaml; scenario files use the medians via `calibrated:`. "
+        "An entry with `held: true` was not fitted: the fit held it at this value (the "
+        "scenario's, from the calibration result the scenario named when the fit ran).",
         "created": dt.datetime.now(dt.UTC).isoformat(),
         "run": summary,
         "parameters": calibrated,

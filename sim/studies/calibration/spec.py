@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -177,3 +177,22 @@ def load_holdout(path: str | Path) -> Episodes:
     if spec.period is None:
         return full.by_period(dt.date.min, dt.date.max)[1]
     return full.by_period(spec.period.start, spec.period.end)[1]
+
+
+def held_parameters(path: str | Path) -> dict[str, Any]:
+    """The scenario's calibrated parameters a spec does not fit, at the values the fit holds.
+
+    A scenario file with ``calibrated: FILE`` takes every parameter of FILE at its median;
+    a fit of fewer parameters holds the others at those values, so its own results say
+    what it was conditioned on (each path with the value the fitted scenario has).
+    """
+    spec, scenario, _ = load_spec(path)
+    scenario_file = Path(path).parent / spec.scenario
+    raw = read_yaml(scenario_file)
+    named = raw.get("calibrated") if isinstance(raw, dict) else None
+    if not isinstance(named, str):
+        return {}
+    doc = read_yaml(scenario_file.parent / named)
+    params = doc.get("parameters", {}) if isinstance(doc, dict) else {}
+    free = {p.path for p in spec.parameters}
+    return {k: get_value(scenario, k) for k in params if k not in free}
