@@ -110,8 +110,10 @@ def per_quarter(weeks: list[int], cal: Calendar, qs: list[pd.Period]) -> np.ndar
 
 
 def _band(ax, x, values: np.ndarray, colour: str, label: str) -> None:
-    with np.errstate(all="ignore"):
-        q = np.nanquantile(values, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
+    # Weeks no run has a value for (legitimacy before any WG exists) stay empty (NaN).
+    q = np.full((5, values.shape[1]), np.nan)
+    seen = ~np.isnan(values).all(axis=0)
+    q[:, seen] = np.nanquantile(values[:, seen], [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
     ax.fill_between(x, q[0], q[4], color=colour, alpha=0.15, lw=0, label="90 %")
     ax.fill_between(x, q[1], q[3], color=colour, alpha=0.3, lw=0, label="50 %")
     ax.plot(x, q[2], color=colour, lw=1.5, label=label)
