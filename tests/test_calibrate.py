@@ -13,6 +13,7 @@ from pyabc.weighted_statistics import effective_sample_size
 from sim.errors import ScenarioError
 from sim.scenario.loader import load_file
 from sim.scenario.paths import get_value
+from sim.studies.calibration.report import _stopped_early
 from sim.studies.calibration.run import (
     _fit_digest,
     _sampler,
@@ -319,3 +320,17 @@ def test_a_fit_of_fewer_parameters_records_the_values_it_held(tmp_path):
     for path in held:
         assert get_value(s, path) == pytest.approx(get_value(scenario, path)), path
     assert s.us.win_set == pytest.approx(0.6)  # a free parameter takes its median
+
+
+def test_report_only_says_when_a_fit_stopped_before_its_budget(tmp_path, wgsim_run):
+    base = {"simulations": 900, "budget_simulations": 150_000, "generations": 9}
+    early = _stopped_early({**base, "budget_generations": 13})
+    assert early and "9 of the spec's 13 generations" in early[0]
+    assert _stopped_early({**base, "budget_generations": 9}) == []  # ran its budget
+    capped = {**base, "simulations": 150_000, "budget_generations": 13}
+    assert _stopped_early(capped) == []  # stopped by the cap, as budgeted
+    # nothing to report on: exit 2, a message naming the database, nothing written
+    out = tmp_path / "none"
+    code, _, err = wgsim_run("calibrate", "historical-2018-19", "--report-only", "--out", out)
+    assert code == 2 and "posterior.db does not exist" in " ".join(err.split())
+    assert "Traceback" not in err and not out.exists()

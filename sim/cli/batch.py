@@ -227,6 +227,14 @@ def calibrate(
             "--out", "-o", parser=output_folder, help="Output folder (default results/calibration)."
         ),
     ] = None,
+    report_only: Annotated[
+        bool,
+        typer.Option(
+            "--report-only",
+            help="Sample nothing: write the outputs from the generations the database "
+            "holds (a fit stopped before its budget; the report says so).",
+        ),
+    ] = False,
     as_json: Json = False,
 ) -> None:
     """Fit the free parameters to the documented episodes by ABC-SMC (pyabc).
@@ -246,6 +254,7 @@ def calibrate(
         dask=dask,
         log=status,
         progress=err_console.is_terminal and not verbosity.quiet,
+        report_only=report_only,
     )
     if as_json:
         emit_json({"out": str(out), **summary})

@@ -235,6 +235,7 @@ def write_fit_report(
     lines = [
         "# Calibration fit report",
         "",
+        *_stopped_early(summary),
         f"ABC-SMC (pyabc) with population {summary['population_size']}, "
         f"{summary['generations']} generations, {summary['seeds_per_particle']} seeds per "
         f"particle: {summary['simulations']} particles simulated ({summary['runs']} runs), "
@@ -314,6 +315,21 @@ def write_fit_report(
     path = out / "fit_report.md"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def _stopped_early(summary: dict[str, Any]) -> list[str]:
+    """A warning paragraph when the fit ended before its budget (``--report-only``)."""
+    done, planned = summary["generations"], summary.get("budget_generations", 0)
+    cap = summary.get("budget_simulations") or float("inf")
+    if done >= planned or summary["simulations"] >= cap:
+        return []
+    return [
+        f"**Stopped before its budget:** {done} of the spec's {planned} generations (the "
+        f"cap of {cap:,} particles was not reached); these outputs were written from the "
+        "database as it stood (`wgsim calibrate --report-only`), so the posterior is that "
+        "of a looser epsilon than the budget would have reached.",
+        "",
+    ]
 
 
 def _generations(pops: pd.DataFrame) -> pd.DataFrame:

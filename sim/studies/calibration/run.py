@@ -53,8 +53,13 @@ def calibrate(
     dask: str | None = None,
     log: Callable[[str], None] = lambda _: None,
     progress: bool = False,
+    report_only: bool = False,
 ) -> dict[str, Any]:
     """Run (or resume) ABC-SMC and write the posterior, calibrated values and report.
+
+    With ``report_only`` nothing is sampled: the outputs are written from the generations
+    the database holds (for a fit stopped before its budget), and the summary says how
+    many of the budget's generations that is.
 
     Returns:
         A summary: simulations, generations, acceptance rate, wall time, epsilon.
@@ -71,6 +76,12 @@ def calibrate(
     distance = scaled_distance({t.id: t.tolerance for t in episodes.fitted})
     bounds = {p.key: (p.low, p.high) for p in spec.parameters}
     # Every check of the input (the spec above, a Dask address here) before --out is made.
+    db = out / "posterior.db"
+    if report_only and not db.exists():
+        raise CalibrationError(
+            f"--report-only: {db} does not exist; there is no fit to report on (run the "
+            "calibration first, or give the --out of one)"
+        )
     sampler = _sampler(workers, dask, progress)
     ensure_output_folder(out)
 
@@ -85,7 +96,6 @@ def calibrate(
         )
 
     abc = smc(1.0)
-    db = out / "posterior.db"
     _check_database(out, db, _fit_digest(spec, scenario, episodes, quick))
     if db.exists():
         try:
@@ -104,7 +114,7 @@ def calibrate(
     widen = budget.final_kernel_scaling != 1.0
     remaining = budget.generations - done
     spent = done > 0 and int(history.total_nr_simulations) >= cap
-    if remaining > 0 and not spent:
+    if remaining > 0 and not spent and not report_only:
         ahead = remaining - 1 if widen else remaining
         if ahead > 0:
             history = abc.run(
@@ -134,6 +144,7 @@ def calibrate(
     fit = _fit_digest(spec, scenario, episodes, quick)
     run = {
         "quick": quick,
+        "report_only": report_only,
         "workers": workers,
         "dask_address": dask,
         "started": started,
@@ -300,6 +311,8 @@ def _write_outputs(
         "wall_seconds": round(float(pops["wall_time"].sum()), 1),
         "population_size": budget.population_size,
         "seeds_per_particle": simulator.seeds,
+        "budget_generations": budget.generations,
+        "budget_simulations": budget.max_simulations,
     }
     for path, value in held.items():
         # not fitted: the fit was conditioned on the value the scenario gave it
