@@ -57,6 +57,7 @@ def _flat(text: str) -> str:
         "scenario / variant",
         "WG ended on",
         "Use seed",
+        "Printable summary",
     ],
 )
 def test_every_control_the_tutorial_names_is_on_the_page(name):
