@@ -66,6 +66,11 @@ def summary(
                 f"--run {stored}: not a folder written by 'wgsim run' "
                 "(it needs events.parquet, series.parquet and manifest.json)"
             )
+        if runs[0].replication >= 0:
+            raise SummaryError(
+                f"--run {stored}: a batch folder (many runs); give a folder written by "
+                "'wgsim run', or replay the batch's runs on the page (wgsim serve --results)"
+            )
         model = PageModel(mode="replay", replay=runs[0])
         info = SummaryInfo(
             stored.name,
