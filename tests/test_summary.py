@@ -10,6 +10,7 @@ import re
 from html import unescape
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from sim.page.model import PageModel
@@ -98,7 +99,15 @@ def test_wgsim_summary_writes_a_fresh_or_stored_run_and_refuses_bad_input(
     code, _, err = wgsim_run("summary", "--run", run, "-o", tmp_path / "r.html")
     assert code == 0, err
     assert "r / historical" in _text((tmp_path / "r.html").read_text())
+    batch = tmp_path / "batch"  # a compare --events folder: runs keyed by replication
+    batch.mkdir()
+    for table in ("events", "series"):
+        df = pd.read_parquet(run / f"{table}.parquet")
+        df.assign(variant="historical", replication=0, seed=3).to_parquet(
+            batch / f"{table}.parquet"
+        )
     for args, says in (
+        (("--run", batch), "a batch folder (many runs)"),
         ((), "give a scenario FILE or --run FOLDER"),
         (("historical", "--variant", "nope"), "unknown variant 'nope'"),
         (("--run", tmp_path / "nothing"), "not a folder written by 'wgsim run'"),
