@@ -11,10 +11,14 @@ the PNGs into docs/img (``--out`` elsewhere):
 - ``page-network-pipeline.png``: the actor networks and the pipeline at week 40;
 - ``page-log.png``: the event log at week 40 (meetings and contacts hidden);
 - ``page-about.png``: the "About this model" tab;
-- ``page-many-seeds.png``: the many-seeds view after *Run 50 seeds*.
+- ``page-many-seeds.png``: the many-seeds view after *Run 50 seeds*;
+- ``page-roleplay.png``: the "Play the Blue House" tab at its first decision;
+- ``summary-seed7.png``: the *Printable summary* of the run at its end (downloaded from
+  the page, opened in Chromium with the print style, its first printed page's height).
 
-Each run is the page's starting seed (47) of the default comparison, stepped to exactly
-week 40, so the shots show what the tutorial's text quotes. About two minutes.
+Each run is the page's starting seed (the first showcase seed,
+``sim/page/showcase.json``) of the default comparison, stepped to exactly week 40, so the
+shots show what the tutorial's text quotes. About two minutes.
 """
 
 from __future__ import annotations
@@ -91,6 +95,28 @@ def _open(browser: Any, url: str, width: int, height: int) -> Any:
     return pg
 
 
+def _summary(pg: Any, out: Path) -> Path:
+    """The run's printable summary at the end of the run, as printed (one page)."""
+    pg.get_by_role("tab", name="The run").click()
+    pg.get_by_role("button", name="Run to the end", exact=True).click()
+    pg.get_by_text("Finished").first.wait_for()
+    with pg.expect_download() as got:
+        pg.get_by_role("button", name="Printable summary").click()
+    html = Path(got.value.path()).read_text()
+    paper = pg.context.browser.new_page(viewport={"width": 794, "height": 1123})  # A4, 96 dpi
+    paper.set_content(html)
+    paper.emulate_media(media="print")
+    path = out / f"summary-seed{_seed(html)}.png"
+    paper.screenshot(path=str(path), full_page=True)
+    paper.close()
+    return path
+
+
+def _seed(html: str) -> str:
+    found = re.search(r"seed (\d+)</title>", html)
+    return found.group(1) if found else "unknown"
+
+
 def shoot(url: str, out: Path, browser: Any) -> list[Path]:
     """Every screenshot of the tutorial, into ``out``; returns their paths."""
     done = []
@@ -123,6 +149,12 @@ def shoot(url: str, out: Path, browser: Any) -> list[Path]:
             _settle(pg)
             done.append(out / "page-many-seeds.png")
             pg.screenshot(path=str(done[-1]))
+            pg.get_by_role("tab", name="Play the Blue House").click()
+            pg.locator(".wgsim-decision").wait_for()
+            _settle(pg)
+            done.append(out / "page-roleplay.png")
+            pg.screenshot(path=str(done[-1]))
+            done.append(_summary(pg, out))
         pg.context.close()
     return done
 

@@ -562,6 +562,50 @@ def test_printing_shows_the_run_without_the_controls(page):
     page.emulate_media(media="screen")
 
 
+def pdf_pages(pdf: bytes) -> int:
+    """The pages of a PDF Chromium printed (its page objects)."""
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+
+
+def test_printable_summary_is_one_page_with_the_scoreboard_the_page_shows(page):
+    """Issue 31: the run on one A4 or Letter page: set-up, scoreboard, trade-off charts,
+    the WG's timeline and key log lines, as a download of one self-contained file."""
+    page.get_by_role("button", name="Run to the end", exact=True).click()
+    page.get_by_text("Finished").first.wait_for()
+    shown = page.inner_text(".wgsim-score")
+    with page.expect_download() as got:
+        page.get_by_role("button", name="Printable summary").click()
+    download = got.value
+    assert download.suggested_filename.endswith(f"-s{DEFAULT_SEED}-w186.html")
+    html = Path(download.path()).read_text()
+    paper = page.context.new_page()
+    try:
+        paper.route("**/*", lambda route: route.abort())  # self-contained: nothing to fetch
+        paper.set_content(html)
+        paper.emulate_media(media="print")
+        assert paper.inner_text("table.score") == shown  # the numbers the page shows
+        text = paper.inner_text("body")
+        for part in ("historical.yaml / historical", f"{DEFAULT_SEED}", "Key log lines"):
+            assert part in text
+        assert "created 2018-10-29" in text  # the WG's timeline
+        for fmt in ("A4", "Letter"):
+            assert pdf_pages(paper.pdf(format=fmt)) == 1, fmt
+        # every chart's text lies inside its chart (a year label was cut at the right edge)
+        cut = paper.evaluate(
+            """() => [...document.querySelectorAll('svg')].flatMap(svg => {
+                const box = svg.getBoundingClientRect();
+                return [...svg.querySelectorAll('text')].filter(t => {
+                    const b = t.getBoundingClientRect();
+                    return b.left < box.left - 0.5 || b.right > box.right + 0.5; })
+                  .map(t => t.textContent); })"""
+        )
+        assert paper.locator("svg").count() == 2 and cut == []
+        paper.set_content(html.replace("</body>", '<p style="break-before: page">2</p></body>'))
+        assert pdf_pages(paper.pdf(format="A4")) == 2  # the count sees a second page
+    finally:
+        paper.close()
+
+
 def test_dark_preference_keeps_a_light_page(browser, server):
     pg = open_page(browser, server, color_scheme="dark")
     try:

@@ -15,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-from sim.cli import batch, robust, single
+from sim.cli import batch, printout, robust, single
 from sim.cli.common import clipped, configure, err_console, safe
 from sim.errors import InfrastructureError, WgsimError
 
@@ -68,6 +68,7 @@ for command in (
     single.codebook,
     single.scenarios,
     single.run,
+    printout.summary,
     batch.compare,
     batch.experiment,
     batch.calibrate,

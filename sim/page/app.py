@@ -50,6 +50,7 @@ from sim.page.panels import (
     Header,
     ManySeedsPanel,
     NetworkAndPipeline,
+    PrintableSummary,
     Scoreboard,
 )
 from sim.page.roleplay import RolePlay
@@ -61,6 +62,7 @@ from sim.page.settings import (
     from_address,
     specs_for,
     start_choice,
+    summary_info,
     to_address,
 )
 from sim.page.sidebar import Controls
@@ -221,6 +223,7 @@ def RunArea(
             style={"max-width": "190px"},
             classes=["wgsim-speed"],
         )
+        PrintableSummary(views, summary_info(choices, runs, applied.value))
     hint = (
         differences(applied.value, wanted, specs_for(choices, wanted.choice)) if not blocked else []
     )

@@ -21,8 +21,9 @@ from sim.page.charts import chart_data, shock_list
 from sim.page.data import RunView, in_flight
 from sim.page.growing import GrowingChart, LogLines, Opaque, grown, join_datasets
 from sim.page.model import today_line
-from sim.page.score import ManySeeds, ended_line, many_seeds, number, scoreboard
+from sim.page.score import ManySeeds, many_seeds, number, scoreboard, scoreboard_table
 from sim.page.story import actors, filtered, log_rows, proposal_names
+from sim.page.summary import SummaryInfo, summary_html
 from sim.page.views import ACTOR_NAMES, network_svg, pipeline_table
 
 IN_FLIGHT_ROWS = 12
@@ -41,25 +42,20 @@ def heading(text: str) -> Any:
 
 def Scoreboard(views: list[RunView]) -> Any:
     """The outcomes so far, per run, and WG minus no group for a pair."""
-    pair = len(views) == 2
-    head = "".join(f"<th>{escape(v.label)}</th>" for v in views)
-    if pair:
-        head += "<th>difference (WG − no group)</th>"
-    rows = []
-    for line in scoreboard(views):
-        cells = "".join(f"<td>{number(v)}</td>" for v in line.values)
-        if pair:
-            cells += f"<td><b>{number(line.difference, signed=True)}</b></td>"
-        rows.append(f"<tr><th>{escape(line.name)} <small>({line.unit})</small></th>{cells}</tr>")
-    ended = ended_line(views)
-    if any(ended):
-        cells = "".join(f"<td>{e or 'lasts'}</td>" for e in ended) + ("<td></td>" if pair else "")
-        rows.append(f"<tr><th>WG ended on</th>{cells}</tr>")
-    html = (
-        '<table class="wgsim-table wgsim-score"><thead><tr><th>scoreboard</th>'
-        f"{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-    )
+    html = scoreboard_table(views, "wgsim-table wgsim-score")
     return solara.HTML(tag="div", unsafe_innerHTML=html, classes=["wgsim-scoreboard"])
+
+
+@solara.component
+def PrintableSummary(views: list[RunView], info: SummaryInfo) -> None:
+    """A button that downloads the one-page summary of the run shown (:mod:`sim.page.summary`)."""
+    name = f"wgsim-summary-{info.scenario}-{info.variant}-s{info.seed}-w{views[0].week}.html"
+    solara.FileDownload(
+        lambda: summary_html(views, info).encode(),
+        filename=name.replace("/", "-"),
+        label="Printable summary",
+        mime_type="text/html",
+    )
 
 
 @solara.component
@@ -299,8 +295,9 @@ def SeedsTable(out: ManySeeds, on_seed: Any) -> Any:
         GrowingChart(json.dumps({**spec, "data": {"name": "seeds"}}), Opaque({"seeds": values}))
         with solara.Row(style={"align-items": "center"}):
             solara.Markdown(
-                f"**Recommended teaching seed: {out.teaching_seed}** (its differences are "
-                "the closest to the average ones: a typical history)."
+                f"**Recommended teaching seed: {out.teaching_seed}** (with the WG fewer US "
+                "surprises and more public disputes than without it, and its outcomes the "
+                "closest to the median ones: a typical history showing both halves)."
             )
             solara.Button(
                 f"Use seed {out.teaching_seed}",

@@ -12,6 +12,7 @@ import math
 import statistics
 from collections.abc import Callable
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ import numpy as np
 from sim.analysis.stats import paired_difference
 from sim.page.controls import build_scenario
 from sim.page.data import RunView, latest
+from sim.page.seedpick import ranked
 from sim.runs.runner import run
 
 # --- the scoreboard -------------------------------------------------------------------------
@@ -100,6 +102,28 @@ def ended_line(views: list[RunView]) -> list[str]:
     return [_ended(v) for v in views]
 
 
+def scoreboard_table(views: list[RunView], classes: str) -> str:
+    """The scoreboard as an HTML table (the page's and the printable summary's)."""
+    pair = len(views) == 2
+    head = "".join(f"<th>{escape(v.label)}</th>" for v in views)
+    if pair:
+        head += "<th>difference (WG − no group)</th>"
+    rows = []
+    for line in scoreboard(views):
+        cells = "".join(f"<td>{number(v)}</td>" for v in line.values)
+        if pair:
+            cells += f"<td><b>{number(line.difference, signed=True)}</b></td>"
+        rows.append(f"<tr><th>{escape(line.name)} <small>({line.unit})</small></th>{cells}</tr>")
+    ended = ended_line(views)
+    if any(ended):
+        cells = "".join(f"<td>{e or 'lasts'}</td>" for e in ended) + ("<td></td>" if pair else "")
+        rows.append(f"<tr><th>WG ended on</th>{cells}</tr>")
+    return (
+        f'<table class="{classes}"><thead><tr><th>scoreboard</th>'
+        f"{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
 def number(value: float | None, signed: bool = False) -> str:
     """A scoreboard number: whole numbers plain, others with two decimals, NaN as a dash."""
     if value is None or not math.isfinite(value):
@@ -125,9 +149,6 @@ SEED_METRICS = {
 
 WG_ONLY = frozenset({"wg_terminated", "wg_lifetime_weeks", "legitimacy_final"})
 """Metrics of the WG itself: the no-group run has none to compare (shown as a dash)."""
-
-TYPICAL = ("surprises", "disputes", "exemptions", "exemption_lead_days_median", "implemented")
-"""The outcomes a teaching seed is typical in (its differences close to the mean ones)."""
 
 SCALE = {"exemption_lead_days_median": 1 / 7}
 """Metrics shown in another unit than the CLI's: lead time in weeks, as on the scoreboard."""
@@ -162,7 +183,14 @@ class ManySeeds:
 
     seeds: tuple[int, ...]
     metrics: tuple[Paired, ...]
-    teaching_seed: int
+    showcase: tuple[int, ...]
+    """Seeds by :func:`sim.page.seedpick.ranked`: those showing both halves of the
+    trade-off, the most typical first (all seeds when none shows both)."""
+
+    @property
+    def teaching_seed(self) -> int:
+        """The recommended teaching seed: the first showcase seed."""
+        return self.showcase[0]
 
 
 def many_seeds(
@@ -174,11 +202,10 @@ def many_seeds(
 ) -> ManySeeds:
     """Run seeds ``0 … n-1`` with the variant's WG and without it (the same seeds).
 
-    The recommended teaching seed shows both halves of the trade-off (with the WG fewer
-    US surprises *and* more public disputes than without it: both headline charts move)
-    and, among those, has the differences closest to the mean ones over :data:`TYPICAL`,
-    in units of each one's spread: a typical history. When no seed shows both halves,
-    the closest of all.
+    The recommended teaching seeds (:attr:`ManySeeds.showcase`) follow
+    :mod:`sim.page.seedpick`: both halves of the trade-off visible (with the WG fewer US
+    surprises *and* more public disputes than without it), outcomes nearest the ensemble
+    median.
     """
     with_wg = build_scenario(file, variant, overrides=overrides)
     without = build_scenario(file, variant, working_group=False, overrides=overrides)
@@ -191,7 +218,6 @@ def many_seeds(
             progress(seed + 1)
     rng = np.random.default_rng(0)
     metrics = []
-    distance = np.zeros(n)
     values: dict[str, tuple[Any, Any]] = {}
     for key, name in SEED_METRICS.items():
         wg = np.array([a[key] for a, _ in rows], dtype=float) * SCALE.get(key, 1.0)
@@ -203,13 +229,5 @@ def many_seeds(
         else:
             mean, lo, hi, count = paired_difference(wg, none, rng)
         values[key] = (wg, none)
-        if key in TYPICAL:
-            d = wg - none
-            spread = float(np.nanstd(d)) or 1.0
-            distance += np.where(np.isfinite(d), np.abs(d - mean) / spread, 1.0)
         metrics.append(Paired(name, tuple(wg), tuple(none), mean, lo, hi, count))
-    (s_wg, s_none), (d_wg, d_none) = values["surprises"], values["disputes"]
-    both = (s_wg < s_none) & (d_wg > d_none)
-    if both.any():
-        distance = np.where(both, distance, np.inf)
-    return ManySeeds(tuple(range(n)), tuple(metrics), int(np.argmin(distance)))
+    return ManySeeds(tuple(range(n)), tuple(metrics), tuple(ranked(values)))

@@ -91,7 +91,9 @@ def _denounce(c: Context) -> str:
 
 def _legitimacy(c: Context) -> str:
     value = c.state.get("legitimacy")
-    return "" if value is None else f"WG legitimacy was {value:.2f}"
+    if value is None or value != value:  # no value (NaN: the week the WG ended)
+        return ""
+    return f"WG legitimacy was {value:.2f}"
 
 
 BECAUSE: dict[str, Callable[[Context], str]] = {
