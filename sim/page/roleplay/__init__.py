@@ -115,7 +115,10 @@ def RolePlay(file: Path, variant: str | None, overrides: dict[str, Any], seed: i
                 solara.Error(problem.value, classes=["wgsim-load-problem"])
             return
         solara.Text(INTROS[role.value])
-        solara.Text(f"Seed {seed}. Decisions taken: {len(state.history)}.")
+        where = f"{file.name} / {variant or 'its baseline'}" + (
+            ", sliders moved" if overrides else ""
+        )
+        solara.Text(f"{where}, seed {seed}. Decisions taken: {len(state.history)}.")
         if state.pending is not None:
             _Decision(state, lambda k: answers.set((*answers.value, k)))
             with solara.Row():
