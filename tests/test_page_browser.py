@@ -823,6 +823,7 @@ def test_play_the_state_department_save_and_load_replays_the_same_run(page, tmp_
     got.value.save_as(saved_file)
     saved = loads(saved_file.read_text(), "play.json")
     assert (saved.role, saved.answers, saved.model_rest) == ("state", ("veto", "defer"), True)
+    assert saved.scenario_digest == load_file(ROOT / "scenarios" / "historical.yaml").digest
     done, _ = _debrief_of("state", ["veto", "defer"])
     _, built = scenario_of(saved, ROOT / "scenarios", "play.json")
     assert replay(saved, built, "play.json").model.events == done.model.events

@@ -144,3 +144,22 @@ def test_the_cli_replays_a_saved_play_and_refuses_a_bad_one(wgsim_run, tmp_path,
     code, out, err = wgsim_run("replay-play", bad)
     assert code == 2 and "Traceback" not in err + out
     assert str(bad) in err + out and "'role'" in err + out and "'UN'" in err + out
+
+
+def test_a_changed_scenario_file_or_version_is_named_and_the_play_still_replays(
+    wgsim_run, tmp_path, scenario
+):
+    from sim.page.roleplay.saved import changes, saved_of
+    from sim.scenario.loader import load_file
+
+    file = SCENARIOS / "historical.yaml"
+    done = play(scenario, SEED, ["veto"], "state", model_rest=True)
+    saved = saved_of(file, None, {}, SEED, done, True)
+    assert saved.scenario_digest == load_file(file).digest and changes(saved, file) == []
+    edited = SavedPlay(**{**saved.__dict__, "scenario_digest": "0" * 16, "wgsim_version": "0.0"})
+    said = changes(edited, file)
+    assert len(said) == 2 and "historical.yaml has changed" in said[0] and "0.0" in said[1]
+    path = tmp_path / "play.json"
+    path.write_text(edited.dumps())
+    code, _, err = wgsim_run("replay-play", path, "--scenarios", SCENARIOS)
+    assert code == 0 and "historical.yaml has changed" in err and "wgsim 0.0" in err

@@ -28,8 +28,7 @@ def replay_play(
     as_json: Json = False,
 ) -> None:
     """Replay a saved role-play exactly: the student's choices and the run's summary."""
-    import sim
-    from sim.page.roleplay.saved import load, replay, scenario_of
+    from sim.page.roleplay.saved import changes, load, replay, scenario_of
     from sim.page.roleplay.words import answer
     from sim.runs.metrics import summarize
     from sim.scenario.shipped import FOLDERS, data_root
@@ -37,11 +36,8 @@ def replay_play(
     saved = load(file)
     folder = scenarios if scenarios is not None else data_root() / FOLDERS["scenario"]
     path, scenario = scenario_of(saved, folder, str(file))
-    if saved.wgsim_version != sim.__version__:
-        status(
-            f"warning: {file} was saved by wgsim {saved.wgsim_version}, this is "
-            f"{sim.__version__}: if the model changed, the run may differ"
-        )
+    for change in changes(saved, path):
+        status(f"warning: {file}: {change}; the run may differ from the one played")
     done = replay(saved, scenario, str(file))
     metrics = summarize(done.model)
     differing = sum(c.differs for c in done.history)

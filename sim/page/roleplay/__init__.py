@@ -19,7 +19,7 @@ import solara
 from sim.errors import WgsimError
 from sim.page.controls import build_scenario
 from sim.page.roleplay.debrief import CAP, Debrief, debrief
-from sim.page.roleplay.saved import SavedPlay, loads, replay, saved_of, scenario_of
+from sim.page.roleplay.saved import SavedPlay, changes, loads, replay, saved_of, scenario_of
 from sim.page.roleplay.words import (
     AGENTS,
     CARDS,
@@ -74,6 +74,10 @@ def RolePlay(file: Path, variant: str | None, overrides: dict[str, Any], seed: i
         ),
         [setup, role.value, answers.value, rest.value],
     )
+    report = solara.use_memo(  # about a second: once per finished play, not per render
+        lambda: None if state is None or not state.finished else debrief(scenario, seed, state),
+        [state],
+    )
     if scenario is None:
         solara.Error(f"The role-play cannot start: {bad}")
         return
@@ -86,6 +90,7 @@ def RolePlay(file: Path, variant: str | None, overrides: dict[str, Any], seed: i
         rest.set(False)
         role.set("")
         loaded.set(None)
+        problem.set("")
 
     def load(text: bytes, name: str) -> None:
         try:
@@ -95,7 +100,7 @@ def RolePlay(file: Path, variant: str | None, overrides: dict[str, Any], seed: i
         except WgsimError as exc:
             problem.set(str(exc))
             return
-        problem.set("")
+        problem.set("; ".join(changes(saved, found)))
         loaded.set((saved, found))
         role.set(saved.role)
         answers.set(saved.answers)
@@ -128,11 +133,13 @@ def RolePlay(file: Path, variant: str | None, overrides: dict[str, Any], seed: i
                     outlined=True,
                 )
         else:
-            _Debrief(state, debrief(scenario, seed, state))
-        kept = saved_of(file, variant, overrides, seed, state, rest.value)
+            assert report is not None
+            _Debrief(state, report)
+        if loaded.value is not None and problem.value:
+            solara.Warning(f"Loaded, but {problem.value}: the run may differ from the one played.")
         with solara.Row(gap="8px"):
             solara.FileDownload(
-                kept.dumps(),
+                lambda: saved_of(file, variant, overrides, seed, state, rest.value).dumps(),
                 filename=f"play-{role.value}-seed{seed}.json",
                 label="Save this play",
                 mime_type="application/json",

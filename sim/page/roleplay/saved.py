@@ -3,8 +3,8 @@
 The page's *Save this play* downloads it; *Load a saved play* on the page and
 ``wgsim replay-play FILE`` read it back. It holds what the run depends on: the scenario
 file's name, the variant, the sliders' overrides, the seed, the role, the answers in order
-and whether the model took the remaining decisions; and the wgsim version that wrote it
-(a replay under another version warns: the model may have changed).
+and whether the model took the remaining decisions; and the scenario file's digest and
+the wgsim version that wrote it (a replay after either changed warns: the run may differ).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from sim.errors import WgsimError
 from sim.page.controls import build_scenario
 from sim.runs.roleplay import ROLES, Play, play
 from sim.scenario import Scenario
+from sim.scenario.loader import load_file
 
 FORMAT = "wgsim-play"
 """The ``format`` field of a saved play."""
@@ -42,6 +43,7 @@ class SavedPlay:
     answers: tuple[str, ...]
     overrides: dict[str, Any] = field(default_factory=dict)
     model_rest: bool = False
+    scenario_digest: str = ""
     wgsim_version: str = sim.__version__
 
     def dumps(self) -> str:
@@ -52,8 +54,21 @@ class SavedPlay:
 
 def saved_of(file: Path, variant: str | None, overrides: dict[str, Any], seed: int, p: Play,
              model_rest: bool) -> SavedPlay:  # fmt: skip
-    """The saved form of play ``p`` on ``file``'s ``variant``."""
-    return SavedPlay(file.name, variant, seed, p.role.key, p.answers, dict(overrides), model_rest)
+    """The saved form of play ``p`` on ``file``'s ``variant``, with the file's digest."""
+    digest = load_file(file).digest
+    return SavedPlay(
+        file.name, variant, seed, p.role.key, p.answers, dict(overrides), model_rest, digest
+    )
+
+
+def changes(saved: SavedPlay, file: Path) -> list[str]:
+    """What differs from when the play was saved: the scenario file, the wgsim version."""
+    out = []
+    if saved.scenario_digest and saved.scenario_digest != load_file(file).digest:
+        out.append(f"the scenario file {file.name} has changed since the play was saved")
+    if saved.wgsim_version != sim.__version__:
+        out.append(f"it was saved by wgsim {saved.wgsim_version}, this is {sim.__version__}")
+    return out
 
 
 def _bad(source: str, name: str, value: Any, allowed: str) -> PlayFileError:
@@ -92,6 +107,7 @@ def loads(text: str | bytes, source: str) -> SavedPlay:
         "overrides": (lambda v: isinstance(v, dict) and all(isinstance(k, str) for k in v),
                       "an object of field path -> value"),
         "model_rest": (lambda v: isinstance(v, bool), "true or false"),
+        "scenario_digest": (lambda v: isinstance(v, str), "the scenario file's digest"),
         "wgsim_version": (lambda v: isinstance(v, str), "a version string"),
     }  # fmt: skip
     for name, (ok, allowed) in checks.items():
