@@ -775,12 +775,32 @@ def wait_week_exactly(pg, week: int) -> None:
     )
 
 
-def test_play_the_blue_house_pauses_at_each_decision_and_ends_in_a_debrief(page):
-    from sim.core.proposals import Route
+def _debrief_of(role: str, answers: list[str]):
+    """The play the page should show, run here: the student's answers, then the model."""
     from sim.page.controls import build_scenario
-    from sim.page.roleplay_run import play
+    from sim.page.roleplay.debrief import debrief
+    from sim.runs.roleplay import play
 
-    page.get_by_role("tab", name="Play the Blue House").click()
+    scenario = build_scenario(ROOT / "scenarios" / "historical.yaml", None)
+    done = play(scenario, DEFAULT_SEED, answers, role, model_rest=True)
+    return done, debrief(scenario, DEFAULT_SEED, done)
+
+
+def _start_role(pg, title: str) -> None:
+    pg.get_by_role("tab", name="Role-play").click()
+    pg.get_by_role("button", name=title, exact=True).click()
+    pg.locator(".wgsim-decision").wait_for()
+
+
+def test_play_a_ministry_pauses_at_each_decision_and_ends_in_a_debrief(page):
+    """Issue 31 role-play: the student picks the Blue House, answers by clicking, lets the
+    model finish and sees the debrief: the model's run and the 50 seeds' placement; then
+    starts again as the MOU."""
+    from sim.page.controls import build_scenario
+    from sim.page.roleplay.words import button
+    from sim.runs.roleplay import play
+
+    _start_role(page, "Play the Blue House")
     decision = page.locator(".wgsim-decision")
     first = decision.inner_text()
     assert "item #" in first and "would" in first  # the item, and what the model would weigh
@@ -790,13 +810,83 @@ def test_play_the_blue_house_pauses_at_each_decision_and_ends_in_a_debrief(page)
     page.get_by_role("button", name="Shelve it", exact=True).click()
     page.get_by_text("Decisions taken: 2.").wait_for()
     page.get_by_role("button", name="Let the model take the remaining decisions").click()
-    page.get_by_text("Debrief").wait_for()
+    page.locator(".wgsim-debrief").wait_for()
     board = page.inner_text(".wgsim-debrief")
-    assert "US surprises" in board and "the model" in board
-    # the same play, run here: the page lists exactly the choices that differ from the model's
-    scenario = build_scenario(ROOT / "scenarios" / "historical.yaml", None)
-    done = play(scenario, DEFAULT_SEED, [Route.SHELVED, Route.SHELVED], model_rest=True)
-    differing = [c for c in done.history if c.differs]
-    assert f"in {len(differing)} of them" in board
+    _, report = _debrief_of("blue_house", ["shelved", "shelved"])
+    assert f"in {report.differing} of them" in board
+    placed = page.inner_text(".wgsim-placement")
+    for p in report.board:  # where the run falls among the model's own 50 seeds
+        if p.n:
+            assert f"{p.below} of {p.n} seeds lower, {p.equal} equal" in placed, p
     listed = page.inner_text(".wgsim-differences")
-    assert listed.count("you chose to shelve it") == len(differing)
+    assert listed.count("you chose to shelve it") == len(report.turns) >= 1
+    assert "Taken the model's way:" in listed
+    # the same page, another ministry: the MOU stays quiet in a round, holds an item back
+    page.get_by_role("button", name="Start again").click()
+    _start_role(page, "Play the Ministry of Unification (MOU)")
+    card = page.inner_text(".wgsim-decision")  # this seed: a bargaining round comes first
+    assert "bargaining round" in card and "would challenge the line" in card
+    # the student stays quiet, then answers as the model would up to the first drafted item
+    scenario = build_scenario(ROOT / "scenarios" / "historical.yaml", None)
+    answers = ["quiet"]
+    p = play(scenario, DEFAULT_SEED, answers, "mou")
+    while p.pending.kind != "propose":
+        answers.append(p.pending.own)
+        p = play(scenario, DEFAULT_SEED, answers, "mou")
+    answers.append("hold")
+    decisions = play(scenario, DEFAULT_SEED, answers, "mou").history
+    for n, c in enumerate(decisions, 1):
+        page.get_by_role("button", name=button("mou", c.decision, c.chosen), exact=True).click()
+        page.get_by_text(f"Decisions taken: {n}.").wait_for()
+    page.get_by_role("button", name="Let the model take the remaining decisions").click()
+    page.locator(".wgsim-debrief").wait_for()
+    listed = page.inner_text(".wgsim-differences")
+    assert "you chose to stay quiet this round" in listed
+    assert "you chose to hold it back" in listed
+
+
+def test_play_the_state_department_save_and_load_replays_the_same_run(page, tmp_path):
+    """Issue 31 role-play: State's review by clicks; the saved play, loaded back, replays
+    the same run (the same event log) and the same debrief."""
+    from sim.page.roleplay.saved import loads, replay, scenario_of
+
+    _start_role(page, "Play the State Department")
+    assert "A review for the State Department" in page.inner_text(".wgsim-decision")
+    assert "win-set" in page.inner_text(".wgsim-decision")
+    page.screenshot(path=str(ARTIFACTS / "roleplay-state-card.png"))
+    page.get_by_role("button", name="Veto it", exact=True).click()
+    page.get_by_text("Decisions taken: 1.").wait_for()
+    page.get_by_role("button", name="Defer it to a later meeting", exact=True).click()
+    page.get_by_text("Decisions taken: 2.").wait_for()
+    page.get_by_role("button", name="Let the model take the remaining decisions").click()
+    page.locator(".wgsim-debrief").wait_for()
+    board = page.inner_text(".wgsim-debrief")
+    with page.expect_download() as got:
+        page.get_by_role("button", name="Save this play").click()
+    saved_file = tmp_path / "play.json"
+    got.value.save_as(saved_file)
+    saved = loads(saved_file.read_text(), "play.json")
+    assert (saved.role, saved.answers, saved.model_rest) == ("state", ("veto", "defer"), True)
+    assert saved.scenario_digest == load_file(ROOT / "scenarios" / "historical.yaml").digest
+    done, _ = _debrief_of("state", ["veto", "defer"])
+    _, built = scenario_of(saved, ROOT / "scenarios", "play.json")
+    assert replay(saved, built, "play.json").model.events == done.model.events
+    page.get_by_role("button", name="Start again").click()
+    load_play(page, saved_file)
+    page.locator(".wgsim-debrief").wait_for()
+    assert page.inner_text(".wgsim-debrief") == board  # the same run, the same debrief
+    broken = tmp_path / "broken.json"
+    broken.write_text(
+        '{"format": "wgsim-play", "scenario": "historical.yaml", "variant": null, "seed": -4, '
+        '"role": "state", "answers": []}'
+    )
+    page.get_by_role("button", name="Start again").click()
+    load_play(page, broken)
+    problem = page.locator(".wgsim-load-problem").inner_text()
+    assert "broken.json" in problem and "'seed' is -4" in problem
+
+
+def load_play(pg, path: Path) -> None:
+    with pg.expect_file_chooser() as chooser:
+        pg.get_by_role("button", name="Load a saved play").click()
+    chooser.value.set_files(str(path))

@@ -136,16 +136,28 @@ _CHOICES = {
     "bilateral": "to consult the US on {} through an envoy channel",
     "unilateral": "to go ahead alone with {}",
     "shelved": "to shelve {}",
+    "cosponsor": "to approve {} and co-sponsor its UN exemption request",
+    "approve": "to approve {}",
+    "veto": "to veto {}",
+    "defer": "to defer {}",
+    "propose": "to put {} forward",
+    "hold": "to hold {} back",
+    "challenge": "to challenge the line on engagement",
+    "quiet": "to stay quiet in the bargaining round",
 }
+
+_PLAYERS = {"Blue House": "the Blue House", "State": "the State Department", "MOU": "the MOU"}
 
 
 def _student_choice(e: Event) -> str:
-    """A role-play answer: ``"<stage>: chose <route>; the model would choose <route>"``."""
+    """A role-play answer: ``"<stage>: chose <answer>; the model would choose <answer>"``."""
     _, _, rest = e.detail.partition(": chose ")
     chosen, _, own = rest.partition("; the model would choose ")
+    who = "the student playing " + _PLAYERS.get(e.actor, e.actor)
+    item = e.item or "it"
     if chosen not in _CHOICES:
-        return f"the student playing the Blue House decides on {e.item}"
-    text = "the student playing the Blue House chooses " + _CHOICES[chosen].format(e.item)
+        return f"{who} decides on {item}"
+    text = f"{who} chooses " + _CHOICES[chosen].format(item)
     if own in _CHOICES and own != chosen:
         text += " (the model would choose " + _CHOICES[own].format("it") + ")"
     return text

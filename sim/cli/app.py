@@ -15,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-from sim.cli import batch, printout, robust, single
+from sim.cli import batch, play, printout, robust, single
 from sim.cli.common import clipped, configure, err_console, safe
 from sim.errors import InfrastructureError, WgsimError
 
@@ -74,6 +74,7 @@ for command in (
     batch.calibrate,
     robust.robustness,
     single.serve,
+    play.replay_play,
 ):
     app.command()(command)
 

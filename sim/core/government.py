@@ -102,7 +102,7 @@ def bargaining_round(
     x_rok = effective_e(actors)
     pi_mou = challenge_probability(mou, mofa)
     pressure = mou.pressure(x_rok, pi_mou, backlog_weight)
-    if pressure > threshold:
+    if mou.challenges(pressure, threshold, pi_mou, abs(mou.position[_E] - x_rok)):
         mou_wins = rnd.random() < pi_mou
         winner, loser = (mou, mofa) if mou_wins else (mofa, mou)
         _move(blue_house, winner.position[_E], step)

@@ -289,10 +289,14 @@ EVENT_KINDS: tuple[EventKind, ...] = (
        "the proposal is sent along `route` (also after a veto, when a new WG takes over "
        "waiting items or pending exemption requests, and when the WG ends; `detail` says "
        "which)"),
-    _K("student_choice", "Blue House", "4 / 5",
-       "in the page's role-play, the student took a Blue House routing decision (logged "
-       "just before its `routed`, `shelved` or `modified` row); `detail` = the stage, the "
-       "route chosen and the route the model's own rule would choose"),
+    _K("student_choice", "Blue House, State or MOU", "2 / 3 / 4 / 5",
+       "in the page's role-play, the student took a decision of the ministry played: a Blue "
+       "House routing decision (logged just before its `routed`, `shelved` or `modified` "
+       "row), a State review (before its `approved`, `vetoed` or `deferred` row; answers "
+       "approve, cosponsor, veto, defer), or an MOU decision (`propose` or `hold` a drafted "
+       "item, before its `created` row if put forward; `challenge` or `quiet` at a "
+       "bargaining round); `detail` = \"<stage>: chose <answer>; the model would choose "
+       "<answer>\""),
     _K("shelved", "Blue House", "4 / 5",
        "the Blue House shelves it (or, after a US veto, gives it up); `detail` = \"ruled "
        "out by UN sanctions until they are lifted\" for a barred item"),

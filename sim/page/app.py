@@ -367,7 +367,7 @@ def Page() -> None:
                             has_group(file_c, variant_c),
                             seed_text.set,
                         )
-                    with solara.lab.Tab("Play the Blue House"):
+                    with solara.lab.Tab("Role-play"):
                         overrides = changed(wanted.values, specs_for(choices, wanted.choice))
                         RolePlay(file_c, variant_c, overrides, wanted.seed).key(
                             repr((file_c, variant_c, overrides, wanted.seed))

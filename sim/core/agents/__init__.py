@@ -11,7 +11,8 @@ What changes during a run is the agent's own state. What it shares with others (
 pipeline, the working group, the event log) it reaches through ``self.model``.
 
 Modules, each importing only those listed before it: ``base`` (``Dimension``,
-``logistic``, ``Actor``), ``rok``, ``us``, ``dprk``, ``un``.
+``logistic``, ``Actor``), ``choices`` (what a role-play decider is given), ``rok``,
+``us``, ``dprk``, ``un``.
 """
 
 from sim.core.agents.base import Actor, Dimension, logistic

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import mesa
 
 from sim.core.agents.base import Actor, Dimension
+from sim.core.agents.choices import MouDecider, MouDecision, ask
 from sim.core.ledgers import WindowMean
 from sim.core.proposals import Proposal, ProposalFactory, Route, Status, poisson
 from sim.scenario import Proposals, Rok, RokActorParams
@@ -160,6 +161,10 @@ class Mou(Proposer):
     def __init__(self, model: mesa.Model, spec: RokActorParams, factory: ProposalFactory) -> None:
         super().__init__(model, spec, factory)
         self.backlog = 0
+        # Who takes its decisions: None is its own rule; a decider (the page's role-play)
+        # is asked for each drafted item and at each bargaining round, after the rule.
+        self.decider: MouDecider | None = None
+        self.last_pressure = 0.0
 
     def pressure(self, x_rok_e: float, pi_mou: float, backlog_weight: float) -> float:
         """The MOU's urge to challenge: s|x_MOU - x_ROK| pi_MOU + beta_b backlog (ODD §7)."""
@@ -167,6 +172,66 @@ class Mou(Proposer):
             self.salience[_E] * abs(self.position[_E] - x_rok_e) * pi_mou
             + backlog_weight * self.backlog
         )
+
+    def generate(self, week: int, multiplier: float) -> Sequence[Proposal]:
+        """This week's drafted items (:meth:`Proposer.generate`) that the MOU puts forward.
+
+        Its own rule puts forward every item it drafts; a decider may hold one back (it
+        never enters the pipeline).
+        """
+        items = super().generate(week, multiplier)
+        if self.decider is None or not items:
+            return items
+        kept = []
+        for p in items:
+            if self.decider is None:  # handed back to the rule after an answer this week
+                kept.append(p)
+                continue
+            d = self._decision(week, "propose", ("propose", "hold"), "propose", p)
+            if ask(self.decider, d, self.model, "MOU", "propose", p) == "propose":
+                kept.append(p)
+        return kept
+
+    def challenges(self, pressure: float, threshold: float, pi_mou: float, gap: float) -> bool:
+        """Whether the MOU challenges in a bargaining round: its urge above the threshold.
+
+        With a decider, the decider's answer (asked after the rule; the rule draws
+        nothing here).
+        """
+        own = pressure > threshold
+        if self.decider is None:
+            return own
+        self.last_pressure = pressure
+        d = self._decision(
+            self.model.steps, "challenge", ("challenge", "quiet"),
+            "challenge" if own else "quiet", None, threshold, pi_mou, gap,
+        )  # fmt: skip
+        return ask(self.decider, d, self.model, "MOU", "challenge") == "challenge"
+
+    def _decision(
+        self,
+        week: int,
+        kind: str,
+        options: tuple[str, ...],
+        own: str,
+        p: Proposal | None,
+        threshold: float = 0.0,
+        prevail: float = 0.0,
+        gap: float = 0.0,
+    ) -> MouDecision:
+        """What the MOU knows at a decision (the item, if any, and its standing)."""
+        model = self.model
+        if self.clout < model.parameters.rok.public_challenge_clout:
+            form = "an objection inside the government (not public: no cost to the WG)"
+        elif model.wg.active:
+            form = "a public call to readjust the working group (it costs the WG legitimacy)"
+        else:
+            form = "a public challenge of MOFA's line on engagement"
+        item = (p.id, p.type, p.sigma, p.value_rok) if p is not None else (-1, "", 0.0, 0.0)
+        return MouDecision(
+            week, kind, *item, self.backlog, self.last_pressure, threshold, prevail, gap,
+            form, bool(model.wg.active), options, own,
+        )  # fmt: skip
 
 
 class BlueHouse(Proposer):

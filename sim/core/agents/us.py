@@ -7,6 +7,7 @@ from enum import IntEnum
 import mesa
 
 from sim.core.agents.base import Actor, Dimension, logistic
+from sim.core.agents.choices import REVIEW_OPTIONS, ReviewDecision, StateDecider, ask
 from sim.core.proposals import TERMINAL, Proposal
 from sim.scenario import Us, UsActor
 
@@ -41,19 +42,59 @@ class StateDepartment(Actor):
         # follows from them (see aim); the government sets both when the ROK's actors change.
         self.rok_weights = [0.0, 0.0, 0.0]
         self.pull = [0.0, 0.0, 0.0]
+        # Who takes its reviews: None is its own rule; a decider (the page's role-play) is
+        # asked at each review, after the rule has drawn its numbers and decided.
+        self.decider: StateDecider | None = None
 
     def decide(self, p: Proposal, decision_prob: float, quality: float) -> Decision:
         """Decide on ``p`` given information quality ``quality`` (docs/model.md §7, US review)."""
+        return self.judge(p, decision_prob, quality)[0]
+
+    def judge(
+        self, p: Proposal, decision_prob: float, quality: float
+    ) -> tuple[Decision, float, float]:
+        """The rule's decision on ``p``, the load it perceived and its chance to approve.
+
+        A deferral draws one number and no perception noise: the load is then the one
+        perceived without noise.
+        """
         us = self.params
         rnd = self.random
-        if rnd.random() >= decision_prob:
-            return Decision.DEFER
-        noise = us.perception_noise * (1.0 - quality)
         perceived = p.sigma + us.perception_bias * (1.0 - self.trust)
-        if noise > 0.0:
-            perceived += rnd.gauss(0.0, noise)
+        defer = rnd.random() >= decision_prob
+        if not defer:
+            noise = us.perception_noise * (1.0 - quality)
+            if noise > 0.0:
+                perceived += rnd.gauss(0.0, noise)
         z = us.veto_slope * (self.win_set - perceived) + us.trust_slope * (self.trust - 0.5)
-        return Decision.APPROVE if rnd.random() < logistic(z) else Decision.VETO
+        chance = logistic(z)
+        if defer:
+            return Decision.DEFER, perceived, chance
+        return (Decision.APPROVE if rnd.random() < chance else Decision.VETO), perceived, chance
+
+    def ask(
+        self, p: Proposal, week: int, prob: float, quality: float, cosponsor: bool
+    ) -> tuple[Decision, bool]:
+        """The decider's review of ``p`` (asked after the rule's draws) and co-sponsorship."""
+        assert self.decider is not None
+        decision, perceived, chance = self.judge(p, prob, quality)
+        sanctioned = p.sigma >= self.model.parameters.proposals.un_threshold
+        un = self.model.parameters.un
+        own = decision.name.lower()
+        if decision == Decision.APPROVE and sanctioned and cosponsor:
+            own = "cosponsor"
+        options = REVIEW_OPTIONS if sanctioned else REVIEW_OPTIONS[1:]  # co-sponsor: UN items
+        d = ReviewDecision(
+            week, p.route.name.lower(), p.id, p.type, perceived, sanctioned, p.value_rok,
+            p.n_deferrals, prob, quality, self.trust, self.win_set, chance, cosponsor,
+            (un.approval_cosponsored, un.approval_standard),
+            (un.min_lag_cosponsored_weeks + un.lag_cosponsored_weeks,
+             un.min_lag_standard_weeks + un.lag_standard_weeks), options, own,
+        )  # fmt: skip
+        chosen = ask(self.decider, d, self.model, "State", "review", p)
+        if chosen == "cosponsor":
+            return Decision.APPROVE, True
+        return Decision[chosen.upper()], False  # approved without co-sponsoring, or not
 
     def review(
         self,
@@ -82,7 +123,10 @@ class StateDepartment(Actor):
         for p in items:
             if p.status in TERMINAL:
                 continue
-            decision = self.decide(p, prob, quality)
+            if self.decider is None:
+                decision, cosponsored = self.decide(p, prob, quality), cosponsor
+            else:
+                decision, cosponsored = self.ask(p, week, prob, quality, cosponsor)
             if decision == Decision.DEFER:
                 p.n_deferrals += 1
                 requeue.append(p)
@@ -96,8 +140,8 @@ class StateDepartment(Actor):
                 if via_wg:
                     tally.approved_value += p.value_rok
                 if p.sigma >= threshold:
-                    model.un.submit(p, week, cosponsored=cosponsor)
-                    log("un_submitted", "UN 1718", p, "co-sponsored" if cosponsor else "")
+                    model.un.submit(p, week, cosponsored=cosponsored)
+                    log("un_submitted", "UN 1718", p, "co-sponsored" if cosponsored else "")
                 else:
                     model.dprk.offer(p)
             else:
