@@ -185,7 +185,7 @@ def _Open(choices: Choices, wanted: Settings, on_open: Any) -> None:
 def _Teacher(choices: Choices, code: str, key: str, on_close: Any) -> None:
     state: Any = solara.use_reactive(None)  # (version, set-up, students)
     problem = solara.use_reactive("")
-    now = solara.use_reactive(time.monotonic())
+    now = solara.use_reactive(0.0)  # a constant: a changing argument would be set anew
 
     async def watch() -> None:  # on the server's event loop: a look every REFRESH_SECONDS
         while True:
@@ -228,7 +228,11 @@ def _Teacher(choices: Choices, code: str, key: str, on_close: Any) -> None:
             solara.Error(problem.value)
         if state.value is not None:
             _, setup, students = state.value
-            solara.Text(f"Set-up: {setup_line(choices, setup)}. Students: {len(students)}.")
+            pair = MODES[setup.mode] == "side"
+            solara.Text(
+                f"Set-up: {setup_line(choices, setup)}. Students: {len(students)}."
+                + (" Each outcome: with the WG / no group." if pair else "")
+            )
             solara.HTML(tag="div", unsafe_innerHTML=roster_html(students, now.value))
         solara.Button("Close the room", on_click=close, outlined=True, color="error")
 
