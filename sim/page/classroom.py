@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import threading
 import time
 from html import escape
@@ -30,6 +31,7 @@ from sim.page.model import MODES, PageModel, StoredRun
 from sim.page.panels import Charts, Finished, Header, Scoreboard
 from sim.page.rooms import REFRESH_SECONDS, ROOMS, RoomError, Student, clean_code
 from sim.page.score import number, scoreboard
+from sim.page.serve import ADDRESSES
 from sim.page.settings import Settings, build_model, specs_for
 
 HEADLINE = (
@@ -208,6 +210,8 @@ def _Teacher(choices: Choices, code: str, key: str, on_close: Any) -> None:
 
     headers = request_headers.value or {}
     host = (headers.get("host") or [""])[0]
+    lan = os.environ.get(ADDRESSES, "").split()  # set by 'wgsim serve --lan'
+    links = [f"{a}?room={code}" for a in lan] or ([f"http://{host}/?room={code}"] if host else [])
     with solara.Column(gap="8px", classes=["wgsim-teacher"]):
         solara.HTML(
             tag="h2",
@@ -215,10 +219,10 @@ def _Teacher(choices: Choices, code: str, key: str, on_close: Any) -> None:
         )
         solara.Text(
             "Students open this page, the tab 'Class session', and type the code"
-            + (f"; or they open http://{host}/?room={code}" if host else "")
+            + (f"; or they open {' or '.join(links)}" if links else "")
             + f". Your teacher key (keep it to yourself; it reopens this view): {key}"
         )
-        if host.split(":")[0] in ("127.0.0.1", "localhost", "[::1]"):
+        if not lan and host.split(":")[0] in ("127.0.0.1", "localhost", "[::1]"):
             solara.Warning(
                 "This address works on this computer only. For students on other "
                 "computers, start the page with 'wgsim serve --lan' and give them the "
