@@ -145,3 +145,29 @@ def test_headline_reads_the_scoreboard_of_a_run_and_of_a_pair():
     assert all(len(v.split(" / ")) == 2 for v in got.values())
     single = PageModel(mode="single", seed=47)
     assert dict(headline(single.views()))["US surprises"] == "0"
+
+
+def test_the_tutorial_s_class_session_is_the_page_s():
+    import re
+    from pathlib import Path
+
+    from sim.page import classroom, serve
+    from sim.page.rooms import IDLE_SECONDS
+
+    root = Path(__file__).resolve().parents[1]
+    text = (root / "docs" / "tutorial.md").read_text()
+    section = " ".join(
+        text[text.index("## 6. Run a class session") :].split("## Exercises")[0].split()
+    )
+    source = " ".join(Path(classroom.__file__).read_text().split())
+    for control in re.findall(r"\*([A-Z][^*]+)\*", section):
+        assert control in source or control in HEADLINE, control
+    assert f"({CODE_LENGTH} letters and digits" in section
+    assert f"after {IDLE_SECONDS / 3600:g} hours unused" in section
+    assert f"at most {MAX_ROOMS} rooms of at most {MAX_STUDENTS} students" in section
+    for outcome in HEADLINE[:-1]:  # the last is "the WG's legitimacy" there
+        assert outcome in section, outcome
+    warning = " ".join(serve.exposure("0.0.0.0", 8765)[0].split())
+    for phrase in ("anyone who has a room's code can join that room", "never on a public one"):
+        assert phrase in warning and phrase in section
+    assert "No open room has this code" in section and "--lan" in section

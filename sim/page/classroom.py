@@ -30,7 +30,7 @@ from sim.page.data import RunView
 from sim.page.model import MODES, PageModel, StoredRun
 from sim.page.panels import Charts, Finished, Header, Scoreboard
 from sim.page.rooms import REFRESH_SECONDS, ROOMS, RoomError, Student, clean_code
-from sim.page.score import number, scoreboard
+from sim.page.score import OUTCOMES, number
 from sim.page.serve import ADDRESSES
 from sim.page.settings import Settings, build_model, specs_for
 
@@ -50,14 +50,19 @@ SEED_CHOICES = {
 """The teacher's choice of seeds: one history for the class, or one each."""
 PLAY_SECONDS = 0.25
 """Seconds per week of a student's Play (4 weeks a second, as the page's starting pace)."""
+PLAY_REDRAW_SECONDS = 1.0
+"""A playing student's run is redrawn about this often (s), a few weeks at a time: a class
+of ten playing at once then leaves the server's one event loop free for a step."""
+PLAY_CATCH_UP = 8
+"""At most this many weeks between two of a student's redraws when Play is late."""
 PLAY_BACKOFF = 2.0
-"""While a student plays, the sleep after a week lasts at least this many times the week."""
+"""While a student plays, the sleep after a redraw lasts at least this many times the redraw."""
 
 
 def headline(views: list[RunView]) -> tuple[tuple[str, str], ...]:
     """The teacher's outcomes of a run so far; a pair's as "with WG / no group"."""
-    lines = {line.name: line for line in scoreboard(views)}
-    return tuple((name, " / ".join(number(v) for v in lines[name].values)) for name in HEADLINE)
+    read = {o.name: o.read for o in OUTCOMES}  # these only: the lead time costs most
+    return tuple((name, " / ".join(number(read[name](v)) for v in views)) for name in HEADLINE)
 
 
 def roster_html(students: list[Student], now: float) -> str:
@@ -272,30 +277,37 @@ def _StudentRun(
         except RoomError as exc:  # the room closed: the run goes on, unseen
             problem.set(f"{exc} Your run goes on, but your teacher no longer sees it.")
 
-    async def play_loop() -> None:
+    async def play_loop() -> None:  # the pace of PLAY_SECONDS a week, a redraw a while
+        begun, weeks = time.perf_counter(), 0
         while playing.value and not model.finished:
             tick = time.perf_counter()
-            advance(1)
+            due = int((tick - begun) / PLAY_SECONDS) - weeks
+            n = min(PLAY_CATCH_UP, max(1, due))
+            advance(n)
+            weeks += n
             spent = time.perf_counter() - tick
-            await asyncio.sleep(max(PLAY_SECONDS - spent, PLAY_BACKOFF * spent))
+            await asyncio.sleep(max(PLAY_REDRAW_SECONDS - spent, PLAY_BACKOFF * spent))
         playing.set(False)
 
     solara.lab.use_task(play_loop, dependencies=[playing.value], prefer_threaded=False)
 
     title = f"Room {code}: {student.name}'s run — {setup.choice}, seed {student.seed}"
-    Header(views, title)
-    with solara.Row(gap="8px", classes=["wgsim-buttons"]):
-        if playing.value:
-            solara.Button("Pause", on_click=lambda: playing.set(False))
-        else:
-            solara.Button("Play", on_click=lambda: playing.set(True), disabled=model.finished)
-        busy = playing.value or model.finished
-        solara.Button("Step one week", on_click=lambda: advance(1), disabled=busy)
-        solara.Button("Run to the end", on_click=lambda: advance(views[0].n_weeks), disabled=busy)
-    with solara.Column(gap="4px"):
-        if problem.value:
-            solara.Error(problem.value)
-        if model.finished:
-            Finished(views)
-    Scoreboard(views)
-    Charts(views, spec, model)
+    with solara.Column(gap="8px", classes=["wgsim-student"]):
+        Header(views, title)
+        with solara.Row(gap="8px", classes=["wgsim-buttons"]):
+            if playing.value:
+                solara.Button("Pause", on_click=lambda: playing.set(False))
+            else:
+                solara.Button("Play", on_click=lambda: playing.set(True), disabled=model.finished)
+            busy = playing.value or model.finished
+            solara.Button("Step one week", on_click=lambda: advance(1), disabled=busy)
+            solara.Button(
+                "Run to the end", on_click=lambda: advance(views[0].n_weeks), disabled=busy
+            )
+        with solara.Column(gap="4px"):
+            if problem.value:
+                solara.Error(problem.value)
+            if model.finished:
+                Finished(views)
+        Scoreboard(views)
+        Charts(views, spec, model)
