@@ -319,6 +319,7 @@ def class_session(browser: Any, url: str, size: int, steps: int) -> dict[str, An
     joined = time.perf_counter() - t0
     teacher.get_by_text(f"Students: {size}.").wait_for(timeout=60_000)
     first, runner, others = students[0], students[-1], students[1:-1]
+    alone = [_student_step(first) for _ in range(5)]  # no one else playing
     for pg in others:
         pg.get_by_role("button", name="Play", exact=True).click()
     t_run = time.perf_counter()
@@ -346,6 +347,7 @@ def class_session(browser: Any, url: str, size: int, steps: int) -> dict[str, An
     return {
         "class_size": size,
         "class_join_seconds_all": joined,
+        "class_step_seconds_median_alone": statistics.median(alone),
         "class_step_seconds_median_while_others_play": statistics.median(step),
         "class_step_seconds_max_while_others_play": max(step),
         "class_full_run_seconds_while_others_play": full,

@@ -124,6 +124,19 @@ def test_a_class_joins_a_room_and_the_teacher_sees_a_student_step(browser, serve
     assert teacher.evaluate("() => window.pwned") is None
     assert "1337" not in teacher.inner_text(".wgsim-roster")
 
+    # the teacher key: hidden until asked for (the view is often projected); it reopens
+    # the teacher view after a reload
+    assert "Teacher key" not in teacher.inner_text(".wgsim-teacher")
+    teacher.get_by_role("button", name="Show the teacher key").click()
+    shown = teacher.get_by_text(re.compile(r"Teacher key .*: [A-Z2-9]{10}$"))
+    key = shown.inner_text().rsplit(" ", 1)[-1]
+    teacher.reload()
+    _tab(teacher)
+    teacher.get_by_label("room code").nth(1).fill(code)
+    teacher.get_by_label("teacher key").fill(key)
+    teacher.get_by_role("button", name="Open the teacher view").click()
+    teacher.locator(".wgsim-roster").get_by_text("Ada").wait_for()
+    assert _roster_week(teacher, "Ada") == "2 of 186"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     teacher.screenshot(path=str(ARTIFACTS / "class_teacher.png"), full_page=True)
     ada.screenshot(path=str(ARTIFACTS / "class_student.png"))

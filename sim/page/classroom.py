@@ -192,6 +192,7 @@ def _Open(choices: Choices, wanted: Settings, on_open: Any) -> None:
 def _Teacher(choices: Choices, code: str, key: str, on_close: Any) -> None:
     state: Any = solara.use_reactive(None)  # (version, set-up, students)
     problem = solara.use_reactive("")
+    shown = solara.use_reactive(False)
     now = solara.use_reactive(0.0)  # a constant: a changing argument would be set anew
 
     async def watch() -> None:  # on the server's event loop: a look every REFRESH_SECONDS
@@ -225,8 +226,16 @@ def _Teacher(choices: Choices, code: str, key: str, on_close: Any) -> None:
         solara.Text(
             "Students open this page, the tab 'Class session', and type the code"
             + (f"; or they open {' or '.join(links)}" if links else "")
-            + f". Your teacher key (keep it to yourself; it reopens this view): {key}"
+            + "."
         )
+        with solara.Row(style={"align-items": "center"}):  # hidden while projected
+            solara.Button(
+                "Hide the teacher key" if shown.value else "Show the teacher key",
+                on_click=lambda: shown.set(not shown.value),
+                text=True,
+            )
+            if shown.value:
+                solara.Text(f"Teacher key (it reopens this view; not for students): {key}")
         if not lan and host.split(":")[0] in ("127.0.0.1", "localhost", "[::1]"):
             solara.Warning(
                 "This address works on this computer only. For students on other "

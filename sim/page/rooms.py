@@ -35,7 +35,7 @@ MAX_STUDENTS = 40
 IDLE_SECONDS = 4 * 3600.0
 """A room closes after this long (s) with no join, no student's step and no teacher view
 open (an open teacher view looks at it every :data:`REFRESH_SECONDS`)."""
-REFRESH_SECONDS = 0.5
+REFRESH_SECONDS = 0.25
 """How often an open teacher view looks for news (s)."""
 NAME_LENGTH = 40
 """The longest student name kept (characters); a longer one is cut."""
