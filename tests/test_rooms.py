@@ -171,3 +171,37 @@ def test_the_tutorial_s_class_session_is_the_page_s():
     for phrase in ("anyone who has a room's code can join that room", "never on a public one"):
         assert phrase in warning and phrase in section
     assert "No open room has this code" in section and "--lan" in section
+
+
+def test_a_closed_teacher_view_stops_looking_so_an_idle_room_can_expire(monkeypatch):
+    """A task is not cancelled when its page goes: the loop must stop by itself."""
+    import asyncio
+    from pathlib import Path
+
+    import solara
+
+    from sim.page import classroom
+    from sim.page.controls import scenario_choices
+    from sim.page.settings import Settings
+
+    reg = Registry()
+    monkeypatch.setattr(classroom, "ROOMS", reg)
+    monkeypatch.setattr(classroom, "REFRESH_SECONDS", 0.02)
+    looks: list[float] = []
+    roster = reg.roster
+    monkeypatch.setattr(reg, "roster", lambda *a: (looks.append(1), roster(*a))[1])
+    choices = scenario_choices(Path(__file__).resolve().parents[1] / "scenarios")
+    room = reg.open(Settings(next(iter(choices.entries)), "one run", 47))
+
+    async def show_then_close() -> tuple[int, int]:
+        _, rc = solara.render(
+            classroom._Teacher(choices, room.code, room.key, lambda: None), handle_error=False
+        )
+        await asyncio.sleep(0.3)
+        shown = len(looks)
+        rc.close()
+        await asyncio.sleep(0.3)
+        return shown, len(looks) - shown
+
+    shown, after = asyncio.run(show_then_close())
+    assert shown >= 3 and after <= 1

@@ -52,7 +52,7 @@ PLAY_SECONDS = 0.25
 """Seconds per week of a student's Play (4 weeks a second, as the page's starting pace)."""
 PLAY_REDRAW_SECONDS = 1.0
 """A playing student's run is redrawn about this often (s), a few weeks at a time: a class
-of ten playing at once then leaves the server's one event loop free for a step."""
+playing at once then leaves the server's one event loop free for a step."""
 PLAY_CATCH_UP = 8
 """At most this many weeks between two of a student's redraws when Play is late."""
 PLAY_BACKOFF = 2.0
@@ -188,6 +188,25 @@ def _Open(choices: Choices, wanted: Settings, on_open: Any) -> None:
             solara.Error(problem.value)
 
 
+def _mounted() -> Any:
+    """A ref that is True while the calling component is on the page, False once removed.
+
+    A task's loop checks it: closing a browser tab does not cancel the task by itself.
+    """
+    alive = solara.use_ref(True)
+
+    def mount() -> Any:
+        alive.current = True
+
+        def unmount() -> None:
+            alive.current = False
+
+        return unmount
+
+    solara.use_effect(mount, [])
+    return alive
+
+
 @solara.component
 def _Teacher(choices: Choices, code: str, key: str, on_close: Any) -> None:
     state: Any = solara.use_reactive(None)  # (version, set-up, students)
@@ -195,8 +214,10 @@ def _Teacher(choices: Choices, code: str, key: str, on_close: Any) -> None:
     shown = solara.use_reactive(False)
     now = solara.use_reactive(0.0)  # a constant: a changing argument would be set anew
 
+    alive = _mounted()
+
     async def watch() -> None:  # on the server's event loop: a look every REFRESH_SECONDS
-        while True:
+        while alive.current:  # a closed tab's view stops looking (and keeping the room)
             try:
                 got = ROOMS.roster(code, key)
             except RoomError as exc:
@@ -270,6 +291,7 @@ def _StudentRun(
     version = solara.use_reactive(0)
     playing = solara.use_reactive(False)
     problem = solara.use_reactive("")
+    alive = _mounted()
     model: PageModel = model_ref.current
     views = model.views() if version.value >= 0 else []
     spec = solara.use_memo(lambda: json.dumps(chart_spec(views)), [model])
@@ -288,7 +310,7 @@ def _StudentRun(
 
     async def play_loop() -> None:  # the pace of PLAY_SECONDS a week, a redraw a while
         begun, weeks = time.perf_counter(), 0
-        while playing.value and not model.finished:
+        while playing.value and not model.finished and alive.current:
             tick = time.perf_counter()
             due = int((tick - begun) / PLAY_SECONDS) - weeks
             n = min(PLAY_CATCH_UP, max(1, due))
