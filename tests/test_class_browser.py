@@ -75,6 +75,15 @@ def _join(pg, code: str, name: str) -> None:
     pg.get_by_role("button", name="Join the room").click()
 
 
+def _wait_row(teacher, name: str, week: int) -> None:
+    """Until the teacher's row of ``name`` shows ``week`` or later."""
+    teacher.wait_for_function(
+        "([name, w]) => [...document.querySelectorAll('.wgsim-roster tr')].some(r => "
+        "r.innerText.includes(name) && parseInt(r.cells[3].innerText) >= w)",
+        arg=[name, week],
+    )
+
+
 def _roster_week(teacher, name_cell: str) -> str:
     row = teacher.locator(".wgsim-roster tr").filter(has_text=name_cell)
     return row.locator("td").nth(3).inner_text()
@@ -115,12 +124,15 @@ def test_a_class_joins_a_room_and_the_teacher_sees_a_student_step(browser, serve
     for week in (1, 2):
         ada.get_by_role("button", name="Step one week").click()
         ada.locator(".wgsim-header").get_by_text(f"week {week} of").first.wait_for()
-        teacher.wait_for_function(
-            "w => [...document.querySelectorAll('.wgsim-roster tr')].some(r => "
-            "r.innerText.includes('Ada') && r.cells[3].innerText.startsWith(w + ' of'))",
-            arg=week,
-        )
+        _wait_row(teacher, "Ada", week)
     assert _roster_week(teacher, HOSTILE[:10]) == "joined"  # Bo has not stepped
+    bo.get_by_role("button", name="Play", exact=True).click()  # Bo plays, then jumps
+    _wait_row(teacher, HOSTILE[:10], 3)
+    bo.get_by_role("button", name="Pause", exact=True).click()
+    bo.get_by_role("button", name="Run to the end").click()
+    bo.get_by_text("Finished: all 186 weeks").wait_for()
+    _wait_row(teacher, HOSTILE[:10], 186)
+    assert _roster_week(teacher, "Ada") == "2 of 186"
     assert teacher.evaluate("() => window.pwned") is None
     assert "1337" not in teacher.inner_text(".wgsim-roster")
 
