@@ -10,6 +10,13 @@ It starts ``wgsim serve`` on a free port and drives the page in headless Chromiu
 - **full run**: seconds from *Play* at week 0 until the "Finished" message, and how many
   different weeks the header showed on the way (the view updates as it goes);
 - **sessions**: the step time in one session while ``--sessions - 1`` others play.
+- **class**: a class session (``--class-size N``, default 10; 0 leaves it out): a teacher
+  opens a room (the page's default set-up: the pair with and without the WG) and N
+  students join it, each in their own browser context (its own session, as on its own
+  machine). While N - 2 students play, student 1 steps (click to its header and charts
+  updated) and student N plays a whole run (Play to "Finished"); then, still while
+  others play, the teacher view's refresh: from student 1's click on *Step one week* to
+  the teacher's row showing the new week. ``--only-class`` measures only this.
 
 It also times, in this process, the Python side of one week's view (the panels' data) and
 of one whole redraw (a click on *Step one week* in a page rendered without a browser: the
@@ -204,21 +211,28 @@ def main() -> int:
     parser.add_argument("--steps", type=int, default=15)
     parser.add_argument("--sessions", type=int, default=3)
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--class-size", type=int, default=10, help="students (0: no class)")
+    parser.add_argument("--only-class", action="store_true", help="measure the class only")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
-    out: dict[str, Any] = {
-        "python_view_seconds_week10": python_view_seconds(10),
-        "python_view_seconds_week180": python_view_seconds(180),
-    }
-    for week, seconds in python_redraw_seconds((10, 180)).items():
-        out[f"python_redraw_seconds_week{week}"] = seconds
+    out: dict[str, Any] = {}
+    if not args.only_class:
+        out["python_view_seconds_week10"] = python_view_seconds(10)
+        out["python_view_seconds_week180"] = python_view_seconds(180)
+        for week, seconds in python_redraw_seconds((10, 180)).items():
+            out[f"python_redraw_seconds_week{week}"] = seconds
     port = free_port()
     proc = _serve(port)
     url = f"http://127.0.0.1:{port}/"
     try:
         with sync_playwright() as pw:
             browser = launch(pw)
+            if args.class_size:
+                out.update(class_session(browser, url, args.class_size, args.steps))
+            if args.only_class:
+                browser.close()
+                return _report(out, args.json)
             pg = _open(browser, url)
             before = pg.bytes[0]
             steps = step_seconds(pg, args.steps)
@@ -242,11 +256,106 @@ def main() -> int:
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+    return _report(out, args.json)
+
+
+def _report(out: dict[str, Any], path: Path | None) -> int:
     for key, value in out.items():
         print(f"{key:42s} {value:.3f}" if isinstance(value, float) else f"{key:42s} {value}")
-    if args.json:
-        args.json.write_text(json.dumps(out, indent=2) + "\n")
+    if path:
+        path.write_text(json.dumps(out, indent=2) + "\n")
     return 0
+
+
+# --- a class session ---------------------------------------------------------------------
+
+STUDENT = ".wgsim-student"
+
+
+def _student_week(pg: Any) -> int:
+    found = re.findall(r"week (\d+) of", pg.inner_text(f"{STUDENT} .wgsim-header"))
+    return min(int(w) for w in found)
+
+
+def _roster_week(teacher: Any, name: str) -> int:
+    row = teacher.locator(".wgsim-roster tr").filter(has_text=name).first
+    text = row.locator("td").nth(3).inner_text()
+    return int(text.split()[0]) if text[0].isdigit() else 0
+
+
+def _student_step(pg: Any) -> float:
+    """Seconds from a click on *Step one week* to the student's header and charts updated."""
+    target = _student_week(pg) + 1
+    pg.evaluate(WATCH.replace("'.wgsim-charts'", f"'{STUDENT} .wgsim-charts'"))
+    t0 = time.perf_counter()
+    pg.get_by_role("button", name="Step one week", exact=True).click()
+    pg.wait_for_function(
+        f"w => window.__redrawn && [...document.querySelector('{STUDENT} .wgsim-header')"
+        ".innerText.matchAll(/week (\\d+) of/g)].every(m => Number(m[1]) >= w)",
+        arg=target,
+        polling=10,
+        timeout=120_000,
+    )
+    return time.perf_counter() - t0
+
+
+def class_session(browser: Any, url: str, size: int, steps: int) -> dict[str, Any]:
+    """The class figures: a teacher and ``size`` students (at least 2) in one room."""
+    size = max(2, size)
+    teacher = _open(browser, url)
+    teacher.get_by_role("tab", name="Class session").click()
+    teacher.get_by_role("button", name="Open a room").click()
+    code = teacher.locator(".wgsim-code").inner_text().strip()
+    students = []
+    t0 = time.perf_counter()
+    for k in range(1, size + 1):
+        pg = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+        pg.set_default_timeout(180_000)
+        pg.goto(f"{url}?room={code}")
+        pg.get_by_label("your name").fill(f"student {k:02d}")
+        pg.get_by_role("button", name="Join the room").click()
+        pg.locator(f"{STUDENT} .wgsim-charts svg").first.wait_for()
+        students.append(pg)
+    joined = time.perf_counter() - t0
+    teacher.get_by_text(f"Students: {size}.").wait_for(timeout=60_000)
+    first, runner, others = students[0], students[-1], students[1:-1]
+    alone = [_student_step(first) for _ in range(5)]  # no one else playing
+    for pg in others:
+        pg.get_by_role("button", name="Play", exact=True).click()
+    t_run = time.perf_counter()
+    runner.get_by_role("button", name="Play", exact=True).click()
+    step = [_student_step(first) for _ in range(steps)]
+    refresh = []
+    for _ in range(max(5, steps // 3)):
+        target = _roster_week(teacher, "student 01") + 1
+        t0 = time.perf_counter()
+        first.get_by_role("button", name="Step one week", exact=True).click()
+        teacher.wait_for_function(
+            "([name, w]) => [...document.querySelectorAll('.wgsim-roster tr')].some(r => "
+            "r.innerText.includes(name) && parseInt(r.cells[3].innerText) >= w)",
+            arg=["student 01", target],
+            polling=10,
+            timeout=120_000,
+        )
+        refresh.append(time.perf_counter() - t0)
+    playing = sum(1 for pg in [*others, runner] if pg.get_by_role("button", name="Pause").count())
+    runner.get_by_text("Finished: all").wait_for(timeout=600_000)
+    full = time.perf_counter() - t_run
+    weeks = [_roster_week(teacher, f"student {k:02d}") for k in range(2, size + 1)]
+    for pg in [teacher, *students]:
+        pg.context.close()
+    return {
+        "class_size": size,
+        "class_join_seconds_all": joined,
+        "class_step_seconds_median_alone": statistics.median(alone),
+        "class_step_seconds_median_while_others_play": statistics.median(step),
+        "class_step_seconds_max_while_others_play": max(step),
+        "class_full_run_seconds_while_others_play": full,
+        "class_teacher_refresh_seconds_median": statistics.median(refresh),
+        "class_teacher_refresh_seconds_max": max(refresh),
+        "class_students_still_playing_after_the_steps": playing,
+        "class_players_fewest_weeks_on_teacher_view": min(weeks),
+    }
 
 
 if __name__ == "__main__":

@@ -9,9 +9,11 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
 import solara
 
 from sim.page.assets import Package, installed_requirements, required_packages
+from sim.page.browser import free_port
 from sim.page.serve import COOKIE_WARNING, command, environment
 
 WGSIM = Path(sys.executable).parent / "wgsim"
@@ -121,3 +123,82 @@ def test_terminating_serve_stops_the_page_server(tmp_path):
         if proc.poll() is None:
             proc.kill()
         log.close()
+
+
+# --- the LAN for a class session (issue 31) -----------------------------------------------
+
+
+@pytest.fixture
+def served(wgsim_run, monkeypatch):
+    """``wgsim serve ARGS`` in this process with the server not started: (code, out, err, host)."""
+    from sim.page import serve
+
+    hosts: list[str] = []
+    monkeypatch.setattr(serve, "serve", lambda file, host, port, results: hosts.append(host) or 0)
+
+    def call(*args: str, quiet: bool = False) -> tuple[int, str, str, str | None]:
+        first = ["--quiet"] if quiet else []  # a global option, before the command
+        code, out, err = wgsim_run(*first, "serve", "historical", "--port", str(free_port()), *args)
+        return code, out, err, hosts[-1] if hosts else None
+
+    return call
+
+
+def test_serve_binds_this_machine_only_and_says_nothing_of_the_network(served):
+    code, out, err, host = served()
+    assert code == 0 and host == "127.0.0.1"
+    assert "http://127.0.0.1:" in out
+    assert "warning" not in err and "students open" not in err
+
+
+@pytest.mark.parametrize(
+    ("args", "quiet"), [(("--lan",), False), (("--host", "0.0.0.0"), False), (("--lan",), True)]
+)
+def test_serve_on_the_lan_warns_and_names_the_students_address(served, monkeypatch, args, quiet):
+    from sim.page import serve
+
+    monkeypatch.setattr(serve, "lan_addresses", lambda: ["10.1.2.3"])
+    code, out, err, host = served(*args, quiet=quiet)
+    assert code == 0 and host == "0.0.0.0" and "http://0.0.0.0:" in out
+    flat = " ".join(err.split())
+    assert "anyone who has a room's code can join" in flat and "no passwords" in flat
+    assert "never on a public one" in flat
+    assert "students open: http://10.1.2.3:" in flat
+
+
+def test_serve_lan_with_another_host_is_refused(served):
+    code, _, err, host = served("--lan", "--host", "10.9.9.9")
+    assert code == 2 and host is None
+    assert "--lan" in err and "10.9.9.9" in err and "Traceback" not in err
+
+
+def test_exposure_on_one_address_names_it():
+    from sim.page.serve import exposure
+
+    assert exposure("127.0.0.1", 8765) == [] and exposure("localhost", 8765) == []
+    lines = exposure("192.168.1.20", 8765)
+    assert (
+        lines[0].startswith("warning:") and lines[-1] == "students open: http://192.168.1.20:8765/"
+    )
+
+
+def test_on_the_lan_the_page_is_told_the_students_address(monkeypatch, tmp_path):
+    from sim.page import serve
+
+    envs: list[dict[str, str]] = []
+
+    class Proc:
+        def __init__(self, cmd, env):
+            envs.append(env)
+
+        def wait(self, timeout=None):
+            return 0
+
+    monkeypatch.setattr(serve.subprocess, "Popen", Proc)
+    monkeypatch.setattr(serve, "lan_addresses", lambda: ["10.1.2.3"])
+    monkeypatch.delenv(serve.ADDRESSES, raising=False)
+    file = ROOT / "scenarios/historical.yaml"
+    serve.serve(file, "127.0.0.1", 8765, tmp_path)
+    serve.serve(file, "0.0.0.0", 8765, tmp_path)
+    assert serve.ADDRESSES not in envs[0]
+    assert envs[1][serve.ADDRESSES] == "http://10.1.2.3:8765/"

@@ -23,6 +23,7 @@ from sim.cli.common import (
     Seed,
     Sets,
     emit_json,
+    err_console,
     out_console,
     print_summary,
     safe,
@@ -248,15 +249,31 @@ def serve(
         str,
         typer.Option("--host", help="Address to listen on; 0.0.0.0 deliberately exposes the page."),
     ] = "127.0.0.1",
+    lan: Annotated[
+        bool,
+        typer.Option(
+            "--lan",
+            help="Listen on every network address (--host 0.0.0.0) for a class session; "
+            "prints a warning and the address students open.",
+        ),
+    ] = False,
     results: Annotated[
         Path, typer.Option("--results", help="Folder searched for stored runs to replay.")
     ] = Path("results"),
 ) -> None:
     """Start the interactive page (Solara, offline) at http://HOST:PORT; Ctrl-C stops it."""
+    from sim.errors import WgsimError
     from sim.page.assets import installed_requirements, missing
-    from sim.page.serve import check_port
+    from sim.page.serve import EVERY_ADDRESS, check_port, exposure
     from sim.page.serve import serve as run_server
 
+    if lan:
+        if host not in ("127.0.0.1", EVERY_ADDRESS):
+            raise WgsimError(
+                f"--lan listens on every address ({EVERY_ADDRESS}) and --host asks for "
+                f"'{host}': give one of them"
+            )
+        host = EVERY_ADDRESS
     path = scenario_path(file)
     load_file(path)
     check_port(host, port)
@@ -268,6 +285,8 @@ def serve(
             f"'{sys.executable} -m sim.page.assets' (needs npm; in a checkout 'make setup' "
             "does it)"
         )
+    for line in exposure(host, port):  # said even with --quiet
+        err_console.print(safe(line))
     out_console.print(f"wgsim page: http://{safe(host)}:{port}/  (Ctrl-C stops it)")
     code = run_server(path, host, port, results)
     if code:  # a server ended by a signal exits as a shell reports it: 128 + the signal

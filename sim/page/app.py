@@ -35,6 +35,7 @@ import solara.lab
 from sim.errors import WgsimError
 from sim.page.about import ABOUT
 from sim.page.charts import chart_spec
+from sim.page.classroom import ClassSession
 from sim.page.controls import (
     Choices,
     changed,
@@ -262,6 +263,7 @@ def Page() -> None:
     # the address holds the set-up and the week: a reload, back/forward or a shared link
     # opens them (issue 31); each new address read starts the run area afresh (its key)
     router = solara.use_router()
+    start_search = solara.use_memo(lambda: router.search, [])
     start = solara.use_memo(lambda: _from_address(router.search, choices, runs, default), [])
     loaded = solara.use_reactive((0, *start))
     first, start_week, address_problems = loaded.value[1:]
@@ -347,7 +349,7 @@ def Page() -> None:
                             "This variant has no working group, so there is nothing to "
                             "compare: choose the mode 'one run' or another variant."
                         )
-                with solara.lab.Tabs():
+                with solara.lab.Tabs(value=1 if "room=" in (start_search or "") else 0):
                     with solara.lab.Tab("The run"):
                         RunArea(
                             choices,
@@ -359,6 +361,8 @@ def Page() -> None:
                             on_address,
                             loaded.value[0],
                         )
+                    with solara.lab.Tab("Class session"):  # a link ?room=CODE opens it
+                        ClassSession(choices, runs, wanted, start_search)
                     with solara.lab.Tab("Many seeds"):
                         ManySeedsPanel(
                             file_c,

@@ -1,0 +1,160 @@
+"""A class session in headless Chromium (issue 31): a teacher's room, two students' runs.
+
+One ``wgsim serve`` and one browser with three contexts (a teacher, two students: separate
+sessions, as separate machines would be). Waits are on what the page shows.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sim.page.browser import CHROMIUM, free_port, launch, start_server, wait_for_page
+
+pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "results" / "test-artifacts"
+WAIT = 90_000  # ms: the machine is shared
+HOSTILE = "<img src=x onerror=pwned=1>{{7*191}}"  # within NAME_LENGTH
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[str]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)")
+    base = tmp_path_factory.mktemp("class")
+    port = free_port()
+    log = (base / "server.log").open("w")
+    proc = start_server(ROOT / "scenarios/historical.yaml", port, base, cwd=ROOT, log=log)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        if not wait_for_page(url, proc):
+            pytest.fail(f"the page server did not start; see {log.name}")
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = launch(pw)
+        yield b
+        b.close()
+
+
+def _page(browser, url: str):
+    pg = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
+    pg.set_default_timeout(WAIT)
+    pg.bad = []
+    pg.on("pageerror", lambda e: pg.bad.append(f"page error: {e}"))
+    pg.goto(url)
+    return pg
+
+
+def _tab(pg) -> None:
+    pg.get_by_role("tab", name="Class session").click()
+
+
+def _join(pg, code: str, name: str) -> None:
+    pg.get_by_label("room code").first.fill(code)
+    pg.get_by_label("your name").fill(name)
+    pg.get_by_role("button", name="Join the room").click()
+
+
+def _wait_row(teacher, name: str, week: int) -> None:
+    """Until the teacher's row of ``name`` shows ``week`` or later."""
+    teacher.wait_for_function(
+        "([name, w]) => [...document.querySelectorAll('.wgsim-roster tr')].some(r => "
+        "r.innerText.includes(name) && parseInt(r.cells[3].innerText) >= w)",
+        arg=[name, week],
+    )
+
+
+def _roster_week(teacher, name_cell: str) -> str:
+    row = teacher.locator(".wgsim-roster tr").filter(has_text=name_cell)
+    return row.locator("td").nth(3).inner_text()
+
+
+def test_a_class_joins_a_room_and_the_teacher_sees_a_student_step(browser, server):
+    teacher = _page(browser, server)
+    _tab(teacher)
+    teacher.get_by_role("button", name="Open a room").click()
+    code = teacher.locator(".wgsim-code").inner_text().strip()
+    assert re.fullmatch(r"[A-Z2-9]{6}", code)
+    assert "No student has joined yet" in teacher.inner_text(".wgsim-roster")
+
+    ada = _page(browser, f"{server}?room={code}")  # a link with the code opens the tab
+    ada.get_by_label("your name").fill("Ada")
+    ada.get_by_role("button", name="Join the room").click()
+    ada.get_by_text(f"Room {code}: Ada's run").wait_for()
+
+    bo = _page(browser, server)
+    _tab(bo)
+    _join(bo, "ZZZZZZ" if code != "ZZZZZZ" else "YYYYYY", "Bo")  # a wrong code
+    bo.get_by_text("No open room has this code").wait_for()
+    assert bo.get_by_role("button", name="Step one week").count() == 0
+    # the code does not open the teacher view: the teacher key does
+    bo.get_by_label("room code").nth(1).fill(code)
+    bo.get_by_label("teacher key").fill(code)
+    bo.get_by_role("button", name="Open the teacher view").click()
+    bo.get_by_text("teacher key does not open").wait_for()
+    assert bo.locator(".wgsim-roster").count() == 0
+    _join(bo, code.lower(), HOSTILE)
+    bo.get_by_role("button", name="Step one week").wait_for()
+
+    roster = teacher.locator(".wgsim-roster")
+    roster.get_by_text("Ada").wait_for()
+    roster.get_by_text(HOSTILE).wait_for()  # the name as text, not an image or a template
+    assert _roster_week(teacher, "Ada") == "joined"
+
+    for week in (1, 2):
+        ada.get_by_role("button", name="Step one week").click()
+        ada.locator(".wgsim-header").get_by_text(f"week {week} of").first.wait_for()
+        _wait_row(teacher, "Ada", week)
+    assert _roster_week(teacher, HOSTILE[:10]) == "joined"  # Bo has not stepped
+    bo.get_by_role("button", name="Play", exact=True).click()  # Bo plays, then jumps
+    _wait_row(teacher, HOSTILE[:10], 3)
+    bo.get_by_role("button", name="Pause", exact=True).click()
+    bo.get_by_role("button", name="Run to the end").click()
+    bo.get_by_text("Finished: all 186 weeks").wait_for()
+    _wait_row(teacher, HOSTILE[:10], 186)
+    assert _roster_week(teacher, "Ada") == "2 of 186"
+    assert teacher.evaluate("() => window.pwned") is None
+    assert "1337" not in teacher.inner_text(".wgsim-roster")
+
+    # the teacher key: hidden until asked for (the view is often projected); it reopens
+    # the teacher view after a reload
+    assert "Teacher key" not in teacher.inner_text(".wgsim-teacher")
+    teacher.get_by_role("button", name="Show the teacher key").click()
+    shown = teacher.get_by_text(re.compile(r"Teacher key .*: [A-Z2-9]{10}$"))
+    key = shown.inner_text().rsplit(" ", 1)[-1]
+    teacher.reload()
+    _tab(teacher)
+    teacher.get_by_label("room code").nth(1).fill(code)
+    teacher.get_by_label("teacher key").fill(key)
+    teacher.get_by_role("button", name="Open the teacher view").click()
+    teacher.locator(".wgsim-roster").get_by_text("Ada").wait_for()
+    assert _roster_week(teacher, "Ada") == "2 of 186"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    teacher.screenshot(path=str(ARTIFACTS / "class_teacher.png"), full_page=True)
+    ada.screenshot(path=str(ARTIFACTS / "class_student.png"))
+    teacher.get_by_role("button", name="Close the room").click()
+    ada.get_by_role("button", name="Step one week").click()
+    ada.get_by_text("Your run goes on, but your teacher no longer sees it").wait_for()
+    for pg in (teacher, ada, bo):
+        assert pg.bad == [], pg.bad
+        pg.context.close()

@@ -1,0 +1,207 @@
+"""Class sessions' rooms (issue 31): codes, keys, caps, expiry, and names shown as text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from sim.page.classroom import HEADLINE, headline, roster_html
+from sim.page.model import PageModel
+from sim.page.rooms import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    IDLE_SECONDS,
+    MAX_ROOMS,
+    MAX_STUDENTS,
+    NAME_LENGTH,
+    Registry,
+    RoomError,
+    clean_name,
+)
+from sim.page.score import OUTCOMES
+
+
+@dataclass(frozen=True)
+class Setup:
+    seed: int = 47
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_codes_are_short_unambiguous_and_unique():
+    reg = Registry(max_rooms=500)
+    codes = [reg.open(Setup()).code for _ in range(500)]
+    assert len(set(codes)) == 500
+    assert all(len(c) == CODE_LENGTH and set(c) <= set(CODE_ALPHABET) for c in codes)
+    assert not set("01OIL") & set(CODE_ALPHABET)
+
+
+def test_only_the_code_joins_and_it_is_forgiving_about_case_and_spaces():
+    reg = Registry()
+    room = reg.open(Setup())
+    with pytest.raises(RoomError, match="No open room has this code"):
+        reg.join("ZZZZZZ" if room.code != "ZZZZZZ" else "YYYYYY", "Ada")
+    typed = f" {room.code[:3].lower()}-{room.code[3:]} "
+    _, student, setup = reg.join(typed, "Ada")
+    assert student.name == "Ada" and student.number == 1 and setup == Setup()
+
+
+def test_seeds_are_the_room_s_or_each_student_s_own():
+    reg = Registry()
+    same, own = reg.open(Setup(47)), reg.open(Setup(47), own_seeds=True)
+    assert [reg.join(same.code, n)[1].seed for n in "abc"] == [47, 47, 47]
+    assert [reg.join(own.code, n)[1].seed for n in "abc"] == [47, 48, 49]
+
+
+def test_names_are_cleaned_and_must_be_there_and_unique():
+    assert clean_name("  Ada\n  Lovelace\x1b[31m ") == "Ada Lovelace [31m"
+    assert len(clean_name("x" * 500)) == NAME_LENGTH
+    with pytest.raises(RoomError, match="Type your name"):
+        clean_name(" \t\x00 ")
+    reg = Registry()
+    room = reg.open(Setup())
+    reg.join(room.code, "Ada")
+    with pytest.raises(RoomError, match="already has that name"):
+        reg.join(room.code, " ada ")
+
+
+def test_the_teacher_key_alone_shows_the_roster_and_closes_the_room():
+    reg = Registry()
+    room = reg.open(Setup())
+    token, _, _ = reg.join(room.code, "Ada")
+    with pytest.raises(RoomError, match="teacher key does not open"):
+        reg.roster(room.code, room.code)  # a student knows the code, not the key
+    with pytest.raises(RoomError, match="teacher key does not open"):
+        reg.close(room.code, token)
+    version, _, students = reg.roster(room.code, room.key)
+    assert [s.name for s in students] == ["Ada"] and students[0].week == 0
+    reg.report(room.code, token, 5, 186, (("US surprises", "1"),))
+    later, _, students = reg.roster(room.code, room.key)
+    assert later > version and students[0].week == 5 and students[0].outcomes[0][1] == "1"
+    with pytest.raises(RoomError, match="not in this room"):
+        reg.report(room.code, "forged", 6, 186, ())
+    reg.close(room.code, room.key)
+    with pytest.raises(RoomError, match="No open room"):
+        reg.report(room.code, token, 6, 186, ())
+    assert reg.codes() == []
+
+
+def test_caps_on_rooms_and_students():
+    reg = Registry()
+    rooms = [reg.open(Setup()) for _ in range(MAX_ROOMS)]
+    with pytest.raises(RoomError, match=f"already has {MAX_ROOMS} rooms"):
+        reg.open(Setup())
+    for k in range(MAX_STUDENTS):
+        reg.join(rooms[0].code, f"student {k}")
+    with pytest.raises(RoomError, match=f"full \\({MAX_STUDENTS} students"):
+        reg.join(rooms[0].code, "one more")
+    reg.close(rooms[1].code, rooms[1].key)
+    reg.open(Setup())  # a closed room frees its place
+
+
+def test_an_idle_room_expires_and_activity_keeps_it():
+    clock = Clock()
+    reg = Registry(clock=clock, max_rooms=1)
+    room = reg.open(Setup())
+    token, _, _ = reg.join(room.code, "Ada")
+    clock.now += IDLE_SECONDS - 1
+    reg.report(room.code, token, 1, 186, ())  # a step: not idle
+    clock.now += IDLE_SECONDS - 1
+    assert reg.codes() == [room.code]
+    clock.now += 2
+    assert reg.codes() == []
+    with pytest.raises(RoomError, match="No open room"):
+        reg.join(room.code, "Bo")
+    reg.open(Setup())  # its place is free
+
+
+def test_the_roster_shows_hostile_names_as_text():
+    reg = Registry()
+    room = reg.open(Setup())
+    attack = "<img src=x onerror=alert(1)>{{ 7*191 }}"
+    token, _, _ = reg.join(room.code, attack)
+    reg.report(room.code, token, 3, 186, (("US surprises", "<b>2</b>"),))
+    _, _, students = reg.roster(room.code, room.key)
+    html = roster_html(students, 1e9)
+    assert "<img" not in html and "<b>2" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;{{ 7*191 }}" in html
+    assert "3 of 186" in html
+
+
+def test_headline_reads_the_scoreboard_of_a_run_and_of_a_pair():
+    assert set(HEADLINE) <= {o.name for o in OUTCOMES}
+    model = PageModel(mode="side", seed=47)
+    for _ in range(30):
+        model.step()
+    got = dict(headline(model.views()))
+    assert list(got) == list(HEADLINE)
+    assert all(len(v.split(" / ")) == 2 for v in got.values())
+    single = PageModel(mode="single", seed=47)
+    assert dict(headline(single.views()))["US surprises"] == "0"
+
+
+def test_the_tutorial_s_class_session_is_the_page_s():
+    import re
+    from pathlib import Path
+
+    from sim.page import classroom, serve
+    from sim.page.rooms import IDLE_SECONDS
+
+    root = Path(__file__).resolve().parents[1]
+    text = (root / "docs" / "tutorial.md").read_text()
+    section = " ".join(
+        text[text.index("## 6. Run a class session") :].split("## Exercises")[0].split()
+    )
+    source = " ".join(Path(classroom.__file__).read_text().split())
+    for control in re.findall(r"\*([A-Z][^*]+)\*", section):
+        assert control in source or control in HEADLINE, control
+    assert f"({CODE_LENGTH} letters and digits" in section
+    assert f"after {IDLE_SECONDS / 3600:g} hours unused" in section
+    assert f"at most {MAX_ROOMS} rooms of at most {MAX_STUDENTS} students" in section
+    for outcome in HEADLINE[:-1]:  # the last is "the WG's legitimacy" there
+        assert outcome in section, outcome
+    warning = " ".join(serve.exposure("0.0.0.0", 8765)[0].split())
+    for phrase in ("anyone who has a room's code can join that room", "never on a public one"):
+        assert phrase in warning and phrase in section
+    assert "No open room has this code" in section and "--lan" in section
+
+
+def test_a_closed_teacher_view_stops_looking_so_an_idle_room_can_expire(monkeypatch):
+    """A task is not cancelled when its page goes: the loop must stop by itself."""
+    import asyncio
+    from pathlib import Path
+
+    import solara
+
+    from sim.page import classroom
+    from sim.page.controls import scenario_choices
+    from sim.page.settings import Settings
+
+    reg = Registry()
+    monkeypatch.setattr(classroom, "ROOMS", reg)
+    monkeypatch.setattr(classroom, "REFRESH_SECONDS", 0.02)
+    looks: list[float] = []
+    roster = reg.roster
+    monkeypatch.setattr(reg, "roster", lambda *a: (looks.append(1), roster(*a))[1])
+    choices = scenario_choices(Path(__file__).resolve().parents[1] / "scenarios")
+    room = reg.open(Settings(next(iter(choices.entries)), "one run", 47))
+
+    async def show_then_close() -> tuple[int, int]:
+        _, rc = solara.render(
+            classroom._Teacher(choices, room.code, room.key, lambda: None), handle_error=False
+        )
+        await asyncio.sleep(0.3)
+        shown = len(looks)
+        rc.close()
+        await asyncio.sleep(0.3)
+        return shown, len(looks) - shown
+
+    shown, after = asyncio.run(show_then_close())
+    assert shown >= 3 and after <= 1
