@@ -108,7 +108,7 @@ def test_labels_and_flip_text():
     status, text = label(0.6, 0.95, ["rok.dispute_prob", "posterior"], ["x: flips at ≈ 1"])
     assert status == "conditional"
     assert text == (
-        "depends on rok.dispute_prob, the posterior (calibrated parameters); x: flips at ≈ 1"
+        "depends on rok.dispute_prob, the posterior (the fitted parameters); x: flips at ≈ 1"
     )
 
 

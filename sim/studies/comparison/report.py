@@ -161,7 +161,7 @@ def _posterior_sentence(out: Path) -> str:
     if not posterior:
         return ""
     return (
-        f" Each replication's calibrated parameters are drawn by weight from the posterior "
+        f" Each replication's fitted parameters are drawn by weight from the posterior "
         f"`{posterior}` (the same draw for every variant), so the intervals carry parameter "
         "uncertainty as well as chance."
     )

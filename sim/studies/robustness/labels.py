@@ -54,7 +54,7 @@ def label(
         return "robust", "robust"
     if np.isfinite(share) and share <= 1.0 - robust_share:
         return "reversed", "reversed: the opposite sign is robust"
-    names = [("the posterior (calibrated parameters)" if t == POSTERIOR else t) for t in top]
+    names = [("the posterior (the fitted parameters)" if t == POSTERIOR else t) for t in top]
     text = f"depends on {', '.join(names)}" if names else "depends on the inputs"
     if flips:
         text += "; " + "; ".join(flips)

@@ -197,7 +197,7 @@ def write_report(
         "## Share of variance per input",
         "",
         "Total Sobol' indices ST (first-order S1 and 95 % half-widths in indices.csv); "
-        "`posterior` is the calibrated parameters as one input, `chance` the share of "
+        "`posterior` is the fitted parameters as one input, `chance` the share of "
         "the variance due to the finite replications.",
         "",
         "![shares](shares.png)",
