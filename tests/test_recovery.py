@@ -9,6 +9,7 @@ import pytest
 import yaml
 from conftest import ROOT
 
+from sim.studies.calibration.recovery_report import summary_table
 from sim.studies.calibration.recovery_stats import (
     IDENTIFIED,
     NOT_IDENTIFIED,
@@ -173,3 +174,9 @@ def test_chunks_on_dask_are_the_chunks_simulated_here(tmp_path):
     assert set(there) == set(here)
     for name, frame in here.items():
         pd.testing.assert_frame_equal(frame, there[name])
+
+
+def test_the_docs_table_is_the_shipped_summary():
+    summary = pd.read_csv(ROOT / "calibration" / "recovery" / "recovery_summary.csv")
+    doc = (ROOT / "docs" / "calibration.md").read_text(encoding="utf-8")
+    assert summary_table(summary) in doc

@@ -106,7 +106,7 @@ def rank_histograms(table: pd.DataFrame, summary: pd.DataFrame, k: int, path: Pa
 
 def _timing(timing: dict[str, Any]) -> str:
     """The time the study took: each simulating call, the sum, the worker-seconds."""
-    calls = timing["simulating_calls"]
+    calls = sorted(timing["simulating_calls"], key=lambda c: c["started"])
     lines = [
         f"- {c['started'][:16].replace('T', ' ')} UTC: {c['chunks']} chunks in "
         f"{c['simulate_seconds']:.0f} s wall on {c['workers']} worker(s)"
