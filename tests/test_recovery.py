@@ -180,3 +180,28 @@ def test_the_docs_table_is_the_shipped_summary():
     summary = pd.read_csv(ROOT / "calibration" / "recovery" / "recovery_summary.csv")
     doc = (ROOT / "docs" / "calibration.md").read_text(encoding="utf-8")
     assert summary_table(summary) in doc
+
+
+def test_ctrl_c_keeps_the_finished_chunks_and_a_rerun_finishes(tmp_path, wgsim_run, monkeypatch):
+    from sim.studies.calibration import recovery
+
+    spec, out = _spec(tmp_path), tmp_path / "rec"
+    real, calls = recovery.simulate_chunk, []
+
+    def interrupted_at_the_third(chunk):
+        calls.append(chunk.name)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real(chunk)
+
+    monkeypatch.setattr(recovery, "simulate_chunk", interrupted_at_the_third)
+    code, _, err = wgsim_run("recovery", spec, "--quick", "--out", out, "-w", "1")
+    assert code == 130 and "finished chunks are saved" in err
+    assert sorted(p.name for p in (out / "reference").glob("*.parquet")) == [
+        "part-00000-n8.parquet",
+        "part-00001-n8.parquet",
+    ]
+    assert not (out / "recovery_summary.csv").exists()
+    monkeypatch.setattr(recovery, "simulate_chunk", real)
+    code, stdout, _ = wgsim_run("-q", "recovery", spec, "--quick", "--out", out, "-w", "1")
+    assert code == 0 and "4 chunks simulated, 2 resumed" in stdout
