@@ -15,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-from sim.cli import batch, play, printout, robust, single
+from sim.cli import batch, play, printout, recovery, robust, single
 from sim.cli.common import clipped, configure, err_console, safe
 from sim.errors import InfrastructureError, WgsimError
 
@@ -72,6 +72,7 @@ for command in (
     batch.compare,
     batch.experiment,
     batch.calibrate,
+    recovery.recovery,
     robust.robustness,
     single.serve,
     play.replay_play,

@@ -165,6 +165,15 @@ def output_folder(value: str) -> Path:
     return Path(value)
 
 
+def out_option(default: str) -> Any:
+    """The ``--out``/``-o`` option of a batch command whose folder defaults to ``default``."""
+    return typer.Option(
+        "--out", "-o", parser=output_folder, help=f"Output folder (default {default})."
+    )
+
+
+Quick = Annotated[bool, typer.Option("--quick", help="A tiny run (the spec's 'quick' sizes).")]
+
 Json = Annotated[bool, typer.Option("--json", help="Print the summary as JSON on standard output.")]
 Seed = Annotated[
     int, typer.Option("--seed", "-s", help="Random seed (0 to 2^63 - 1).", min=0, max=MAX_SEED)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import time
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from multiprocessing import get_context
@@ -126,12 +126,13 @@ def _series_table(series: list[tuple[Job, list[tuple[float, ...]]]], start: Any)
 
 
 def chunk_results(
-    chunks: list[Chunk],
+    chunks: list[Any],
     workers: int,
     dask: str | None,
     cluster: dict[str, Any] | None = None,
     client: Any = None,
-) -> Iterator[ChunkResult]:
+    task: Callable[[Any], Any] = run_chunk,
+) -> Iterator[Any]:
     """Run ``chunks`` and yield each one's result as it finishes (in no fixed order).
 
     Args:
@@ -142,6 +143,8 @@ def chunk_results(
             (``dask_workers``, ``dask_threads``): a cluster given by address has the
             workers it has, whatever ``workers`` says.
         client: A Dask client already connected (:func:`dask_session`); None makes one.
+        task: The function run on each chunk: :func:`run_chunk`, or another module-level
+            function of an importable module (a study's own chunks).
 
     Yields:
         The result of each chunk.
@@ -151,18 +154,18 @@ def chunk_results(
     if dask is not None:
         size = cluster if cluster is not None else {}
         if client is not None:
-            yield from _dask_results(chunks, dask, size, client)
+            yield from _dask_results(chunks, dask, size, client, task)
         else:
             with dask_session(dask, workers) as own:
-                yield from _dask_results(chunks, dask, size, own)
+                yield from _dask_results(chunks, dask, size, own, task)
     elif workers <= 1:
         for c in chunks:
-            yield run_chunk(c)
+            yield task(c)
     else:
-        yield from _process_results(chunks, workers)
+        yield from _process_results(chunks, workers, task)
 
 
-def _process_results(chunks: list[Chunk], workers: int) -> Iterator[ChunkResult]:
+def _process_results(chunks: list[Any], workers: int, task: Callable[[Any], Any]) -> Iterator[Any]:
     # A fork server that has imported the model forks each worker: workers start in
     # milliseconds instead of re-importing Mesa, and no threads of this process are forked.
     # The fork server and the workers die with this process, even after kill -9
@@ -176,12 +179,12 @@ def _process_results(chunks: list[Chunk], workers: int) -> Iterator[ChunkResult]
         initializer=worker_initializer,
         initargs=(root,),
     ) as pool:
-        pending: set[Future[ChunkResult]] = set()
+        pending: set[Future[Any]] = set()
         queue = list(reversed(chunks))
         try:
             while queue or pending:
                 while queue and len(pending) < 2 * workers:
-                    pending.add(pool.submit(run_chunk, queue.pop()))
+                    pending.add(pool.submit(task, queue.pop()))
                 finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for fut in finished:
                     yield fut.result()
@@ -301,12 +304,12 @@ def cluster_size(client: Any) -> dict[str, int]:
 
 
 def _dask_results(
-    chunks: list[Chunk], address: str, size: dict[str, Any], client: Any
-) -> Iterator[ChunkResult]:
+    chunks: list[Any], address: str, size: dict[str, Any], client: Any, task: Callable[[Any], Any]
+) -> Iterator[Any]:
     from dask.distributed import wait as dask_wait
 
     size.update(cluster_size(client))
-    pending = client.map(run_chunk, chunks, pure=False)
+    pending = client.map(task, chunks, pure=False)
     alone_since: float | None = None  # when the cluster was last seen without workers
     while pending:
         try:

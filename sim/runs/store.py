@@ -192,6 +192,14 @@ def atomic_write_json(obj: Any, path: str | Path, token: str | None = None) -> P
     return atomic_write_bytes(path, text.encode(), token)
 
 
+def recorded(path: str | Path, key: str) -> Any:
+    """``key`` of the JSON object in ``path``; None if the file is missing or unreadable."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8")).get(key)
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
 SOURCE_ROOT = Path(__file__).resolve().parents[2]
 """The folder holding the ``sim`` package: a checkout's root, or site-packages."""
 

@@ -33,6 +33,7 @@ SHIPPED_FILES = {
         "posterior/calibrated.yaml",
         "posterior/posterior.csv",
         "posterior/posterior_summary.csv",
+        "recovery/recovery_summary.csv",
     ),
 }
 """What the wheel ships of each folder (glob patterns); ``setup.py`` reads this."""

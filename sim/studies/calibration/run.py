@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,7 @@ from pyabc import weighted_statistics
 
 from sim.runs.executors import cluster_size, dask_client
 from sim.runs.lifeline import guard_forks, mark_batch_process
-from sim.runs.store import atomic_write_json, ensure_output_folder, provenance
+from sim.runs.store import atomic_write_json, ensure_output_folder, provenance, recorded
 from sim.scenario.paths import apply_overrides
 from sim.studies.calibration.holdout import out_of_sample, write_out_of_sample
 from sim.studies.calibration.kernels import ReflectedProductKernel
@@ -183,14 +182,15 @@ def _write_manifest(
 def _fit_digest(spec: Any, scenario: Any, episodes: Any, quick: bool) -> str:
     """What a resumed fit must share with the database: spec, scenario, episodes, budget.
 
-    Neither the spec's notes on mechanisms nor the scenario's values of the free parameters
-    change the fit (every particle sets its own), so neither enters the digest: copying the
+    Neither the spec's notes on mechanisms, its recovery study, nor the scenario's values of
+    the free parameters change the fit (every particle sets its own), so none enters the
+    digest: copying the
     fit's own medians into ``calibrated.yaml``, which the scenario reads, or updating a
     note after the run, leaves a finished database resumable and its report rewritable.
     """
     fixed = apply_overrides(scenario, {p.path: p.value_of(p.low) for p in spec.parameters})
     parts = [
-        spec.model_dump_json(exclude={"mechanisms"}),
+        spec.model_dump_json(exclude={"mechanisms", "recovery"}),
         fixed.model_dump_json(),
         episodes.model_dump_json(),
     ]
@@ -201,10 +201,7 @@ def _check_database(out: Path, db: Path, digest: str) -> None:
     """Refuse to resume a database made for another fit; record the fit of a new one."""
     record = out / "fit.json"
     if db.exists() and record.exists():
-        try:
-            before = json.loads(record.read_text(encoding="utf-8")).get("fit_digest")
-        except (OSError, ValueError, AttributeError):
-            before = None
+        before = recorded(record, "fit_digest")
         if before != digest:
             raise CalibrationError(
                 f"{db} holds a fit of another spec, scenario, episodes or budget (digest "

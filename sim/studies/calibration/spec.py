@@ -92,6 +92,64 @@ class Budget(BaseModel):
     predictive_draws: int = Field(default=100, ge=1, le=100_000)
 
 
+class RecoverySize(BaseModel):
+    """How many simulations a parameter-recovery study makes (docs/calibration.md)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    reference_size: int = Field(
+        ge=10,
+        le=10_000_000,
+        description="Rows of the reference table: parameter draws from the prior, each "
+        "simulated like a particle of the fit (`budget.seeds_per_particle` seeds, mean "
+        "statistics).",
+    )
+    truths: int = Field(
+        ge=2,
+        le=100_000,
+        description="Synthetic records: parameter draws from the prior (a separate seed "
+        "stream), each simulated with one seed, a single realized history as the record is.",
+    )
+    accepted: float = Field(
+        gt=0.0,
+        le=0.5,
+        description="Share of the reference table accepted as a truth's posterior sample: "
+        "its nearest rows by the fit's scaled distance (0.01: the nearest 1 %).",
+    )
+    chunk_rows: int = Field(
+        default=500,
+        ge=1,
+        le=100_000,
+        description="Simulations per chunk: the unit of work of a worker, of resuming and "
+        "of the chunk's seed stream.",
+    )
+
+    @property
+    def k(self) -> int:
+        """Reference rows accepted per truth (at least 2)."""
+        return max(2, round(self.accepted * self.reference_size))
+
+
+class Recovery(RecoverySize):
+    """A parameter-recovery study of a spec's free parameters, and its verdict thresholds."""
+
+    min_shrinkage: float = Field(
+        default=0.3,
+        ge=0.0,
+        le=1.0,
+        description="Least mean shrinkage (1 - posterior variance / prior variance, a share) "
+        "for a parameter to count as identified.",
+    )
+    coverage_tolerance: float = Field(
+        default=0.1,
+        ge=0.0,
+        le=0.5,
+        description="How far (a share of the truths) the 90 % intervals' coverage may fall "
+        "below 0.9 for a parameter to count as identified.",
+    )
+    quick: RecoverySize
+
+
 class Period(BaseModel):
     """The period a fit sees: observables documented from ``start`` to ``end``."""
 
@@ -123,6 +181,10 @@ class CalibrationSpec(BaseModel):
         default=None,
         description="Fit only the observables documented in this period; those documented "
         "after it are the out-of-sample set (reported, never fitted). None: all observables.",
+    )
+    recovery: Recovery | None = Field(
+        default=None,
+        description="The parameter-recovery study (`wgsim recovery`); None: the spec has none.",
     )
     mechanisms: dict[str, str] = Field(
         default_factory=dict,
