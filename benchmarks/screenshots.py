@@ -12,9 +12,10 @@ the PNGs into docs/img (``--out`` elsewhere):
 - ``page-log.png``: the event log at week 40 (meetings and contacts hidden);
 - ``page-about.png``: the "About this model" tab;
 - ``page-many-seeds.png``: the many-seeds view after *Run 50 seeds*;
-- ``page-roleplay.png``: the "Play the Blue House" tab at its first decision;
-- ``summary-seed7.png``: the *Printable summary* of the run at its end (downloaded from
-  the page, opened in Chromium with the print style, its first printed page's height).
+- ``page-roleplay.png``: the "Role-play" tab playing the Blue House, at its first decision;
+- ``summary-seedN.png`` (N the seed): the *Printable summary* of the run at its end
+  (downloaded from the page, opened in Chromium with the print style, its first printed
+  page's height).
 
 Each run is the page's starting seed (the first showcase seed,
 ``sim/page/showcase.json``) of the default comparison, stepped to exactly week 40, so the
@@ -149,7 +150,8 @@ def shoot(url: str, out: Path, browser: Any) -> list[Path]:
             _settle(pg)
             done.append(out / "page-many-seeds.png")
             pg.screenshot(path=str(done[-1]))
-            pg.get_by_role("tab", name="Play the Blue House").click()
+            pg.get_by_role("tab", name="Role-play").click()
+            pg.get_by_role("button", name="Play the Blue House", exact=True).click()
             pg.locator(".wgsim-decision").wait_for()
             _settle(pg)
             done.append(out / "page-roleplay.png")

@@ -797,8 +797,8 @@ def test_play_a_ministry_pauses_at_each_decision_and_ends_in_a_debrief(page):
     model finish and sees the debrief: the model's run and the 50 seeds' placement; then
     starts again as the MOU."""
     from sim.page.controls import build_scenario
-    from sim.page.roleplay.words import button
-    from sim.runs.roleplay import play
+    from sim.page.roleplay.words import button, item_line, weighing
+    from sim.runs.roleplay import ROLES, play
 
     _start_role(page, "Play the Blue House")
     decision = page.locator(".wgsim-decision")
@@ -824,17 +824,19 @@ def test_play_a_ministry_pauses_at_each_decision_and_ends_in_a_debrief(page):
     # the same page, another ministry: the MOU stays quiet in a round, holds an item back
     page.get_by_role("button", name="Start again").click()
     _start_role(page, "Play the Ministry of Unification (MOU)")
-    card = page.inner_text(".wgsim-decision")  # this seed: a bargaining round comes first
-    assert "bargaining round" in card and "would challenge the line" in card
-    # the student stays quiet, then answers as the model would up to the first drafted item
+    card = page.inner_text(".wgsim-decision")  # the seed's first MOU decision, as run
     scenario = build_scenario(ROOT / "scenarios" / "historical.yaml", None)
-    answers = ["quiet"]
-    p = play(scenario, DEFAULT_SEED, answers, "mou")
-    while p.pending.kind != "propose":
-        answers.append(p.pending.own)
-        p = play(scenario, DEFAULT_SEED, answers, "mou")
-    answers.append("hold")
-    decisions = play(scenario, DEFAULT_SEED, answers, "mou").history
+    mou = play(scenario, DEFAULT_SEED, [], "mou")
+    assert item_line(mou.pending) in card and weighing("mou", mou.pending)[-1] in card
+    # the student holds back the first item the model puts forward and stays quiet in the
+    # first round the model challenges in, answering the model's way otherwise
+    answers: list[str] = []
+    unlike = {"propose": "hold", "challenge": "quiet"}  # the model's answer -> the student's
+    while unlike:
+        own = ROLES["mou"].own(mou.pending)
+        answers.append(unlike.pop(own) if own in unlike else own)
+        mou = play(scenario, DEFAULT_SEED, answers, "mou")
+    decisions = mou.history
     for n, c in enumerate(decisions, 1):
         page.get_by_role("button", name=button("mou", c.decision, c.chosen), exact=True).click()
         page.get_by_text(f"Decisions taken: {n}.").wait_for()
