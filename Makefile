@@ -45,7 +45,7 @@ browser:
 # ranges, the sweeps; then the summary README's headline is checked against
 # (tests/test_robustness.py) is refreshed from this run.
 run: setup
-	$(VENV)/bin/wgsim robustness experiments/robustness/headline.yaml --out results/robustness
+	$(VENV)/bin/wgsim robustness experiments/robustness/headline.yaml --out results/robustness --replace
 	cp results/robustness/summary.csv experiments/robustness/summary.csv
 	@echo "summary: experiments/robustness/summary.csv (README's headline numbers)"
 

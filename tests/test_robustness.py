@@ -7,6 +7,7 @@ bad-input path; and README's headline section against the committed summary that
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -259,3 +260,22 @@ def test_cli_prints_the_headline_and_writes_the_report(wgsim_run, tmp_path):
     summary = pd.read_csv(tmp_path / "o" / SUMMARY)
     assert out.startswith(headline(summary))
     assert "Report:" in out and (tmp_path / "o" / "report.md").is_file()
+
+
+def test_a_folder_of_another_spec_is_moved_aside_not_mixed_or_deleted(tmp_path):
+    """`make run` after a new posterior: the old folder is renamed, its runs kept."""
+    import datetime as dt
+
+    from sim.studies.robustness.run import move_aside_if_stale
+
+    out = tmp_path / "robustness"
+    assert move_aside_if_stale(out, "new") is None  # nothing there yet
+    (out / "sobol").mkdir(parents=True)
+    (out / "sobol" / "manifest.json").write_text(json.dumps({"robustness_digest": "new"}))
+    assert move_aside_if_stale(out, "new") is None and out.is_dir()  # same study: resumed
+    (out / "sobol" / "manifest.json").write_text(json.dumps({"robustness_digest": "old"}))
+    (out / "sobol" / "runs.parquet").write_bytes(b"the old runs")
+    when = dt.datetime(2026, 12, 7, 16, 40, 5, tzinfo=dt.UTC)
+    aside = move_aside_if_stale(out, "new", now=when)
+    assert aside == tmp_path / "robustness.old-20261207T164005"
+    assert not out.exists() and (aside / "sobol" / "runs.parquet").read_bytes() == b"the old runs"

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from sim.cli.common import Dask, Workers, err_console, out_console, output_folder, tracker
+from sim.cli.common import Dask, Workers, err_console, out_console, output_folder, status, tracker
 
 DEFAULT_SPEC = Path("experiments/robustness/headline.yaml")
 """The shipped spec, relative to the shipped files' root (a checkout or the wheel's data)."""
@@ -33,6 +33,14 @@ def robustness(
             "--out", "-o", parser=output_folder, help="Output folder (default results/robustness)."
         ),
     ] = None,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace",
+            help="If the folder holds another spec's runs (the spec, scenario or posterior "
+            "changed), move it aside to OUT.old-<time> and start again; nothing is deleted.",
+        ),
+    ] = False,
 ) -> None:
     """Report each headline effect of the group as a range over the judgement values.
 
@@ -43,11 +51,16 @@ def robustness(
     """
     from sim.scenario.shipped import data_root
     from sim.studies.robustness.report import headline
+    from sim.studies.robustness.run import move_aside_if_stale
     from sim.studies.robustness.spec import load_study
     from sim.studies.robustness.study import run_robustness
 
     study = load_study(spec or data_root() / DEFAULT_SPEC, quick=quick)
     out = out or Path("results") / ("robustness-quick" if quick else "robustness")
+    if replace:
+        aside = move_aside_if_stale(out, study.digest)
+        if aside is not None:
+            status(f"{out} held another spec's runs: moved aside to {aside}")
     progress, started, advance = tracker(out)
     try:
         with progress:

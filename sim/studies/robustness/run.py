@@ -19,6 +19,7 @@ Three batches, each in its own folder under the output folder and each resumable
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,10 +116,35 @@ def check_folder(out: Path, digest: str) -> None:
     if old is not None and old.get("robustness_digest") != digest:
         raise OutputConflict(
             f"{out} holds runs of another robustness spec (digest "
-            f"{old.get('robustness_digest')}, not {digest}); choose another --out"
+            f"{old.get('robustness_digest')}, not {digest}); choose another --out, or give "
+            "--replace to move it aside"
         )
     if old is None and (out / "runs.parquet").exists():
         raise OutputConflict(f"{out} holds results but no manifest.json; choose another --out")
+
+
+def move_aside_if_stale(out: Path, digest: str, now: dt.datetime | None = None) -> Path | None:
+    """Move ``out`` aside when a stage in it holds another study's runs; nothing is deleted.
+
+    A study's digest covers its spec, scenario and posterior, so after any of them changes
+    (a new calibration, say) the folder of the last run cannot be resumed. The folder is
+    renamed ``<out>.old-<UTC time>`` so the study can start again in ``out``.
+
+    Returns:
+        The new name of the old folder, or None when nothing was moved.
+    """
+    stale = False
+    for stage in ("sobol", "sweep"):
+        try:
+            check_folder(out / stage, digest)
+        except OutputConflict:
+            stale = True
+    if not stale:
+        return None
+    stamp = (now or dt.datetime.now(dt.UTC)).strftime("%Y%m%dT%H%M%S")
+    aside = out.with_name(f"{out.name}.old-{stamp}")
+    out.rename(aside)
+    return aside
 
 
 def _stage(
