@@ -177,8 +177,9 @@ def path_summary(paths: dict[str, Any], cal: Calendar) -> pd.DataFrame:
     legit = paths["legitimacy"]
 
     def level(day: dt.date) -> float:
-        with np.errstate(all="ignore"):
-            return float(np.nanmedian(legit[:, cal.week_of(day) - 1]))
+        week = legit[:, cal.week_of(day) - 1]
+        # NaN when no run has a WG that week (every WG ended before it, in a small fit)
+        return float(np.nanmedian(week)) if (~np.isnan(week)).any() else float("nan")
 
     minister = cal.week_of(dt.date(2020, 7, 27))
     chal = paths["challenges"]
