@@ -100,7 +100,8 @@ def item_table(
         whether a rule set the fate in every run (an input, not evidence).
     """
     runs = list(runs)
-    names = sorted({i for r in runs for i in r}, key=lambda i: str(record.get(i).date))
+    # by documented date, then id: a set's order varies between processes
+    names = sorted({i for r in runs for i in r}, key=lambda i: (str(record.get(i).date), i))
     rows = []
     for item in names:
         e = record.get(item)
