@@ -23,7 +23,7 @@ from sim.page.controls import Choices, build_scenario, changed
 from sim.page.data import RunView
 from sim.page.model import LiveRun
 from sim.page.panels import Finished, Header, Scoreboard
-from sim.page.roleplay.words import AGENTS, CARDS, button, item_line, weighing
+from sim.page.roleplay import DecisionCard
 from sim.page.rooms import MINISTRIES, REFRESH_SECONDS, ROOMS, Advance, RoomError, SharedRun
 from sim.page.score import OUTCOMES, number
 from sim.page.settings import Settings, specs_for
@@ -226,27 +226,11 @@ def SharedStudent(choices: Choices, code: str, token: str, name: str, setup: Set
         if state.finished:
             Finished(views)
         elif now.waiting == mine and mine is not None:
-            _Card(state, lambda k: act(lambda: ROOMS.answer(code, token, now.moves, k, advance)))
+            DecisionCard(
+                mine,
+                state.pending,
+                lambda k: act(lambda: ROOMS.answer(code, token, now.moves, k, advance)),
+            )
         else:
             solara.Info(turn_line(now), classes=["wgsim-waiting"])
         Scoreboard(views)
-
-
-@solara.component
-def _Card(state: SharedPlay, take: Any) -> None:
-    d, role = state.pending, state.waiting
-    assert d is not None and role is not None
-    with solara.Card(CARDS[role], classes=["wgsim-decision"]):
-        with solara.Column(gap="2px"):
-            solara.Text(item_line(d))
-            solara.Text(f"What you know, and what the model's {AGENTS[role]} would weigh:")
-            for line in weighing(role, d):
-                solara.Text("• " + line)
-        with solara.Row(gap="8px", style={"flex-wrap": "wrap"}):
-            for key in ROLES[role].options(d):
-                solara.Button(
-                    button(role, d, key),
-                    on_click=lambda k=key: take(k),
-                    color="primary",
-                    classes=["wgsim-choice"],
-                )
