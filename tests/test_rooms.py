@@ -152,17 +152,21 @@ def test_the_tutorial_s_class_session_is_the_page_s():
     import re
     from pathlib import Path
 
-    from sim.page import classroom, serve
-    from sim.page.rooms import IDLE_SECONDS
+    from sim.page import classroom, rooms, serve, shared_room
+    from sim.page.rooms import IDLE_SECONDS, MINISTRIES
+    from sim.runs.roleplay import ROLES
 
     root = Path(__file__).resolve().parents[1]
     text = (root / "docs" / "tutorial.md").read_text()
     section = " ".join(
         text[text.index("## 6. Run a class session") :].split("## Exercises")[0].split()
     )
-    source = " ".join(Path(classroom.__file__).read_text().split())
+    source = " ".join(
+        (Path(classroom.__file__).read_text() + Path(shared_room.__file__).read_text()).split()
+    )
+    takes = {f"Take {ROLES[m].name}" for m in MINISTRIES}  # the buttons, made per ministry
     for control in re.findall(r"\*([A-Z][^*]+)\*", section):
-        assert control in source or control in HEADLINE, control
+        assert control in source or control in HEADLINE or control in takes, control
     assert f"({CODE_LENGTH} letters and digits" in section
     assert f"after {IDLE_SECONDS / 3600:g} hours unused" in section
     assert f"at most {MAX_ROOMS} rooms of at most {MAX_STUDENTS} students" in section
@@ -172,6 +176,17 @@ def test_the_tutorial_s_class_session_is_the_page_s():
     for phrase in ("anyone who has a room's code can join that room", "never on a public one"):
         assert phrase in warning and phrase in section
     assert "No open room has this code" in section and "--lan" in section
+    # the shared run: the teacher's choices, the students' buttons, what is refused
+    for choice in shared_room.RUN_CHOICES:
+        assert f"*{choice}*" in section, choice
+    assert "**runs**" in section and "runs" in source
+    for take in takes:
+        assert f"*{take}*" in section, take
+    assert "Take {ROLES[m].name}" in source
+    assert "Waiting for the State Department (Bo)." in section
+    assert "The run has moved on since this decision was shown" in " ".join(
+        Path(rooms.__file__).read_text().split()
+    )
 
 
 def test_a_closed_teacher_view_stops_looking_so_an_idle_room_can_expire(monkeypatch):
