@@ -209,6 +209,9 @@ def test_a_class_plays_one_shared_run_a_ministry_each(browser, server):
         ministry = turn.split("Waiting for ", 1)[1].rstrip(".")
         theirs.locator(".wgsim-waiting").get_by_text(f"Waiting for {ministry}").wait_for()
         assert theirs.locator(".wgsim-decision").count() == 0  # no card out of turn
+        if n == 0:
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            mine.screenshot(path=str(ARTIFACTS / "class_shared_card.png"), full_page=True)
         mine.locator(".wgsim-decision .wgsim-choice").first.click()
         played.add(who)
         teacher.wait_for_function(

@@ -136,7 +136,8 @@ def shared_html(run: SharedRun, watching: list[str]) -> str:
         who = run.ministries.get(m)
         mark = " ◀ its turn" if m == run.waiting else ""
         answers = len(run.answers.get(m, ()))
-        cells = (ROLES[m].name, who or "the model", str(answers) if who else "—")
+        free = "the model" if run.moves else "free (the model's once the run begins)"
+        cells = (ROLES[m].name, who or free, str(answers) if who else "—")
         tds = "".join(f"<td>{escape(c)}</td>" for c in cells)
         rows.append(f"<tr><td>{escape(mark.strip())}</td>{tds}</tr>")
     head = "".join(f"<th>{h}</th>" for h in ("", "ministry", "played by", "answers"))
