@@ -158,3 +158,74 @@ def test_a_class_joins_a_room_and_the_teacher_sees_a_student_step(browser, serve
     for pg in (teacher, ada, bo):
         assert pg.bad == [], pg.bad
         pg.context.close()
+
+
+def _choose(pg, label: str, option: str) -> None:
+    box = pg.locator(".v-select").filter(has=pg.locator("label", has_text=label)).first
+    box.click()
+    pg.get_by_role("option", name=option, exact=True).click()
+    pg.locator(".menuable__content__active").wait_for(state="detached")
+
+
+def _answers(teacher) -> int:
+    cells = teacher.locator(".wgsim-ministries tbody tr td:nth-child(4)").all_inner_texts()
+    return sum(int(c) for c in cells if c.isdigit())
+
+
+def _week(teacher) -> int:
+    return int(re.search(r"Week (\d+) of", teacher.inner_text(".wgsim-turn")).group(1))
+
+
+def test_a_class_plays_one_shared_run_a_ministry_each(browser, server):
+    teacher = _page(browser, server)
+    _tab(teacher)
+    _choose(teacher, "runs", "one shared run, a ministry each")
+    teacher.get_by_role("button", name="Open a room").click()
+    code = teacher.locator(".wgsim-code").inner_text().strip()
+    teacher.locator(".wgsim-turn").get_by_text("No ministry is taken yet").wait_for()
+
+    ada = _page(browser, f"{server}?room={code}")
+    _join(ada, code, "Ada")
+    ada.get_by_role("button", name="Take the Blue House").click()
+    ada.get_by_text("the Blue House: Ada (you)").wait_for()
+    bo = _page(browser, f"{server}?room={code}")
+    _join(bo, code, "Bo")
+    bo.get_by_text("the Blue House: Ada;").wait_for()
+    assert bo.get_by_role("button", name="Take the Blue House").count() == 0  # taken
+    bo.get_by_role("button", name="Take the State Department").click()
+    bo.get_by_text("the State Department: Bo (you)").wait_for()
+    table = teacher.locator(".wgsim-ministries")
+    table.get_by_text("Ada").wait_for()
+    table.get_by_text("Bo").wait_for()
+
+    pages = {"Ada": ada, "Bo": bo}
+    start, played = _week(teacher), set()
+    for n in range(20):
+        turn = teacher.inner_text(".wgsim-turn")
+        who = re.search(r"Waiting for .* \((Ada|Bo)\)\.", turn).group(1)
+        other = "Bo" if who == "Ada" else "Ada"
+        mine, theirs = pages[who], pages[other]
+        mine.locator(".wgsim-decision .wgsim-choice").first.wait_for()
+        ministry = turn.split("Waiting for ", 1)[1].rstrip(".")
+        theirs.locator(".wgsim-waiting").get_by_text(f"Waiting for {ministry}").wait_for()
+        assert theirs.locator(".wgsim-decision").count() == 0  # no card out of turn
+        if n == 0:
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            mine.screenshot(path=str(ARTIFACTS / "class_shared_card.png"), full_page=True)
+        mine.locator(".wgsim-decision .wgsim-choice").first.click()
+        played.add(who)
+        teacher.wait_for_function(
+            "n => [...document.querySelectorAll('.wgsim-ministries tbody tr td:nth-child(4)')]"
+            ".map(c => parseInt(c.innerText) || 0).reduce((a, b) => a + b, 0) > n",
+            arg=n,
+        )
+        if played == {"Ada", "Bo"} and _week(teacher) > start:
+            break
+    assert played == {"Ada", "Bo"} and _week(teacher) > start, (played, start)
+    assert _answers(teacher) == n + 1
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    teacher.screenshot(path=str(ARTIFACTS / "class_shared_teacher.png"), full_page=True)
+    ada.screenshot(path=str(ARTIFACTS / "class_shared_student.png"), full_page=True)
+    for pg in (teacher, ada, bo):
+        assert pg.bad == [], pg.bad
+        pg.context.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -151,17 +152,21 @@ def test_the_tutorial_s_class_session_is_the_page_s():
     import re
     from pathlib import Path
 
-    from sim.page import classroom, serve
-    from sim.page.rooms import IDLE_SECONDS
+    from sim.page import classroom, rooms, serve, shared_room
+    from sim.page.rooms import IDLE_SECONDS, MINISTRIES
+    from sim.runs.roleplay import ROLES
 
     root = Path(__file__).resolve().parents[1]
     text = (root / "docs" / "tutorial.md").read_text()
     section = " ".join(
         text[text.index("## 6. Run a class session") :].split("## Exercises")[0].split()
     )
-    source = " ".join(Path(classroom.__file__).read_text().split())
+    source = " ".join(
+        (Path(classroom.__file__).read_text() + Path(shared_room.__file__).read_text()).split()
+    )
+    takes = {f"Take {ROLES[m].name}" for m in MINISTRIES}  # the buttons, made per ministry
     for control in re.findall(r"\*([A-Z][^*]+)\*", section):
-        assert control in source or control in HEADLINE, control
+        assert control in source or control in HEADLINE or control in takes, control
     assert f"({CODE_LENGTH} letters and digits" in section
     assert f"after {IDLE_SECONDS / 3600:g} hours unused" in section
     assert f"at most {MAX_ROOMS} rooms of at most {MAX_STUDENTS} students" in section
@@ -171,6 +176,17 @@ def test_the_tutorial_s_class_session_is_the_page_s():
     for phrase in ("anyone who has a room's code can join that room", "never on a public one"):
         assert phrase in warning and phrase in section
     assert "No open room has this code" in section and "--lan" in section
+    # the shared run: the teacher's choices, the students' buttons, what is refused
+    for choice in shared_room.RUN_CHOICES:
+        assert f"*{choice}*" in section, choice
+    assert "**runs**" in section and "runs" in source
+    for take in takes:
+        assert f"*{take}*" in section, take
+    assert "Take {ROLES[m].name}" in source
+    assert "Waiting for the State Department (Bo)." in section
+    assert "The run has moved on since this decision was shown" in " ".join(
+        Path(rooms.__file__).read_text().split()
+    )
 
 
 def test_a_closed_teacher_view_stops_looking_so_an_idle_room_can_expire(monkeypatch):
@@ -205,3 +221,88 @@ def test_a_closed_teacher_view_stops_looking_so_an_idle_room_can_expire(monkeypa
 
     shown, after = asyncio.run(show_then_close())
     assert shown >= 3 and after <= 1
+
+
+# --- shared runs: one run, a ministry each ------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def shared_advance():
+    from sim.runs.shared import play_shared
+    from sim.scenario.loader import load_scenario
+
+    scn = load_scenario(Path(__file__).resolve().parents[1] / "scenarios" / "historical.yaml")
+
+    def advance(answers):
+        p = play_shared(scn, 3, answers)
+        return p.waiting, (p.model.steps, p.pending)
+
+    return advance
+
+
+def _shared_room(reg, advance):
+    room = reg.open(Setup(3), own_seeds=True, shared=True)
+    ada, _, _ = reg.join(room.code, "Ada")
+    bo, _, _ = reg.join(room.code, "Bo")
+    cy, _, _ = reg.join(room.code, "Cy")
+    return room, ada, bo, cy
+
+
+def test_a_shared_room_has_one_student_per_ministry(shared_advance):
+    reg = Registry()
+    own = reg.open(Setup())
+    with pytest.raises(RoomError, match="no shared run"):
+        reg.shared_run(own.code)
+    room, ada, bo, _ = _shared_room(reg, shared_advance)
+    assert not room.own_seeds  # one run: the room's seed
+    assert reg.join(room.code, "Di")[1].seed == 3
+    first = reg.shared_run(room.code)
+    assert first.ministries == {} and first.waiting is None and first.run is None
+    reg.take(room.code, ada, "blue_house", shared_advance)
+    with pytest.raises(RoomError, match="Ada already plays this ministry"):
+        reg.take(room.code, bo, "blue_house", shared_advance)
+    with pytest.raises(RoomError, match="already play a ministry"):
+        reg.take(room.code, ada, "state", shared_advance)
+    with pytest.raises(RoomError, match="No ministry 'treasury'"):
+        reg.take(room.code, bo, "treasury", shared_advance)
+    with pytest.raises(RoomError, match="not in this room"):
+        reg.take(room.code, "forged", "state", shared_advance)
+    reg.take(room.code, bo, "state", shared_advance)
+    run = reg.shared_run(room.code)
+    assert run.ministries == {"blue_house": "Ada", "state": "Bo"}
+    assert run.version > first.version and run.waiting in ("blue_house", "state")
+    assert run.answers == {"blue_house": (), "state": ()}
+
+
+def test_a_shared_run_goes_in_turn_and_refuses_stale_and_foreign_answers(shared_advance):
+    from sim.runs.roleplay import ROLES
+
+    reg = Registry()
+    room, ada, bo, cy = _shared_room(reg, shared_advance)
+    reg.take(room.code, ada, "blue_house", shared_advance)
+    reg.take(room.code, bo, "state", shared_advance)
+    token = {"blue_house": ada, "state": bo}
+    turns = []
+    for _ in range(12):
+        run = reg.shared_run(room.code)
+        turns.append(run.waiting)
+        other = token["state" if run.waiting == "blue_house" else "blue_house"]
+        with pytest.raises(RoomError, match="not your ministry's turn"):
+            reg.answer(room.code, other, run.moves, "approve", shared_advance)
+        with pytest.raises(RoomError, match="play no ministry"):
+            reg.answer(room.code, cy, run.moves, "approve", shared_advance)
+        pending = run.run[1]
+        with pytest.raises(RoomError, match=r"not allowed: .*allowed: "):
+            reg.answer(room.code, token[run.waiting], run.moves, "maybe", shared_advance)
+        own = ROLES[run.waiting].own(pending)
+        reg.answer(room.code, token[run.waiting], run.moves, own, shared_advance)
+        # the same page clicking again (a double click, a second tab) is stale: refused
+        for t in token.values():
+            with pytest.raises(RoomError, match="moved on"):
+                reg.answer(room.code, t, run.moves, own, shared_advance)
+    assert set(turns) == {"blue_house", "state"}  # both ministries had turns
+    after = reg.shared_run(room.code)
+    assert after.moves == 12
+    assert sum(len(a) for a in after.answers.values()) == 12
+    with pytest.raises(RoomError, match="has begun"):
+        reg.take(room.code, cy, "mou", shared_advance)  # late: the MOU stays the model's

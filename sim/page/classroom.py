@@ -4,7 +4,8 @@ The teacher opens a room with the set-up in the controls (scenario and variant, 
 sliders, seed) and sees a code for the students and a teacher key; students join with the
 code (or a link ``?room=CODE``) and a name, and each steps or plays their own run of that
 set-up. The teacher view lists every student with the week reached and the scoreboard's
-headline outcomes, refreshed while students step. Rooms live in the server
+headline outcomes, refreshed while students step. A room can instead hold one shared run,
+a ministry each (:mod:`sim.page.shared_room`). Rooms live in the server
 (:mod:`sim.page.rooms`); every name a student types is escaped before it is shown.
 """
 
@@ -26,23 +27,22 @@ from solara.lab.utils.headers import headers as request_headers
 
 from sim.page.charts import chart_spec
 from sim.page.controls import Choices, changed
-from sim.page.data import RunView
 from sim.page.model import MODES, PageModel, StoredRun
 from sim.page.panels import Charts, Finished, Header, Scoreboard
 from sim.page.rooms import REFRESH_SECONDS, ROOMS, RoomError, Student, clean_code
-from sim.page.score import OUTCOMES, number
 from sim.page.serve import ADDRESSES
 from sim.page.settings import Settings, build_model, specs_for
-
-HEADLINE = (
-    "US surprises",
-    "public disputes in Seoul",
-    "UN exemptions granted",
-    "projects implemented",
-    "DPRK denunciations",
-    "WG legitimacy now",
+from sim.page.shared_room import (
+    HEADLINE,
+    RUN_CHOICES,
+    SharedStudent,
+    headline,
+    mounted,
+    shared_html,
 )
-"""The scoreboard's outcomes (:data:`sim.page.score.OUTCOMES`) the teacher view shows."""
+
+__all__ = ["HEADLINE", "ClassSession", "headline", "roster_html", "setup_line"]
+
 SEED_CHOICES = {
     "everyone the room's seed": False,
     "each student their own seed (the room's + 0, 1, 2 …)": True,
@@ -57,12 +57,6 @@ PLAY_CATCH_UP = 8
 """At most this many weeks between two of a student's redraws when Play is late."""
 PLAY_BACKOFF = 2.0
 """While a student plays, the sleep after a redraw lasts at least this many times the redraw."""
-
-
-def headline(views: list[RunView]) -> tuple[tuple[str, str], ...]:
-    """The teacher's outcomes of a run so far; a pair's as "with WG / no group"."""
-    read = {o.name: o.read for o in OUTCOMES}  # these only: the lead time costs most
-    return tuple((name, " / ".join(number(read[name](v)) for v in views)) for name in HEADLINE)
 
 
 def roster_html(students: list[Student], now: float) -> str:
@@ -114,6 +108,9 @@ def ClassSession(
             _Open(choices, wanted, lambda r: role.set(r))
     elif role.value[0] == "teacher":
         _Teacher(choices, role.value[1], role.value[2], lambda: role.set(None))
+    elif role.value[0] == "shared":
+        _, code, token, student, setup = role.value
+        SharedStudent(choices, code, token, student.name, setup)
     else:
         _, code, token, student, setup = role.value
         _StudentRun(choices, runs, code, token, student, setup)
@@ -131,7 +128,12 @@ def _Join(asked: str, on_join: Any) -> None:
         except RoomError as exc:
             problem.set(str(exc))
             return
-        on_join(("student", clean_code(code.value), token, student, setup))
+        shared = True
+        try:
+            ROOMS.shared_run(code.value)
+        except RoomError:  # a room of own runs (or closed since: the run says so)
+            shared = False
+        on_join(("shared" if shared else "student", clean_code(code.value), token, student, setup))
 
     with solara.Card("Student: join a room", style={"max-width": "26em"}):
         solara.Text("Type the code your teacher shows, and your name.")
@@ -145,6 +147,7 @@ def _Join(asked: str, on_join: Any) -> None:
 @solara.component
 def _Open(choices: Choices, wanted: Settings, on_open: Any) -> None:
     seeds = solara.use_reactive(next(iter(SEED_CHOICES)))
+    runs = solara.use_reactive(next(iter(RUN_CHOICES)))
     code = solara.use_reactive("")
     key = solara.use_reactive("")
     problem = solara.use_reactive("")
@@ -152,7 +155,9 @@ def _Open(choices: Choices, wanted: Settings, on_open: Any) -> None:
 
     def open_room() -> None:
         try:
-            room = ROOMS.open(wanted, own_seeds=SEED_CHOICES[seeds.value])
+            room = ROOMS.open(
+                wanted, own_seeds=SEED_CHOICES[seeds.value], shared=RUN_CHOICES[runs.value]
+            )
         except RoomError as exc:
             problem.set(str(exc))
             return
@@ -170,7 +175,16 @@ def _Open(choices: Choices, wanted: Settings, on_open: Any) -> None:
         solara.Text(
             "Every student runs the set-up in the controls: " + setup_line(choices, wanted) + "."
         )
-        solara.Select("seeds", values=list(SEED_CHOICES), value=seeds)
+        solara.Select("runs", values=list(RUN_CHOICES), value=runs)
+        if RUN_CHOICES[runs.value]:
+            solara.Text(
+                "One run on the room's seed: each student who joins takes a free ministry "
+                "(the Blue House, the State Department, the MOU; one student each) and "
+                "answers its decisions in turn; the others watch; free ministries are the "
+                "model's."
+            )
+        else:
+            solara.Select("seeds", values=list(SEED_CHOICES), value=seeds)
         solara.Button(
             "Open a room",
             on_click=open_room,
@@ -188,25 +202,6 @@ def _Open(choices: Choices, wanted: Settings, on_open: Any) -> None:
             solara.Error(problem.value)
 
 
-def _mounted() -> Any:
-    """A ref that is True while the calling component is on the page, False once removed.
-
-    A task's loop checks it: closing a browser tab does not cancel the task by itself.
-    """
-    alive = solara.use_ref(True)
-
-    def mount() -> Any:
-        alive.current = True
-
-        def unmount() -> None:
-            alive.current = False
-
-        return unmount
-
-    solara.use_effect(mount, [])
-    return alive
-
-
 @solara.component
 def _Teacher(choices: Choices, code: str, key: str, on_close: Any) -> None:
     state: Any = solara.use_reactive(None)  # (version, set-up, students)
@@ -214,16 +209,18 @@ def _Teacher(choices: Choices, code: str, key: str, on_close: Any) -> None:
     shown = solara.use_reactive(False)
     now = solara.use_reactive(0.0)  # a constant: a changing argument would be set anew
 
-    alive = _mounted()
+    alive = mounted()
 
     async def watch() -> None:  # on the server's event loop: a look every REFRESH_SECONDS
         while alive.current:  # a closed tab's view stops looking (and keeping the room)
             try:
-                got = ROOMS.roster(code, key)
+                got: Any = ROOMS.roster(code, key)
             except RoomError as exc:
                 problem.set(str(exc))
                 return
             if state.value is None or got[0] != state.value[0]:
+                with contextlib.suppress(RoomError):  # a room of own runs has none
+                    got = (*got, ROOMS.shared_run(code))
                 state.set(got)
                 now.set(ROOMS.clock())
             await asyncio.sleep(REFRESH_SECONDS)
@@ -266,13 +263,23 @@ def _Teacher(choices: Choices, code: str, key: str, on_close: Any) -> None:
         if problem.value:
             solara.Error(problem.value)
         if state.value is not None:
-            _, setup, students = state.value
-            pair = MODES[setup.mode] == "side"
+            _, setup, students, *shared = state.value
+            pair = MODES[setup.mode] == "side" and not shared
             solara.Text(
                 f"Set-up: {setup_line(choices, setup)}. Students: {len(students)}."
                 + (" Each outcome: with the WG / no group." if pair else "")
+                + (" One shared run, with the WG, on the room's seed." if shared else "")
             )
-            solara.HTML(tag="div", unsafe_innerHTML=roster_html(students, now.value))
+            if shared:
+                playing = set(shared[0].ministries.values())
+                watching = [s.name for s in students if s.name not in playing]
+                solara.HTML(
+                    tag="div",
+                    unsafe_innerHTML=shared_html(shared[0], watching),
+                    classes=["wgsim-shared-run"],
+                )
+            else:
+                solara.HTML(tag="div", unsafe_innerHTML=roster_html(students, now.value))
         solara.Button("Close the room", on_click=close, outlined=True, color="error")
 
 
@@ -291,7 +298,7 @@ def _StudentRun(
     version = solara.use_reactive(0)
     playing = solara.use_reactive(False)
     problem = solara.use_reactive("")
-    alive = _mounted()
+    alive = mounted()
     model: PageModel = model_ref.current
     views = model.views() if version.value >= 0 else []
     spec = solara.use_memo(lambda: json.dumps(chart_spec(views)), [model])

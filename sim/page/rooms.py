@@ -39,6 +39,12 @@ REFRESH_SECONDS = 0.25
 """How often an open teacher view looks for news (s)."""
 NAME_LENGTH = 40
 """The longest student name kept (characters); a longer one is cut."""
+MINISTRIES = ("blue_house", "state", "mou")
+"""The ministries of a shared run (the role keys of :data:`sim.runs.roleplay.ROLES`)."""
+
+Advance = Callable[[dict[str, tuple[str, ...]]], tuple[str | None, Any]]
+"""A shared run replayed with the answers by ministry: (the ministry it waits for, or None
+once it has ended; what the page shows of it). It raises ValueError for a wrong answer."""
 
 
 class RoomError(WgsimError):
@@ -84,6 +90,33 @@ class Room:
     touched: float
     students: dict[str, Student] = field(default_factory=dict)  # token -> student
     version: int = 0
+    shared: bool = False
+    ministries: dict[str, str] = field(default_factory=dict)  # ministry -> student's token
+    answers: dict[str, tuple[str, ...]] = field(default_factory=dict)  # ministry -> answers
+    moves: int = 0
+    waiting: str | None = None
+    run: Any = None
+
+
+@dataclass(frozen=True)
+class SharedRun:
+    """A shared room's run as its members see it.
+
+    Attributes:
+        version: The room's version (it grows with every change).
+        moves: Answers given so far, all ministries together.
+        ministries: Ministry -> the name of the student who plays it (free ones absent).
+        answers: Ministry -> its answers so far (the played ministries only).
+        waiting: The ministry the run waits for; None before any is taken or at the end.
+        run: What the last :data:`Advance` returned for the page to show (None at first).
+    """
+
+    version: int
+    moves: int
+    ministries: dict[str, str]
+    answers: dict[str, tuple[str, ...]]
+    waiting: str | None
+    run: Any
 
 
 def clean_name(text: str | None) -> str:
@@ -147,8 +180,11 @@ class Registry:
             )
         return room
 
-    def open(self, setup: Any, own_seeds: bool = False) -> Room:
+    def open(self, setup: Any, own_seeds: bool = False, shared: bool = False) -> Room:
         """A new room for ``setup``; its ``code`` is for the students, its ``key`` the teacher's.
+
+        With ``shared`` the room has one run, the room's seed, in which each student who
+        takes a ministry (:meth:`take`) answers its decisions (:meth:`answer`).
 
         Raises:
             RoomError: if :data:`MAX_ROOMS` rooms are open.
@@ -164,9 +200,10 @@ class Registry:
             code = _token(CODE_LENGTH)
             while code in self._rooms:
                 code = _token(CODE_LENGTH)
-            room = Room(code, _token(KEY_LENGTH), setup, own_seeds, now)
+            room = Room(code, _token(KEY_LENGTH), setup, own_seeds and not shared, now)
+            room.shared = shared
             self._rooms[code] = room
-            return replace(room, students={})
+            return replace(room, students={}, ministries={}, answers={})
 
     def join(self, code: str, name: str) -> tuple[str, Student, Any]:
         """Join the room with ``code`` as ``name``: (the student's token, the student, set-up).
@@ -242,6 +279,94 @@ class Registry:
         with self._lock:
             self._teacher_room(code, key, self.clock())
             del self._rooms[clean_code(code)]
+
+    def _shared(self, code: str, now: float) -> Room:  # holding the lock
+        room = self._room(code, now)
+        if not room.shared:
+            raise RoomError("This room has no shared run: each student runs their own.")
+        return room
+
+    def shared_run(self, code: str) -> SharedRun:
+        """The shared run of the room with ``code`` (anyone in the room may see it).
+
+        Raises:
+            RoomError: if no open room has the code or it has no shared run.
+        """
+        with self._lock:
+            room = self._shared(code, self.clock())
+            names = {s: room.students[t].name for s, t in room.ministries.items()}
+            return SharedRun(
+                room.version, room.moves, names, dict(room.answers), room.waiting, room.run
+            )
+
+    def take(self, code: str, token: str, ministry: str, advance: Advance) -> None:
+        """The student with ``token`` takes the free ``ministry`` of the shared run.
+
+        Ministries are taken before the run's first answer; after it the free ones stay
+        the model's (their decisions so far were the model's) and a student joining watches.
+
+        Raises:
+            RoomError: if the room has no shared run, the token is not a student's of it,
+                the student already plays a ministry, the ministry is taken or unknown, or
+                the run has begun.
+        """
+        with self._lock:
+            now = self.clock()
+            room = self._shared(code, now)
+            if token not in room.students:
+                raise RoomError("You are not in this room any more: join it again.")
+            if ministry not in MINISTRIES:
+                raise RoomError(f"No ministry {ministry!r}; allowed: {', '.join(MINISTRIES)}.")
+            if token in room.ministries.values():
+                raise RoomError("You already play a ministry in this run.")
+            if ministry in room.ministries:
+                name = room.students[room.ministries[ministry]].name
+                raise RoomError(f"{name} already plays this ministry: choose a free one.")
+            if room.moves:
+                raise RoomError(
+                    "The shared run has begun: the free ministries stay the model's. "
+                    "You can watch the run."
+                )
+            answers = {**room.answers, ministry: ()}
+            room.waiting, room.run = advance(answers)
+            room.answers = answers
+            room.ministries[ministry] = token
+            room.touched = now
+            room.version += 1
+
+    def answer(self, code: str, token: str, moves: int, answer: str, advance: Advance) -> None:
+        """The answer of the student with ``token`` to the decision the run waits at.
+
+        ``moves`` is the number of answers the student's page had seen when it showed the
+        decision: an answer given after the run has moved on is refused.
+
+        Raises:
+            RoomError: if the token plays no ministry, the run waits for another one (or
+                has ended), ``moves`` is stale, or the answer is not an option.
+        """
+        with self._lock:
+            now = self.clock()
+            room = self._shared(code, now)
+            mine = next((m for m, t in room.ministries.items() if t == token), None)
+            if mine is None:
+                raise RoomError("You play no ministry in this run: you can only watch.")
+            if moves != room.moves:
+                raise RoomError(
+                    "The run has moved on since this decision was shown: it is not "
+                    "answered; look at the run as it is now."
+                )
+            if room.waiting != mine:
+                raise RoomError("It is not your ministry's turn: the run waits for another.")
+            answers = {**room.answers, mine: (*room.answers[mine], answer)}
+            try:
+                room.waiting, room.run = advance(answers)
+            except ValueError as exc:
+                raise RoomError(f"This answer is not allowed: {exc}.") from exc
+            room.answers = answers
+            room.moves += 1
+            room.students[token] = replace(room.students[token], seen=now)
+            room.touched = now
+            room.version += 1
 
     def codes(self) -> list[str]:
         """The codes of the rooms open now."""

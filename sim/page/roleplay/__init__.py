@@ -31,7 +31,7 @@ from sim.page.roleplay.words import (
     weighing,
 )
 from sim.page.score import number
-from sim.runs.roleplay import Play, play
+from sim.runs.roleplay import ROLES, Play, play
 
 INTRO = (
     "Take one ministry's decisions while the model plays everyone else. Choose the "
@@ -125,7 +125,7 @@ def RolePlay(file: Path, variant: str | None, overrides: dict[str, Any], seed: i
         )
         solara.Text(f"{where}, seed {seed}. Decisions taken: {len(state.history)}.")
         if state.pending is not None:
-            _Decision(state, lambda k: answers.set((*answers.value, k)))
+            DecisionCard(role.value, state.pending, lambda k: answers.set((*answers.value, k)))
             with solara.Row():
                 solara.Button(
                     "Let the model take the remaining decisions",
@@ -168,9 +168,8 @@ def _Load(load: Any) -> None:
 
 
 @solara.component
-def _Decision(state: Play, take: Any) -> None:
-    d, role = state.pending, state.role.key
-    assert d is not None
+def DecisionCard(role: str, d: Any, take: Any) -> None:
+    """Decision ``d`` of ``role``: what the actor knows, and a button per answer (``take``)."""
     with solara.Card(CARDS[role], classes=["wgsim-decision"]):
         with solara.Column(gap="2px"):
             solara.Text(item_line(d))
@@ -178,7 +177,7 @@ def _Decision(state: Play, take: Any) -> None:
             for line in weighing(role, d):
                 solara.Text("• " + line)
         with solara.Row(gap="8px", style={"flex-wrap": "wrap"}):
-            for key in state.role.options(d):
+            for key in ROLES[role].options(d):
                 solara.Button(
                     button(role, d, key),
                     on_click=lambda k=key: take(k),
