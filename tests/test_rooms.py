@@ -159,7 +159,7 @@ def test_the_tutorial_s_class_session_is_the_page_s():
     root = Path(__file__).resolve().parents[1]
     text = (root / "docs" / "tutorial.md").read_text()
     section = " ".join(
-        text[text.index("## 6. Run a class session") :].split("## Exercises")[0].split()
+        text[text.index("## 7. Run a class session") :].split("## Exercises")[0].split()
     )
     source = " ".join(
         (Path(classroom.__file__).read_text() + Path(shared_room.__file__).read_text()).split()
