@@ -213,7 +213,12 @@ def test_a_closed_teacher_view_stops_looking_so_an_idle_room_can_expire(monkeypa
         _, rc = solara.render(
             classroom._Teacher(choices, room.code, room.key, lambda: None), handle_error=False
         )
-        await asyncio.sleep(0.3)
+        # while shown it keeps looking (waited for, not timed: a loaded machine renders
+        # slowly); once closed it stops
+        for _ in range(500):
+            if len(looks) >= 3:
+                break
+            await asyncio.sleep(0.02)
         shown = len(looks)
         rc.close()
         await asyncio.sleep(0.3)
