@@ -7,13 +7,12 @@ sessions, as separate machines would be). Waits are on what the page shows.
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from sim.page.browser import CHROMIUM, free_port, launch, start_server, wait_for_page
+from sim.page.browser import CHROMIUM, ServerDidNotStart, launch, serving
 
 pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser
@@ -29,21 +28,12 @@ def server(tmp_path_factory) -> Iterator[str]:
     if not CHROMIUM.exists():
         pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)")
     base = tmp_path_factory.mktemp("class")
-    port = free_port()
-    log = (base / "server.log").open("w")
-    proc = start_server(ROOT / "scenarios/historical.yaml", port, base, cwd=ROOT, log=log)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        if not wait_for_page(url, proc):
-            pytest.fail(f"the page server did not start; see {log.name}")
-        yield url
-    finally:
-        proc.terminate()
+    with (base / "server.log").open("w") as log:
         try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+            with serving(ROOT / "scenarios/historical.yaml", base, log, cwd=ROOT) as url:
+                yield url
+        except ServerDidNotStart as exc:
+            pytest.fail(str(exc))
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,7 @@ import pandas as pd
 import pytest
 
 from sim.page.about import ABOUT
-from sim.page.browser import CHROMIUM, free_port, launch, start_server, wait_for_page
+from sim.page.browser import CHROMIUM, ServerDidNotStart, launch, serving
 from sim.page.controls import PRESETS, slider_specs
 from sim.page.settings import DEFAULT_SEED
 from sim.scenario.loader import load_file
@@ -108,22 +108,13 @@ def server(tmp_path_factory) -> Iterator[str]:
     results = base / "results"
     results.mkdir()
     _stored_runs(results)
-    port = free_port()
-    log = (base / "server.log").open("w")
-    SERVER_LOG.append(Path(log.name))
-    proc = start_server(scenarios / "historical.yaml", port, results, cwd=ROOT, log=log)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        if not wait_for_page(url, proc):
-            pytest.fail(f"the page server did not start; see {log.name}")
-        yield url
-    finally:
-        proc.terminate()
+    with (base / "server.log").open("w") as log:
+        SERVER_LOG.append(Path(log.name))
         try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+            with serving(scenarios / "historical.yaml", results, log, cwd=ROOT) as url:
+                yield url
+        except ServerDidNotStart as exc:
+            pytest.fail(str(exc))
 
 
 @pytest.fixture(scope="module")

@@ -17,11 +17,13 @@ from sim.cli.common import (
     Dask,
     FileArg,
     Json,
+    Quick,
     Sets,
     Workers,
     emit_json,
     err_console,
     out_console,
+    out_option,
     output_folder,
     safe,
     scenario_path,
@@ -218,15 +220,8 @@ def calibrate(
     ],
     dask: Dask = None,
     workers: Workers = 2,
-    quick: Annotated[
-        bool, typer.Option("--quick", help="A tiny run (the spec's 'quick').")
-    ] = False,
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            "--out", "-o", parser=output_folder, help="Output folder (default results/calibration)."
-        ),
-    ] = None,
+    quick: Quick = False,
+    out: Annotated[Path | None, out_option("results/calibration")] = None,
     report_only: Annotated[
         bool,
         typer.Option(

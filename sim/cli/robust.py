@@ -8,7 +8,16 @@ from typing import Annotated
 
 import typer
 
-from sim.cli.common import Dask, Workers, err_console, out_console, output_folder, status, tracker
+from sim.cli.common import (
+    Dask,
+    Quick,
+    Workers,
+    err_console,
+    out_console,
+    out_option,
+    status,
+    tracker,
+)
 
 DEFAULT_SPEC = Path("experiments/robustness/headline.yaml")
 """The shipped spec, relative to the shipped files' root (a checkout or the wheel's data)."""
@@ -24,15 +33,8 @@ def robustness(
     ] = None,
     workers: Workers = 2,
     dask: Dask = None,
-    quick: Annotated[
-        bool, typer.Option("--quick", help="Tiny version (the spec's 'quick' sizes).")
-    ] = False,
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            "--out", "-o", parser=output_folder, help="Output folder (default results/robustness)."
-        ),
-    ] = None,
+    quick: Quick = False,
+    out: Annotated[Path | None, out_option("results/robustness")] = None,
     replace: Annotated[
         bool,
         typer.Option(

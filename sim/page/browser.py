@@ -14,6 +14,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -95,3 +97,29 @@ def start_server(
         stdout=subprocess.DEVNULL if log is None else log,
         stderr=subprocess.STDOUT,
     )
+
+
+@contextmanager
+def serving(file: Path, results: Path, log: IO[Any], *, cwd: Path | None = None) -> Iterator[str]:
+    """A page server for ``file`` on a free port while the block runs: yields its URL.
+
+    The URL is yielded only once the page answers; otherwise :class:`ServerDidNotStart`.
+    The server is stopped after the block (killed if it does not stop within 10 s).
+    """
+    port = free_port()
+    proc = start_server(file, port, results, cwd=cwd, log=log)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        if not wait_for_page(url, proc):
+            raise ServerDidNotStart(f"the page server did not start; see {log.name}")
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+class ServerDidNotStart(RuntimeError):
+    """The page server did not answer in time."""
