@@ -132,7 +132,7 @@ def calibrate(
                 max_nr_populations=1,
                 max_total_nr_simulations=cap,
             )
-    held = held_parameters(spec_path)
+    held = held_parameters(spec_path, spec, scenario)
     summary = _write_outputs(history, spec, simulator, episodes, out, budget, held)
     posterior, weights = history.get_distribution(m=0, t=history.max_t)
     posterior = posterior.assign(weight=weights)

@@ -241,14 +241,14 @@ def load_holdout(path: str | Path) -> Episodes:
     return full.by_period(spec.period.start, spec.period.end)[1]
 
 
-def held_parameters(path: str | Path) -> dict[str, Any]:
+def held_parameters(path: str | Path, spec: CalibrationSpec, scenario: Scenario) -> dict[str, Any]:
     """The scenario's calibrated parameters a spec does not fit, at the values the fit holds.
 
     A scenario file with ``calibrated: FILE`` takes every parameter of FILE at its median;
     a fit of fewer parameters holds the others at those values, so its own results say
     what it was conditioned on (each path with the value the fitted scenario has).
+    ``spec`` and ``scenario`` are those :func:`load_spec` read from ``path``.
     """
-    spec, scenario, _ = load_spec(path)
     scenario_file = Path(path).parent / spec.scenario
     raw = read_yaml(scenario_file)
     named = raw.get("calibrated") if isinstance(raw, dict) else None
