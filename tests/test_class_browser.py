@@ -116,13 +116,26 @@ def test_a_class_joins_a_room_and_the_teacher_sees_a_student_step(browser, serve
         ada.locator(".wgsim-header").get_by_text(f"week {week} of").first.wait_for()
         _wait_row(teacher, "Ada", week)
     assert _roster_week(teacher, HOSTILE[:10]) == "joined"  # Bo has not stepped
+    # the address keeps the room and Ada's seat: a reload takes her back to her run
+    assert f"room={code}" in ada.url and "seat=" in ada.url, ada.url
+    ada.reload()
+    ada.locator(".wgsim-student .wgsim-header").get_by_text("week 2 of").first.wait_for()
+    ada.get_by_role("button", name="Step one week").click()
+    _wait_row(teacher, "Ada", 3)
+    assert teacher.locator(".wgsim-roster tr").filter(has_text="Ada").count() == 1
+    forged = _page(browser, f"{server}?room={code}&seat=forged")  # a seat not given
+    _tab(forged)  # opens on the tab: the warning, and the join form with the code
+    forged.locator(".wgsim-resume-problem").get_by_text("not in this room").wait_for()
+    assert forged.get_by_role("button", name="Step one week").count() == 0
+    assert forged.get_by_label("room code").first.input_value() == code
+    forged.context.close()
     bo.get_by_role("button", name="Play", exact=True).click()  # Bo plays, then jumps
     _wait_row(teacher, HOSTILE[:10], 3)
     bo.get_by_role("button", name="Pause", exact=True).click()
     bo.get_by_role("button", name="Run to the end").click()
     bo.get_by_text("Finished: all 186 weeks").wait_for()
     _wait_row(teacher, HOSTILE[:10], 186)
-    assert _roster_week(teacher, "Ada") == "2 of 186"
+    assert _roster_week(teacher, "Ada") == "3 of 186"
     assert teacher.evaluate("() => window.pwned") is None
     assert "1337" not in teacher.inner_text(".wgsim-roster")
 
@@ -138,7 +151,7 @@ def test_a_class_joins_a_room_and_the_teacher_sees_a_student_step(browser, serve
     teacher.get_by_label("teacher key").fill(key)
     teacher.get_by_role("button", name="Open the teacher view").click()
     teacher.locator(".wgsim-roster").get_by_text("Ada").wait_for()
-    assert _roster_week(teacher, "Ada") == "2 of 186"
+    assert _roster_week(teacher, "Ada") == "3 of 186"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     teacher.screenshot(path=str(ARTIFACTS / "class_teacher.png"), full_page=True)
     ada.screenshot(path=str(ARTIFACTS / "class_student.png"))
@@ -213,6 +226,27 @@ def test_a_class_plays_one_shared_run_a_ministry_each(browser, server):
             break
     assert played == {"Ada", "Bo"} and _week(teacher) > start, (played, start)
     assert _answers(teacher) == n + 1
+    # Bo reloads: the address's seat gives him his ministry back
+    bo.reload()
+    bo.get_by_text("the State Department: Bo (you)").wait_for()
+    # then Bo leaves for good: the teacher gives State back to the model and the run,
+    # which waits only for Ada now, goes on
+    teacher.get_by_role("button", name="Give the State Department back to the model").click()
+    table.get_by_text("the model (given back)").wait_for()
+    bo.locator(".wgsim-given-back").wait_for()
+    for _ in range(6):
+        turn = teacher.inner_text(".wgsim-turn")
+        if "ended" in turn:
+            break
+        assert "(Ada)" in turn, turn
+        moves = _answers(teacher)
+        ada.locator(".wgsim-decision .wgsim-choice").first.click()
+        teacher.wait_for_function(
+            "n => [...document.querySelectorAll('.wgsim-ministries tbody tr td:nth-child(4)')]"
+            ".map(c => parseInt(c.innerText) || 0).reduce((a, b) => a + b, 0) > n",
+            arg=moves,
+        )
+    assert bo.locator(".wgsim-decision").count() == 0
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     teacher.screenshot(path=str(ARTIFACTS / "class_shared_teacher.png"), full_page=True)
     ada.screenshot(path=str(ARTIFACTS / "class_shared_student.png"), full_page=True)

@@ -165,8 +165,11 @@ def test_the_tutorial_s_class_session_is_the_page_s():
         (Path(classroom.__file__).read_text() + Path(shared_room.__file__).read_text()).split()
     )
     takes = {f"Take {ROLES[m].name}" for m in MINISTRIES}  # the buttons, made per ministry
+    gives = {f"Give {ROLES[m].name} back to the model" for m in MINISTRIES}
+    assert "Give {ROLES[m].name} back to the model" in source
     for control in re.findall(r"\*([A-Z][^*]+)\*", section):
-        assert control in source or control in HEADLINE or control in takes, control
+        assert control in source or control in HEADLINE or control in takes | gives, control
+    assert "room=CODE&seat=" in section  # the browser test reloads such an address
     assert f"({CODE_LENGTH} letters and digits" in section
     assert f"after {IDLE_SECONDS / 3600:g} hours unused" in section
     assert f"at most {MAX_ROOMS} rooms of at most {MAX_STUDENTS} students" in section
@@ -238,8 +241,8 @@ def shared_advance():
 
     scn = load_scenario(Path(__file__).resolve().parents[1] / "scenarios" / "historical.yaml")
 
-    def advance(answers):
-        p = play_shared(scn, 3, answers)
+    def advance(answers, released=frozenset()):
+        p = play_shared(scn, 3, answers, released)
         return p.waiting, (p.model.steps, p.pending)
 
     return advance
@@ -251,6 +254,14 @@ def _shared_room(reg, advance):
     bo, _, _ = reg.join(room.code, "Bo")
     cy, _, _ = reg.join(room.code, "Cy")
     return room, ada, bo, cy
+
+
+def _ada_and_bo_play(reg, advance):
+    """A shared room where Ada plays the Blue House and Bo State: (room, tokens, Cy's)."""
+    room, ada, bo, cy = _shared_room(reg, advance)
+    reg.take(room.code, ada, "blue_house", advance)
+    reg.take(room.code, bo, "state", advance)
+    return room, {"blue_house": ada, "state": bo}, cy
 
 
 def test_a_shared_room_has_one_student_per_ministry(shared_advance):
@@ -283,10 +294,7 @@ def test_a_shared_run_goes_in_turn_and_refuses_stale_and_foreign_answers(shared_
     from sim.runs.roleplay import ROLES
 
     reg = Registry()
-    room, ada, bo, cy = _shared_room(reg, shared_advance)
-    reg.take(room.code, ada, "blue_house", shared_advance)
-    reg.take(room.code, bo, "state", shared_advance)
-    token = {"blue_house": ada, "state": bo}
+    room, token, cy = _ada_and_bo_play(reg, shared_advance)
     turns = []
     for _ in range(12):
         run = reg.shared_run(room.code)
@@ -311,3 +319,51 @@ def test_a_shared_run_goes_in_turn_and_refuses_stale_and_foreign_answers(shared_
     assert sum(len(a) for a in after.answers.values()) == 12
     with pytest.raises(RoomError, match="has begun"):
         reg.take(room.code, cy, "mou", shared_advance)  # late: the MOU stays the model's
+
+
+def test_a_student_s_token_takes_their_place_back_and_nothing_else_does():
+    reg = Registry()
+    own, shared = reg.open(Setup(5), own_seeds=True), reg.open(Setup(9), shared=True)
+    reg.join(own.code, "Ada")
+    bo, joined, _ = reg.join(own.code, "Bo")
+    reg.report(own.code, bo, 17, 186, (("US surprises", "1 / 2"),))
+    student, setup, is_shared = reg.rejoin(own.code.lower(), bo)  # as a link may have it
+    assert (student.name, student.seed, student.week) == ("Bo", joined.seed, 17)
+    assert setup == Setup(5) and not is_shared
+    cy, _, _ = reg.join(shared.code, "Cy")
+    assert reg.rejoin(shared.code, cy)[2]
+    for code, token in ((own.code, "forged"), (shared.code, bo), (own.code, cy)):
+        with pytest.raises(RoomError, match="not in this room"):
+            reg.rejoin(code, token)
+    reg.close(own.code, own.key)
+    with pytest.raises(RoomError, match="No open room"):
+        reg.rejoin(own.code, bo)
+
+
+def test_the_teacher_gives_a_left_student_s_ministry_back_to_the_model(shared_advance):
+    from sim.runs.roleplay import ROLES
+
+    reg = Registry()
+    room, token, _ = _ada_and_bo_play(reg, shared_advance)
+    bo = token["state"]
+    while reg.shared_run(room.code).waiting != "state" or reg.shared_run(room.code).moves < 3:
+        run = reg.shared_run(room.code)
+        own = ROLES[run.waiting].own(run.run[1])
+        reg.answer(room.code, token[run.waiting], run.moves, own, shared_advance)
+    stuck = reg.shared_run(room.code)  # waits for State: Bo has left
+    with pytest.raises(RoomError, match="teacher key does not open"):
+        reg.release(room.code, room.code, "state", shared_advance)  # a student cannot
+    with pytest.raises(RoomError, match="No student plays 'mou'"):
+        reg.release(room.code, room.key, "mou", shared_advance)
+    reg.release(room.code, room.key, "state", shared_advance)
+    after = reg.shared_run(room.code)
+    assert after.released == {"state"} and "state" not in after.ministries
+    assert after.answers["state"] == stuck.answers["state"]  # its answers stay in the run
+    assert after.waiting == "blue_house" and after.version > stuck.version  # it goes on
+    assert after.run[0] >= stuck.run[0]  # no earlier week than where it waited
+    with pytest.raises(RoomError, match="play no ministry"):
+        reg.answer(room.code, bo, after.moves, "approve", shared_advance)  # Bo now watches
+    reg.release(room.code, room.key, "blue_house", shared_advance)
+    done = reg.shared_run(room.code)
+    assert done.waiting is None and done.run[1] is None  # nobody plays: the run ends
+    assert reg.rejoin(room.code, bo)[0].name == "Bo"  # still in the room, watching

@@ -95,3 +95,34 @@ def test_a_wrong_answer_names_the_role_and_the_options(scenario):
         play_shared(scenario, SEED, {first.waiting: ["maybe"]})
     with pytest.raises(KeyError):
         play_shared(scenario, SEED, {"treasury": []})
+
+
+def test_a_ministry_given_back_keeps_its_answers_then_the_model_decides(scenario):
+    from sim.runs.roleplay import play
+
+    def contrary(role, d):
+        others = [o for o in ROLES[role].options(d) if o != ROLES[role].own(d)]
+        return others[0] if others else ROLES[role].own(d)
+
+    # State answers its first three reviews against the model, then its student leaves
+    answers = {"state": [], "blue_house": []}
+    state = play_shared(scenario, SEED, answers)
+    while len(answers["state"]) < 3:
+        role = state.waiting
+        answers[role].append(
+            contrary(role, state.pending) if role == "state" else ROLES[role].own(state.pending)
+        )
+        state = play_shared(scenario, SEED, answers)
+    given_back = play_shared(scenario, SEED, {"state": answers["state"]}, released={"state"})
+    assert given_back.finished  # never waits for a ministry given back
+    assert given_back.answers("state") == tuple(answers["state"])
+    alone = play(scenario, SEED, answers["state"], "state", model_rest=True)
+    assert given_back.model.events == alone.model.events  # the model's rule after them
+    held = play_shared(scenario, SEED, {"state": answers["state"]})
+    assert held.waiting == "state"  # still played: the run waits for its fourth answer
+    # with the Blue House still played the run waits for it only
+    both = play_shared(scenario, SEED, answers, released={"state"})
+    assert both.waiting == "blue_house" and both.answers("state") == tuple(answers["state"])
+    # given back before any answer: the model's own run
+    untouched = play_shared(scenario, SEED, {"state": []}, released={"state"})
+    assert untouched.model.events == own_run(scenario, SEED).events

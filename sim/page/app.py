@@ -35,7 +35,7 @@ import solara.lab
 from sim.errors import WgsimError
 from sim.page.about import ABOUT
 from sim.page.charts import chart_spec
-from sim.page.classroom import ClassSession
+from sim.page.classroom import ClassSession, place
 from sim.page.controls import (
     Choices,
     changed,
@@ -291,18 +291,28 @@ def Page() -> None:
 
     latest = solara.use_ref(router)
     latest.current = router
+    # the class session's part (room=CODE, a student's seat=TOKEN) stays beside the run's
+    in_class = solara.use_ref(place(router.search))
+    run_query = solara.use_ref(to_address(choices, first, start_week))
 
     def push(query: str) -> None:
+        run_query.current = query
         r = latest.current
         if r.set_path is None:  # rendered outside a server (benchmarks): no address bar
             return
-        if query != pushed.current:
-            pushed.current = query
-            r.push(f"{r.path or '/'}?{query}")
+        full = "&".join(part for part in (query, in_class.current) if part)
+        if full != pushed.current:
+            pushed.current = full
+            r.push(f"{r.path or '/'}?{full}")
 
-    # the same function at every render: a push re-renders the page, and an unchanged
+    def enter_class(part: str) -> None:
+        in_class.current = part
+        push(run_query.current)
+
+    # the same functions at every render: a push re-renders the page, and an unchanged
     # run area (equal arguments) is then not drawn again
     on_address = solara.use_memo(lambda: push, [])
+    on_place = solara.use_memo(lambda: enter_class, [])
 
     seed, seed_problem = parse_seed(seed_text.value)
     c = current.value
@@ -362,7 +372,7 @@ def Page() -> None:
                             loaded.value[0],
                         )
                     with solara.lab.Tab("Class session"):  # a link ?room=CODE opens it
-                        ClassSession(choices, runs, wanted, start_search)
+                        ClassSession(choices, runs, wanted, start_search, on_place)
                     with solara.lab.Tab("Many seeds"):
                         ManySeedsPanel(
                             file_c,

@@ -17,9 +17,10 @@ import json
 import os
 import threading
 import time
+from collections.abc import Callable
 from html import escape
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
 import solara
 import solara.lab
@@ -35,6 +36,7 @@ from sim.page.settings import Settings, build_model, specs_for
 from sim.page.shared_room import (
     HEADLINE,
     RUN_CHOICES,
+    GiveBack,
     SharedStudent,
     headline,
     mounted,
@@ -91,23 +93,67 @@ def setup_line(choices: Choices, s: Settings) -> str:
     return f"{s.choice} — {s.mode}, seed {s.seed}" + (f"; sliders: {slid}" if slid else "")
 
 
+def place(query: str | None) -> str:
+    """The class part of an address: ``room=CODE`` and, for a student, ``seat=TOKEN``.
+
+    The page keeps it in its address (:func:`sim.page.app.Page`) beside the run's set-up,
+    so a reload takes a student back to their place in the room.
+    """
+    q = parse_qs(query or "")
+    code, seat = clean_code(q.get("room", [""])[-1]), q.get("seat", [""])[-1]
+    return urlencode([("room", code)] + ([("seat", seat)] if seat else [])) if code else ""
+
+
+def _resume(code: str, seat: str) -> tuple[Any, str]:
+    """A student's role back in room ``code`` with their token ``seat`` (after a reload).
+
+    None and why not when the room has closed or does not know the token.
+    """
+    if not (code and seat):
+        return None, ""
+    try:
+        student, setup, shared = ROOMS.rejoin(code, seat)
+    except RoomError as exc:
+        return None, f"Your place in room {code} could not be taken back: {exc}"
+    return ("shared" if shared else "student", code, seat, student, setup), ""
+
+
 @solara.component
 def ClassSession(
-    choices: Choices, runs: dict[str, StoredRun], wanted: Settings, address: str | None
+    choices: Choices,
+    runs: dict[str, StoredRun],
+    wanted: Settings,
+    address: str | None,
+    on_place: Callable[[str], None] | None = None,
 ) -> None:
     """The tab: open or watch a room (teacher), or join one (student).
 
     ``wanted`` is the set-up in the controls (a new room's); ``address`` the page's query
-    when it opened (``room=CODE`` fills in the code).
+    when it opened (``room=CODE`` fills in the code; with ``seat=TOKEN`` as well, a
+    student is back in their place, their run at the week it had reached). ``on_place``
+    is given the class part of the address (:func:`place`) whenever it changes.
     """
-    asked = solara.use_memo(lambda: parse_qs(address or "").get("room", [""])[-1], [])
-    role: Any = solara.use_reactive(None)  # ("teacher", code, key) or ("student", …)
+    asked = solara.use_memo(lambda: parse_qs(place(address)).get("room", [""])[-1], [])
+    resumed = solara.use_memo(
+        lambda: _resume(asked, parse_qs(place(address)).get("seat", [""])[-1]), []
+    )
+    role: Any = solara.use_reactive(resumed[0])  # ("teacher", code, key) or ("student", …)
+
+    def enter(r: Any) -> None:
+        role.set(r)
+        if on_place is not None:
+            code = r[1] if r else ""
+            seat = [("seat", r[2])] if r and r[0] != "teacher" else []
+            on_place(urlencode([("room", code), *seat]) if code else "")
+
     if role.value is None:
+        if resumed[1]:
+            solara.Warning(resumed[1], classes=["wgsim-resume-problem"])
         with solara.Row(gap="24px", style={"flex-wrap": "wrap", "align-items": "flex-start"}):
-            _Join(asked, lambda r: role.set(r))
-            _Open(choices, wanted, lambda r: role.set(r))
+            _Join(asked, enter)
+            _Open(choices, wanted, enter)
     elif role.value[0] == "teacher":
-        _Teacher(choices, role.value[1], role.value[2], lambda: role.set(None))
+        _Teacher(choices, role.value[1], role.value[2], lambda: enter(None))
     elif role.value[0] == "shared":
         _, code, token, student, setup = role.value
         SharedStudent(choices, code, token, student.name, setup)
@@ -278,9 +324,25 @@ def _Teacher(choices: Choices, code: str, key: str, on_close: Any) -> None:
                     unsafe_innerHTML=shared_html(shared[0], watching),
                     classes=["wgsim-shared-run"],
                 )
+                GiveBack(choices, code, key, shared[0], setup)
             else:
                 solara.HTML(tag="div", unsafe_innerHTML=roster_html(students, now.value))
         solara.Button("Close the room", on_click=close, outlined=True, color="error")
+
+
+def _resumed(
+    choices: Choices, runs: dict[str, StoredRun], s: Settings, student: Student
+) -> PageModel:
+    """The student's run at the week the room last heard of (0 when they have just joined).
+
+    One seed, one history: stepping again gives the run they had.
+    """
+    model = build_model(choices, runs, s)
+    for _ in range(student.week):
+        if model.finished:
+            break
+        model.step()
+    return model
 
 
 @solara.component
@@ -293,7 +355,7 @@ def _StudentRun(
     setup: Settings,
 ) -> None:
     mine = Settings(setup.choice, setup.mode, student.seed, setup.values, "")
-    model_ref = solara.use_ref(solara.use_memo(lambda: build_model(choices, runs, mine), []))
+    model_ref = solara.use_ref(solara.use_memo(lambda: _resumed(choices, runs, mine, student), []))
     lock = solara.use_memo(threading.Lock, [])
     version = solara.use_reactive(0)
     playing = solara.use_reactive(False)

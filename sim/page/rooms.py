@@ -42,9 +42,10 @@ NAME_LENGTH = 40
 MINISTRIES = ("blue_house", "state", "mou")
 """The ministries of a shared run (the role keys of :data:`sim.runs.roleplay.ROLES`)."""
 
-Advance = Callable[[dict[str, tuple[str, ...]]], tuple[str | None, Any]]
-"""A shared run replayed with the answers by ministry: (the ministry it waits for, or None
-once it has ended; what the page shows of it). It raises ValueError for a wrong answer."""
+Advance = Callable[[dict[str, tuple[str, ...]], frozenset[str]], tuple[str | None, Any]]
+"""A shared run replayed with the answers by ministry and the ministries given back to the
+model: (the ministry it waits for, or None once it has ended; what the page shows of it).
+It raises ValueError for a wrong answer."""
 
 
 class RoomError(WgsimError):
@@ -96,6 +97,7 @@ class Room:
     moves: int = 0
     waiting: str | None = None
     run: Any = None
+    released: frozenset[str] = frozenset()  # ministries given back to the model
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,7 @@ class SharedRun:
         answers: Ministry -> its answers so far (the played ministries only).
         waiting: The ministry the run waits for; None before any is taken or at the end.
         run: What the last :data:`Advance` returned for the page to show (None at first).
+        released: The ministries the teacher gave back to the model (:meth:`release`).
     """
 
     version: int
@@ -117,6 +120,7 @@ class SharedRun:
     answers: dict[str, tuple[str, ...]]
     waiting: str | None
     run: Any
+    released: frozenset[str] = frozenset()
 
 
 def clean_name(text: str | None) -> str:
@@ -231,6 +235,24 @@ class Registry:
             room.version += 1
             return token, student, room.setup
 
+    def rejoin(self, code: str, token: str) -> tuple[Student, Any, bool]:
+        """The student with ``token`` back in the room after a reload.
+
+        Returns the student as the room has them, the set-up, and whether the room has a
+        shared run. The token is the one :meth:`join` gave; the page keeps it in its address.
+
+        Raises:
+            RoomError: if no open room has the code or the token is not one of its students'.
+        """
+        with self._lock:
+            now = self.clock()
+            room = self._room(code, now)
+            if token not in room.students:
+                raise RoomError("You are not in this room any more: join it again.")
+            room.students[token] = replace(room.students[token], seen=now)
+            room.touched = now
+            return room.students[token], room.setup, room.shared
+
     def report(
         self,
         code: str,
@@ -296,7 +318,13 @@ class Registry:
             room = self._shared(code, self.clock())
             names = {s: room.students[t].name for s, t in room.ministries.items()}
             return SharedRun(
-                room.version, room.moves, names, dict(room.answers), room.waiting, room.run
+                room.version,
+                room.moves,
+                names,
+                dict(room.answers),
+                room.waiting,
+                room.run,
+                room.released,
             )
 
     def take(self, code: str, token: str, ministry: str, advance: Advance) -> None:
@@ -328,8 +356,9 @@ class Registry:
                     "You can watch the run."
                 )
             answers = {**room.answers, ministry: ()}
-            room.waiting, room.run = advance(answers)
-            room.answers = answers
+            released = room.released - {ministry}  # given back before the run began
+            room.waiting, room.run = advance(answers, released)
+            room.answers, room.released = answers, released
             room.ministries[ministry] = token
             room.touched = now
             room.version += 1
@@ -359,12 +388,37 @@ class Registry:
                 raise RoomError("It is not your ministry's turn: the run waits for another.")
             answers = {**room.answers, mine: (*room.answers[mine], answer)}
             try:
-                room.waiting, room.run = advance(answers)
+                room.waiting, room.run = advance(answers, room.released)
             except ValueError as exc:
                 raise RoomError(f"This answer is not allowed: {exc}.") from exc
             room.answers = answers
             room.moves += 1
             room.students[token] = replace(room.students[token], seen=now)
+            room.touched = now
+            room.version += 1
+
+    def release(self, code: str, key: str, ministry: str, advance: Advance) -> None:
+        """The teacher gives a played ``ministry`` back to the model (its student has left).
+
+        Its answers so far stay in the run; the model's own rule takes its decisions from
+        the next one, so a run waiting for it goes on. Its student stays in the room and
+        watches.
+
+        Raises:
+            RoomError: if the key is not the room's teacher's, the room has no shared run,
+                or no student plays ``ministry``.
+        """
+        with self._lock:
+            now = self.clock()
+            room = self._teacher_room(code, key, now)
+            if not room.shared:
+                raise RoomError("This room has no shared run: each student runs their own.")
+            if ministry not in room.ministries:
+                raise RoomError(f"No student plays {ministry!r} now: it is the model's already.")
+            released = room.released | {ministry}
+            room.waiting, room.run = advance(room.answers, released)
+            room.released = released
+            del room.ministries[ministry]
             room.touched = now
             room.version += 1
 

@@ -88,8 +88,10 @@ def _view(p: SharedPlay) -> RunView:
 def advancer(scenario: Scenario, seed: int) -> Advance:
     """The room's :data:`~sim.page.rooms.Advance`: the shared run replayed, and its summary."""
 
-    def advance(answers: dict[str, tuple[str, ...]]) -> tuple[str | None, Shown]:
-        p = play_shared(scenario, seed, answers)
+    def advance(
+        answers: dict[str, tuple[str, ...]], released: frozenset[str]
+    ) -> tuple[str | None, Shown]:
+        p = play_shared(scenario, seed, answers, released)
         view = _view(p)
         return p.waiting, Shown(view.week, view.n_weeks, headline([view]))
 
@@ -115,6 +117,8 @@ def _seat(run: SharedRun, m: str, mine: str | None) -> str:
     who = run.ministries.get(m)
     if who:
         return f"{ROLES[m].name}: {who}" + (" (you)" if m == mine else "")
+    if m in run.released:
+        return f"{ROLES[m].name}: the model (given back by the teacher)"
     return f"{ROLES[m].name}: " + ("the model" if run.moves else "free")
 
 
@@ -137,7 +141,9 @@ def shared_html(run: SharedRun, watching: list[str]) -> str:
         mark = " ◀ its turn" if m == run.waiting else ""
         answers = len(run.answers.get(m, ()))
         free = "the model" if run.moves else "free (the model's once the run begins)"
-        cells = (ROLES[m].name, who or free, str(answers) if who else "—")
+        if m in run.released:
+            free = "the model (given back)"
+        cells = (ROLES[m].name, who or free, str(answers) if who or answers else "—")
         tds = "".join(f"<td>{escape(c)}</td>" for c in cells)
         rows.append(f"<tr><td>{escape(mark.strip())}</td>{tds}</tr>")
     head = "".join(f"<th>{h}</th>" for h in ("", "ministry", "played by", "answers"))
@@ -156,6 +162,42 @@ def shared_html(run: SharedRun, watching: list[str]) -> str:
 
 
 @solara.component
+def GiveBack(choices: Choices, code: str, key: str, run: SharedRun, setup: Settings) -> None:
+    """The teacher's buttons: give a played ministry back to the model (its student left).
+
+    The run then goes on with the model's rule for that ministry; its answers so far stay.
+    """
+    problem = solara.use_reactive("")
+    played = [m for m in MINISTRIES if m in run.ministries]
+    if not played:
+        return
+
+    def give(m: str) -> None:
+        advance = advancer(shared_scenario(choices, setup), setup.seed)
+        try:
+            ROOMS.release(code, key, m, advance)
+        except RoomError as exc:
+            problem.set(str(exc))
+        else:
+            problem.set("")
+
+    solara.Text(
+        "A student who has left (or whose computer has stopped) can be replaced by the "
+        "model: their answers so far stay in the run, the model's rule takes the rest."
+    )
+    with solara.Row(gap="8px", style={"flex-wrap": "wrap"}):
+        for m in played:
+            solara.Button(
+                f"Give {ROLES[m].name} back to the model",
+                on_click=lambda m=m: give(m),
+                outlined=True,
+                classes=["wgsim-give-back"],
+            )
+    if problem.value:
+        solara.Error(problem.value)
+
+
+@solara.component
 def SharedStudent(choices: Choices, code: str, token: str, name: str, setup: Settings) -> None:
     """A student's page in a shared room: take a ministry, answer in turn, or watch."""
     scenario = solara.use_memo(lambda: shared_scenario(choices, setup), [])
@@ -164,6 +206,7 @@ def SharedStudent(choices: Choices, code: str, token: str, name: str, setup: Set
     run = solara.use_reactive(nothing)
     problem = solara.use_reactive("")
     alive = mounted()
+    had: Any = solara.use_ref(None)  # the ministry this student last played
 
     def look() -> None:
         try:
@@ -183,8 +226,9 @@ def SharedStudent(choices: Choices, code: str, token: str, name: str, setup: Set
     now = run.value
     key = (now.version if now else -1, now.moves if now else -1)
     answers = now.answers if now else {}
+    released = now.released if now else frozenset()
     state = solara.use_memo(
-        lambda: play_shared(scenario, setup.seed, answers) if answers else None, [key]
+        lambda: play_shared(scenario, setup.seed, answers, released) if answers else None, [key]
     )
 
     def act(do: Any) -> None:
@@ -207,6 +251,14 @@ def SharedStudent(choices: Choices, code: str, token: str, name: str, setup: Set
             solara.Text("Looking for the room …")
             return
         mine = next((m for m, who in now.ministries.items() if who == name), None)
+        if mine is not None:
+            had.current = mine
+        elif had.current in now.released:
+            solara.Info(
+                f"Your teacher gave {ROLES[had.current].name} back to the model: you watch "
+                "the rest of the run.",
+                classes=["wgsim-given-back"],
+            )
         solara.Text("Ministries: " + "; ".join(_seat(now, m, mine) for m in MINISTRIES) + ".")
         if problem.value:
             solara.Error(problem.value)

@@ -5,11 +5,13 @@ role -> that role's answers so far. The run is replayed from week 0; each played
 decider gives its answers back in order, and the run stops at the first decision of any
 played role that has no answer yet (:attr:`SharedPlay.waiting` names the role). Roles
 nobody plays have no decider: the model's own rule takes their decisions, as in its own run.
+A role given back to the model (``released``: its student left) keeps its answers so far
+and the model's rule takes its decisions after them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,12 +57,19 @@ class _Pause(Exception):
         self.decision = decision
 
 
-def play_shared(scenario: Scenario, seed: int, answers: Mapping[str, Sequence[str]]) -> SharedPlay:
+def play_shared(
+    scenario: Scenario,
+    seed: int,
+    answers: Mapping[str, Sequence[str]],
+    released: Collection[str] = (),
+) -> SharedPlay:
     """Run ``scenario`` with ``seed`` from week 0, each played role's ``answers`` in order.
 
     ``answers`` has a key for every role played (an empty sequence for one not asked yet);
     the other roles are the model's. Stops at the first decision of a played role past its
-    answers, or runs to the end.
+    answers, or runs to the end. A role in ``released`` was given back to the model: its
+    answers are taken in order and the model's own rule takes its decisions after them
+    (it is never waited for).
 
     Raises:
         KeyError: if a key of ``answers`` is not one of :data:`sim.runs.roleplay.ROLES`.
@@ -70,7 +79,9 @@ def play_shared(scenario: Scenario, seed: int, answers: Mapping[str, Sequence[st
     model = build(scenario, seed)
     history: list[tuple[str, Choice]] = []
     for key in answers:
-        ROLES[key].agent(model).decider = _decider(key, answers[key], history)
+        given, rest = answers[key], key in released
+        if not (rest and not given):  # a role given back before its first answer: no decider
+            ROLES[key].agent(model).decider = _decider(key, given, history, rest, model)
     try:
         while model.steps < model.n_weeks:
             model.step()
@@ -79,7 +90,13 @@ def play_shared(scenario: Scenario, seed: int, answers: Mapping[str, Sequence[st
     return SharedPlay(model, tuple(history), None, None)
 
 
-def _decider(key: str, given: Sequence[str], history: list[tuple[str, Choice]]) -> Any:
+def _decider(
+    key: str,
+    given: Sequence[str],
+    history: list[tuple[str, Choice]],
+    model_rest: bool,
+    model: WorkingGroupModel,
+) -> Any:
     role = ROLES[key]
     taken = [0]
 
@@ -95,6 +112,8 @@ def _decider(key: str, given: Sequence[str], history: list[tuple[str, Choice]]) 
             )
         taken[0] = n + 1
         history.append((key, Choice(d, chosen, role.own(d))))
+        if model_rest and n + 1 == len(given):
+            role.agent(model).decider = None  # the model's own rule from the next decision
         return role.from_key(chosen)
 
     return decider
