@@ -9,10 +9,12 @@ steps "render interval" weeks, adds Mesa's own cards and redraws server-side fig
 the sidebar holds the scenario picker, the mode, the seed, presets and the sliders grouped
 by actor; the main area has *Reset*, *Play*/*Pause* and *Step* (one week), the scoreboard,
 the charts (drawn by the browser), the network and pipeline, and the event log, with tabs
-for the many-seeds view and the "About this model" panel. Every session's redraws share
-the server's one event loop, so a week's redraw sends only what changed (the charts' and
-the log's new rows: :mod:`sim.page.growing`) and Play backs off after each redraw, so a
-playing session cannot starve the others.
+for the many-seeds view and the "About this model" panel. Each session has its own
+thread and event loop in the server, but every session's redraws share the one Python
+process and its interpreter lock, so a week's redraw sends only what changed (the charts'
+and the log's new rows: :mod:`sim.page.growing`), Play backs off after each redraw, so a
+playing session cannot starve the others, and waits while another session's click is
+being drawn (:mod:`sim.page.clicks`).
 
 Environment (set by ``wgsim serve``): ``WGSIM_PAGE_FILE`` the starting scenario file,
 ``WGSIM_PAGE_RESULTS`` the folder searched for stored runs.
@@ -36,6 +38,7 @@ from sim.errors import WgsimError
 from sim.page.about import ABOUT
 from sim.page.charts import chart_spec
 from sim.page.classroom import ClassSession, place
+from sim.page.clicks import CLICKS
 from sim.page.controls import (
     Choices,
     changed,
@@ -135,11 +138,13 @@ def RunArea(
     solara.use_effect(restart, [generation])
 
     def step_once() -> None:
+        CLICKS.mark()  # drawn before other sessions' Play
         with lock:
             model_ref.current.step()
         version.set(version.value + 1)
 
     def run_to_end() -> None:  # the model runs a whole history in well under a second
+        CLICKS.mark()
         with lock:
             while not model_ref.current.finished:
                 model_ref.current.step()
@@ -158,10 +163,11 @@ def RunArea(
         version.set(version.value + 1)
 
     async def play_loop() -> None:
-        # On the server's event loop, which every session shares: each view is sent while
-        # the loop sleeps. The run keeps the chosen pace (seconds per week); a tick (steps
-        # and redraw) is followed by a sleep of at least BACKOFF times its own length, so a
-        # playing session leaves the loop free most of the time (a step in another session
+        # On this session's event loop, in a thread of the one server process whose
+        # interpreter every session shares: each view is sent while the loop sleeps. The
+        # run keeps the chosen pace (seconds per week); a tick (steps and redraw) is
+        # followed by a sleep of at least BACKOFF times its own length, so a playing
+        # session leaves the interpreter free most of the time (a step in another session
         # waits for one redraw at most). When ticks come late (a busy machine, many
         # sessions), a tick advances up to MAX_WEEKS_PER_TICK weeks before redrawing; at
         # the fastest pace always FASTEST_WEEKS_PER_TICK.
@@ -171,6 +177,7 @@ def RunArea(
                 if model_ref.current.finished:
                     playing.set(False)
                     return
+                await CLICKS.quiet()  # another session's click is drawn first
                 tick = time.perf_counter()
                 if pace.value != week_s:  # the pace changed: keep it from now on
                     start, done, week_s = tick, 0, pace.value

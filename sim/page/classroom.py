@@ -27,6 +27,7 @@ import solara.lab
 from solara.lab.utils.headers import headers as request_headers
 
 from sim.page.charts import chart_spec
+from sim.page.clicks import CLICKS
 from sim.page.controls import Choices, changed
 from sim.page.model import MODES, PageModel, StoredRun
 from sim.page.panels import Charts, Finished, Header, Scoreboard
@@ -54,7 +55,8 @@ PLAY_SECONDS = 0.25
 """Seconds per week of a student's Play (4 weeks a second, as the page's starting pace)."""
 PLAY_REDRAW_SECONDS = 1.0
 """A playing student's run is redrawn about this often (s), a few weeks at a time: a class
-playing at once then leaves the server's one event loop free for a step."""
+playing at once then leaves the server's one interpreter (every session's thread shares
+it) free for a step."""
 PLAY_CATCH_UP = 8
 """At most this many weeks between two of a student's redraws when Play is late."""
 PLAY_BACKOFF = 2.0
@@ -257,7 +259,7 @@ def _Teacher(choices: Choices, code: str, key: str, on_close: Any) -> None:
 
     alive = mounted()
 
-    async def watch() -> None:  # on the server's event loop: a look every REFRESH_SECONDS
+    async def watch() -> None:  # on the session's event loop: a look every REFRESH_SECONDS
         while alive.current:  # a closed tab's view stops looking (and keeping the room)
             try:
                 got: Any = ROOMS.roster(code, key)
@@ -270,6 +272,7 @@ def _Teacher(choices: Choices, code: str, key: str, on_close: Any) -> None:
                 state.set(got)
                 now.set(ROOMS.clock())
             await asyncio.sleep(REFRESH_SECONDS)
+            await CLICKS.quiet()  # a student's step is drawn first
 
     solara.lab.use_task(watch, dependencies=[code, key], prefer_threaded=False)
 
@@ -377,9 +380,14 @@ def _StudentRun(
         except RoomError as exc:  # the room closed: the run goes on, unseen
             problem.set(f"{exc} Your run goes on, but your teacher no longer sees it.")
 
+    def click(weeks: int) -> None:  # a step or a run to the end: drawn before others' Play
+        CLICKS.mark()
+        advance(weeks)
+
     async def play_loop() -> None:  # the pace of PLAY_SECONDS a week, a redraw a while
         begun, weeks = time.perf_counter(), 0
         while playing.value and not model.finished and alive.current:
+            await CLICKS.quiet()
             tick = time.perf_counter()
             due = int((tick - begun) / PLAY_SECONDS) - weeks
             n = min(PLAY_CATCH_UP, max(1, due))
@@ -400,10 +408,8 @@ def _StudentRun(
             else:
                 solara.Button("Play", on_click=lambda: playing.set(True), disabled=model.finished)
             busy = playing.value or model.finished
-            solara.Button("Step one week", on_click=lambda: advance(1), disabled=busy)
-            solara.Button(
-                "Run to the end", on_click=lambda: advance(views[0].n_weeks), disabled=busy
-            )
+            solara.Button("Step one week", on_click=lambda: click(1), disabled=busy)
+            solara.Button("Run to the end", on_click=lambda: click(views[0].n_weeks), disabled=busy)
         with solara.Column(gap="4px"):
             if problem.value:
                 solara.Error(problem.value)

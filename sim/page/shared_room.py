@@ -217,7 +217,7 @@ def SharedStudent(choices: Choices, code: str, token: str, name: str, setup: Set
         if run.value is None or got.version != run.value.version:
             run.set(got)
 
-    async def watch() -> None:  # on the server's event loop: a look every REFRESH_SECONDS
+    async def watch() -> None:  # on the session's event loop: a look every REFRESH_SECONDS
         while alive.current and not problem.value.startswith("No open room"):
             look()
             await asyncio.sleep(REFRESH_SECONDS)
