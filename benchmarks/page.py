@@ -350,6 +350,9 @@ def class_session(browser: Any, url: str, size: int, steps: int) -> dict[str, An
         "class_step_seconds_median_alone": statistics.median(alone),
         "class_step_seconds_median_while_others_play": statistics.median(step),
         "class_step_seconds_max_while_others_play": max(step),
+        # the same run's ratio: the machine's load cancels out, mostly
+        "class_step_ratio_while_others_play_to_alone": statistics.median(step)
+        / statistics.median(alone),
         "class_full_run_seconds_while_others_play": full,
         "class_teacher_refresh_seconds_median": statistics.median(refresh),
         "class_teacher_refresh_seconds_max": max(refresh),
