@@ -887,6 +887,46 @@ def test_play_the_state_department_save_and_load_replays_the_same_run(page, tmp_
     assert "broken.json" in problem and "'seed' is -4" in problem
 
 
+def test_a_reload_and_a_link_bring_a_role_play_back_at_the_same_decision(page, browser, server):
+    """The address keeps a role-play (play=ROLE&answers=…): a reload mid-play opens the
+    Role-play tab at the same decision with the answers taken; an edited link drops what
+    does not fit and says so."""
+    from sim.page.controls import build_scenario
+    from sim.page.roleplay.words import button, item_line
+    from sim.runs.roleplay import ROLES, play
+
+    scenario = build_scenario(ROOT / "scenarios" / "historical.yaml", None)
+    answers: list[str] = []
+    _start_role(page, "Play the State Department")
+    for wanted in ("veto", "defer", None):  # the third: the model's own answer
+        pending = play(scenario, DEFAULT_SEED, answers, "state").pending
+        answers.append(wanted or ROLES["state"].own(pending))
+        label = button("state", pending, answers[-1])
+        page.get_by_role("button", name=label, exact=True).click()
+        page.get_by_text(f"Decisions taken: {len(answers)}.").wait_for()
+    page.wait_for_url(re.compile("play=state&answers=" + re.escape(".".join(answers))))
+    card = page.inner_text(".wgsim-decision")
+    assert item_line(play(scenario, DEFAULT_SEED, answers, "state").pending) in card
+    page.reload()
+    page.locator(".wgsim-decision").wait_for()  # the Role-play tab open, no click
+    page.bad[:] = [b for b in page.bad if "ERR_ABORTED" not in b]  # cut short by the reload
+    assert page.get_by_text("Decisions taken: 3.").is_visible()
+    assert page.inner_text(".wgsim-decision") == card
+    tampered = page.url.replace("answers=veto.", "answers=veto.bilateral.")
+    other = browser.new_context().new_page()
+    try:
+        other.set_default_timeout(WAIT)
+        other.goto(tampered)
+        warning = other.locator(".wgsim-play-problem")
+        warning.wait_for()
+        assert "answer 2 and the 2 after it" in warning.inner_text()
+        assert "'bilateral' is not one of" in warning.inner_text()
+        other.get_by_text("Decisions taken: 1.").wait_for()  # the answer that fits is kept
+        other.wait_for_url(re.compile(r"answers=veto(&|$)"))  # and the address mended
+    finally:
+        other.context.close()
+
+
 def load_play(pg, path: Path) -> None:
     with pg.expect_file_chooser() as chooser:
         pg.get_by_role("button", name="Load a saved play").click()

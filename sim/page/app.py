@@ -58,6 +58,7 @@ from sim.page.panels import (
     Scoreboard,
 )
 from sim.page.roleplay import RolePlay
+from sim.page.roleplay.address import joined, play_part, play_setup, resume_for
 from sim.page.settings import (
     DEFAULT_SEED,
     Settings,
@@ -291,6 +292,8 @@ def Page() -> None:
         pushed.current = search
         s, week, problems = _from_address(search, choices, runs, default)
         loaded.set((loaded.value[0] + 1, s, week, problems))
+        in_play.current = play_part(search)
+        resume.current = (in_play.current, "")  # for the role-play of the set-up read
         current.set(s)
         seed_text.set(str(s.seed))
 
@@ -301,13 +304,17 @@ def Page() -> None:
     # the class session's part (room=CODE, a student's seat=TOKEN) stays beside the run's
     in_class = solara.use_ref(place(router.search))
     run_query = solara.use_ref(to_address(choices, first, start_week))
+    # and so does a role-play's part (play=ROLE&answers=…), with the set-up it is played on
+    in_play = solara.use_ref(play_part(router.search))
+    resume = solara.use_ref((in_play.current, ""))  # the part to resume, for which set-up
+    setup = solara.use_ref("")
 
     def push(query: str) -> None:
         run_query.current = query
         r = latest.current
         if r.set_path is None:  # rendered outside a server (benchmarks): no address bar
             return
-        full = "&".join(part for part in (query, in_class.current) if part)
+        full = joined(query, setup.current, in_play.current, in_class.current)
         if full != pushed.current:
             pushed.current = full
             r.push(f"{r.path or '/'}?{full}")
@@ -316,10 +323,15 @@ def Page() -> None:
         in_class.current = part
         push(run_query.current)
 
+    def enter_play(part: str) -> None:
+        in_play.current = part
+        push(run_query.current)
+
     # the same functions at every render: a push re-renders the page, and an unchanged
     # run area (equal arguments) is then not drawn again
     on_address = solara.use_memo(lambda: push, [])
     on_place = solara.use_memo(lambda: enter_class, [])
+    on_play = solara.use_memo(lambda: enter_play, [])
 
     seed, seed_problem = parse_seed(seed_text.value)
     c = current.value
@@ -328,6 +340,10 @@ def Page() -> None:
     replay = MODES[wanted.mode] == "replay"
     pair_impossible = MODES[wanted.mode] == "side" and not has_group(file_c, variant_c)
     blocked = (bool(seed_problem) and not replay) or pair_impossible
+    overrides = changed(wanted.values, specs_for(choices, wanted.choice))
+    setup.current = play_setup(choices, wanted)
+    key = repr((file_c, variant_c, overrides, wanted.seed))
+    resume.current = resume_for(resume.current, key)  # a new set-up: a new play
 
     solara.Title("wgsim: US–ROK coordination with and without a working group")
     solara.Style(CSS)
@@ -366,7 +382,8 @@ def Page() -> None:
                             "This variant has no working group, so there is nothing to "
                             "compare: choose the mode 'one run' or another variant."
                         )
-                with solara.lab.Tabs(value=1 if "room=" in (start_search or "") else 0):
+                room = "room=" in (start_search or "")  # a play part opens the role-play
+                with solara.lab.Tabs(value=3 if play_part(start_search) else int(room)):
                     with solara.lab.Tab("The run"):
                         RunArea(
                             choices,
@@ -384,15 +401,14 @@ def Page() -> None:
                         ManySeedsPanel(
                             file_c,
                             variant_c or "",
-                            changed(wanted.values, specs_for(choices, wanted.choice)),
+                            overrides,
                             has_group(file_c, variant_c),
                             seed_text.set,
                         )
                     with solara.lab.Tab("Role-play"):
-                        overrides = changed(wanted.values, specs_for(choices, wanted.choice))
-                        RolePlay(file_c, variant_c, overrides, wanted.seed).key(
-                            repr((file_c, variant_c, overrides, wanted.seed))
-                        )
+                        RolePlay(
+                            file_c, variant_c, overrides, wanted.seed, resume.current[0], on_play
+                        ).key(repr((key, loaded.value[0])))
                     with solara.lab.Tab("About this model"):
                         solara.Markdown(ABOUT, style={"max-width": "52em"})
 

@@ -6,6 +6,11 @@ the tab shows what that actor knows and what the model's agent would weigh
 (:mod:`.words`), with a button per answer; a click replays the run from week 0 with the
 answers so far up to the next decision. At the end, the debrief (:mod:`.debrief`). A play
 can be saved as a small JSON file and loaded back (:mod:`.saved`) to replay it exactly.
+
+The page's address keeps the play (:mod:`.address`): the role, the answers so far and
+whether the model took the rest, so a reload or the link replays it to the same decision.
+A loaded play is not put in the address (it brings its own set-up, which may be none the
+page's controls can show): the tab says that a reload does not keep it.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import solara
 
 from sim.errors import WgsimError
 from sim.page.controls import build_scenario
+from sim.page.roleplay.address import Resumed, encode, resumed
 from sim.page.roleplay.debrief import CAP, Debrief, debrief
 from sim.page.roleplay.saved import SavedPlay, changes, loads, replay, saved_of, scenario_of
 from sim.page.roleplay.words import (
@@ -48,24 +54,38 @@ def _build(file: Path, variant: str | None, overrides: dict[str, Any]) -> tuple[
 
 
 @solara.component
-def RolePlay(file: Path, variant: str | None, overrides: dict[str, Any], seed: int) -> None:
+def RolePlay(
+    file: Path,
+    variant: str | None,
+    overrides: dict[str, Any],
+    seed: int,
+    resume: str = "",
+    on_play: Any = None,
+) -> None:
     """The role-play on ``file``'s ``variant`` with the sliders' ``overrides`` and ``seed``.
 
     The caller gives it a key of its set-up, so a new set-up starts a new play. A loaded
-    play brings its own set-up (the scenario file of that name in ``file``'s folder).
+    play brings its own set-up (the scenario file of that name in ``file``'s folder). It
+    starts from ``resume``, the play part of the page's address (what does not fit is
+    dropped and named), and hands ``on_play`` the play part whenever the play changes
+    (empty with no role, after *Start again*, and for a loaded play).
     """
     none: tuple[str, ...] = ()
-    role = solara.use_reactive("")
-    answers = solara.use_reactive(none)
-    rest = solara.use_reactive(False)
     nothing: tuple[SavedPlay, Path] | None = None
     loaded = solara.use_reactive(nothing)  # a loaded play and its scenario file
-    problem = solara.use_reactive("")
     if loaded.value is not None:
         chosen, file = loaded.value
         variant, overrides, seed = chosen.variant, chosen.overrides, chosen.seed
     setup = repr((file, variant, overrides, seed))
     scenario, bad = solara.use_memo(lambda: _build(file, variant, overrides), [setup])
+    start = solara.use_memo(
+        lambda: resumed(scenario, seed, resume) if scenario is not None else Resumed(), []
+    )
+    role = solara.use_reactive(start.role)
+    answers = solara.use_reactive(start.answers)
+    rest = solara.use_reactive(start.rest)
+    problem = solara.use_reactive("")
+    dropped = solara.use_reactive(start.problems)  # what the address asked for, left out
     state = solara.use_memo(
         lambda: (
             None
@@ -78,6 +98,20 @@ def RolePlay(file: Path, variant: str | None, overrides: dict[str, Any], seed: i
         lambda: None if state is None or not state.finished else debrief(scenario, seed, state),
         [state],
     )
+    kept = state is not None and loaded.value is None
+    part = encode(role.value, answers.value, rest.value) if kept else ""
+
+    def publish() -> None:
+        if on_play is not None:
+            on_play(part)
+
+    solara.use_effect(publish, [part])
+    if dropped.value:
+        solara.Warning(
+            "The address asked for a role-play this page cannot replay, so it was left out: "
+            + "; ".join(dropped.value) + ".",
+            classes=["wgsim-play-problem"],
+        )  # fmt: skip
     if scenario is None:
         solara.Error(f"The role-play cannot start: {bad}")
         return
@@ -91,6 +125,7 @@ def RolePlay(file: Path, variant: str | None, overrides: dict[str, Any], seed: i
         role.set("")
         loaded.set(None)
         problem.set("")
+        dropped.set(())
 
     def load(text: bytes, name: str) -> None:
         try:
@@ -137,6 +172,8 @@ def RolePlay(file: Path, variant: str | None, overrides: dict[str, Any], seed: i
             _Debrief(state, report)
         if loaded.value is not None and problem.value:
             solara.Warning(f"Loaded, but {problem.value}: the run may differ from the one played.")
+        if loaded.value is not None:
+            solara.Info("A reload does not keep a loaded play: load its file again after one.")
         with solara.Row(gap="8px"):
             solara.FileDownload(
                 lambda: saved_of(file, variant, overrides, seed, state, rest.value).dumps(),
