@@ -63,10 +63,11 @@ from sim.page.settings import (
     DEFAULT_SEED,
     Settings,
     build_model,
+    checked_address,
     differences,
-    from_address,
     specs_for,
     start_choice,
+    started_model,
     summary_info,
     to_address,
 )
@@ -115,7 +116,7 @@ def RunArea(
     """
     first = solara.use_memo(lambda: initial, [])  # the page's starting settings (valid)
     applied = solara.use_reactive(first)
-    started = solara.use_memo(lambda: _started(choices, runs, first, start_week), [])
+    started = solara.use_memo(lambda: started_model(choices, runs, first, start_week), [])
     model_ref = solara.use_ref(started)
     lock = solara.use_memo(threading.Lock, [])
     version = solara.use_reactive(0)
@@ -131,7 +132,7 @@ def RunArea(
             return  # the first one is built above
         playing.set(False)
         with lock:
-            model_ref.current = _started(choices, runs, initial, start_week)
+            model_ref.current = started_model(choices, runs, initial, start_week)
         problem.set("")
         applied.set(initial)
         version.set(version.value + 1)
@@ -272,7 +273,7 @@ def Page() -> None:
     # opens them (issue 31); each new address read starts the run area afresh (its key)
     router = solara.use_router()
     start_search = solara.use_memo(lambda: router.search, [])
-    start = solara.use_memo(lambda: _from_address(router.search, choices, runs, default), [])
+    start = solara.use_memo(lambda: checked_address(router.search, choices, runs, default), [])
     loaded = solara.use_reactive((0, *start))
     first, start_week, address_problems = loaded.value[1:]
     pushed = solara.use_ref(router.search or to_address(choices, first, start_week))
@@ -290,7 +291,7 @@ def Page() -> None:
         if search == pushed.current:  # this page's own push
             return
         pushed.current = search
-        s, week, problems = _from_address(search, choices, runs, default)
+        s, week, problems = checked_address(search, choices, runs, default)
         loaded.set((loaded.value[0] + 1, s, week, problems))
         in_play.current = play_part(search)
         resume.current = (in_play.current, "")  # for the role-play of the set-up read
@@ -411,34 +412,6 @@ def Page() -> None:
                         ).key(repr((key, loaded.value[0])))
                     with solara.lab.Tab("About this model"):
                         solara.Markdown(ABOUT, style={"max-width": "52em"})
-
-
-def _from_address(
-    query: str | None, choices: Choices, runs: dict[str, StoredRun], default: Settings
-) -> tuple[Settings, int, list[str]]:
-    """What an address asks for, checked: a set-up the page cannot build is left out."""
-    s, week, problems = from_address(query, choices, runs, default)
-    file, variant = choices.entries[s.choice]
-    if MODES[s.mode] == "side" and not has_group(file, variant):
-        problems.append(f"the comparison of '{s.choice}' (it has no working group)")
-        s = Settings(
-            s.choice, next(k for k, v in MODES.items() if v == "single"), s.seed, s.values, s.replay
-        )
-    try:
-        build_model(choices, runs, s)
-    except WgsimError as exc:
-        return default, 0, [*problems, str(exc)]
-    return s, week, problems
-
-
-def _started(choices: Choices, runs: dict[str, StoredRun], s: Settings, week: int) -> PageModel:
-    """The model of ``s`` stepped to ``week`` (at most to its end)."""
-    model = build_model(choices, runs, s)
-    for _ in range(week):
-        if model.finished:
-            break
-        model.step()
-    return model
 
 
 def _title(s: Settings, model: PageModel) -> str:

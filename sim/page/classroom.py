@@ -33,7 +33,7 @@ from sim.page.model import MODES, PageModel, StoredRun
 from sim.page.panels import Charts, Finished, Header, Scoreboard
 from sim.page.rooms import REFRESH_SECONDS, ROOMS, RoomError, Student, clean_code
 from sim.page.serve import ADDRESSES
-from sim.page.settings import Settings, build_model, specs_for
+from sim.page.settings import Settings, specs_for, started_model
 from sim.page.shared_room import (
     HEADLINE,
     RUN_CHOICES,
@@ -333,21 +333,6 @@ def _Teacher(choices: Choices, code: str, key: str, on_close: Any) -> None:
         solara.Button("Close the room", on_click=close, outlined=True, color="error")
 
 
-def _resumed(
-    choices: Choices, runs: dict[str, StoredRun], s: Settings, student: Student
-) -> PageModel:
-    """The student's run at the week the room last heard of (0 when they have just joined).
-
-    One seed, one history: stepping again gives the run they had.
-    """
-    model = build_model(choices, runs, s)
-    for _ in range(student.week):
-        if model.finished:
-            break
-        model.step()
-    return model
-
-
 @solara.component
 def _StudentRun(
     choices: Choices,
@@ -358,7 +343,9 @@ def _StudentRun(
     setup: Settings,
 ) -> None:
     mine = Settings(setup.choice, setup.mode, student.seed, setup.values, "")
-    model_ref = solara.use_ref(solara.use_memo(lambda: _resumed(choices, runs, mine, student), []))
+    # after a reload, the run at the week the room last heard of: one seed, one history
+    started = solara.use_memo(lambda: started_model(choices, runs, mine, student.week), [])
+    model_ref = solara.use_ref(started)
     lock = solara.use_memo(threading.Lock, [])
     version = solara.use_reactive(0)
     playing = solara.use_reactive(False)

@@ -14,7 +14,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
-from sim.page.controls import Choices, changed, parse_seed, slider_specs, variant_of
+from sim.errors import WgsimError
+from sim.page.controls import (
+    Choices,
+    changed,
+    has_group,
+    parse_seed,
+    slider_specs,
+    variant_of,
+)
 from sim.page.model import MODES, PageModel, StoredRun
 from sim.page.showcase import shipped as shipped_showcase
 from sim.page.summary import SummaryInfo, info_for
@@ -191,3 +199,33 @@ def from_address(
         else:
             week = whole
     return Settings(choice, mode, seed, values, replay), week, problems
+
+
+def checked_address(
+    query: str | None, choices: Choices, runs: dict[str, StoredRun], default: Settings
+) -> tuple[Settings, int, list[str]]:
+    """What an address asks for, checked: a set-up the page cannot build is left out."""
+    s, week, problems = from_address(query, choices, runs, default)
+    file, variant = choices.entries[s.choice]
+    if MODES[s.mode] == "side" and not has_group(file, variant):
+        problems.append(f"the comparison of '{s.choice}' (it has no working group)")
+        s = Settings(
+            s.choice, next(k for k, v in MODES.items() if v == "single"), s.seed, s.values, s.replay
+        )
+    try:
+        build_model(choices, runs, s)
+    except WgsimError as exc:
+        return default, 0, [*problems, str(exc)]
+    return s, week, problems
+
+
+def started_model(
+    choices: Choices, runs: dict[str, StoredRun], s: Settings, week: int
+) -> PageModel:
+    """The model of ``s`` stepped to ``week`` (at most to its end)."""
+    model = build_model(choices, runs, s)
+    for _ in range(week):
+        if model.finished:
+            break
+        model.step()
+    return model
