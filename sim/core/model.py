@@ -23,9 +23,9 @@ from sim.core.information import Information
 from sim.core.ledgers import Ledgers, WeekTally
 from sim.core.log import EventLog, EventRow
 from sim.core.outputs import EVENT_COLUMNS, SERIES_COLUMNS, series_reporters
-from sim.core.phases.record import Observed, Recorder
 from sim.core.pipeline import Pipeline
 from sim.core.proposals import Proposal, ProposalFactory
+from sim.core.record import Observed, Recorder
 from sim.core.shocks import ScheduledShock, schedule_shocks
 from sim.core.working_group import WorkingGroup
 from sim.scenario import Scenario

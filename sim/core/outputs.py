@@ -4,7 +4,7 @@ Each column of the weekly series is declared here with its storage type, unit, m
 the labels of a coded value and how it is read from the model; each field of an event
 row likewise; each kind of event with who logs it, in which phase of the week and what
 it means. Everything else comes from these declarations: the recorder's rows
-(:mod:`sim.core.phases.record`), the DataCollector's reporters (:func:`series_reporters`),
+(:mod:`sim.core.record`), the DataCollector's reporters (:func:`series_reporters`),
 the codebook and the generated docs/outputs.md and docs/events.md
 (:mod:`sim.runs.codebook`). A new series column is one entry in :data:`SERIES`, a new
 event kind one entry in :data:`EVENT_KINDS`.

@@ -3,6 +3,9 @@
 The row's columns are those declared in :data:`sim.core.outputs.SERIES`, each read as
 declared there. Its values are plain numbers (the WG's phase and the DPRK's mode as their
 integer codes), so the rows are cheap to keep and to hand to pandas or Parquet.
+
+The other stages of the week are methods of the agents and institutions that act in them
+(docs/architecture.md, "The model's shape"); the recorder only reads them.
 """
 
 from __future__ import annotations
