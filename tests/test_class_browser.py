@@ -145,9 +145,10 @@ def test_a_class_joins_a_room_and_the_teacher_sees_a_student_step(browser, serve
     teacher.get_by_role("button", name="Show the teacher key").click()
     shown = teacher.get_by_text(re.compile(r"Teacher key .*: [A-Z2-9]{10}$"))
     key = shown.inner_text().rsplit(" ", 1)[-1]
+    assert f"room={code}" in teacher.url and "seat=" not in teacher.url  # never the key
     teacher.reload()
     _tab(teacher)
-    teacher.get_by_label("room code").nth(1).fill(code)
+    assert teacher.get_by_label("room code").nth(1).input_value() == code  # from the address
     teacher.get_by_label("teacher key").fill(key)
     teacher.get_by_role("button", name="Open the teacher view").click()
     teacher.locator(".wgsim-roster").get_by_text("Ada").wait_for()

@@ -153,7 +153,7 @@ def ClassSession(
             solara.Warning(resumed[1], classes=["wgsim-resume-problem"])
         with solara.Row(gap="24px", style={"flex-wrap": "wrap", "align-items": "flex-start"}):
             _Join(asked, enter)
-            _Open(choices, wanted, enter)
+            _Open(choices, wanted, enter, asked)
     elif role.value[0] == "teacher":
         _Teacher(choices, role.value[1], role.value[2], lambda: enter(None))
     elif role.value[0] == "shared":
@@ -193,10 +193,10 @@ def _Join(asked: str, on_join: Any) -> None:
 
 
 @solara.component
-def _Open(choices: Choices, wanted: Settings, on_open: Any) -> None:
+def _Open(choices: Choices, wanted: Settings, on_open: Any, asked: str = "") -> None:
     seeds = solara.use_reactive(next(iter(SEED_CHOICES)))
     runs = solara.use_reactive(next(iter(RUN_CHOICES)))
-    code = solara.use_reactive("")
+    code = solara.use_reactive(asked)  # a teacher's reload: the room's code is in the address
     key = solara.use_reactive("")
     problem = solara.use_reactive("")
     replay = MODES[wanted.mode] == "replay"
