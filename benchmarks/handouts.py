@@ -3,7 +3,7 @@
 Reads docs/tutorial.md, extracts its questions (``sim/page/handouts.py``) and writes
 ``student.html`` (each question with room for a prediction) and ``teacher.html`` (each
 with the answer the shipped model gives, computed by running it on seeds 0-49; a few
-seconds). Print them from a browser. tests/test_handouts.py fails when the shipped copies
+seconds). Print them from a browser. tests/test_tutorial.py fails when the shipped copies
 are stale: rerun this after a change to the tutorial or the model.
 """
 

@@ -119,13 +119,21 @@ def test_quick_calibration_end_to_end_and_resume(tmp_path):
     assert manifest["kind"] == "calibration" and manifest["quick"] is True
     assert manifest["spec_path"] == str(SPEC.resolve()) and manifest["summary"] == summary
     assert manifest["versions"]["pyabc"] != "not installed" and "git_dirty" in manifest
-    again = calibrate(SPEC, out, quick=True, workers=2)
+    assert manifest["figures"] is True
+    # the outputs rewritten from the finished database, without the figures this time
+    again = calibrate(SPEC, out, quick=True, workers=2, figures=False)
     assert again["simulations"] == summary["simulations"], "a finished run is not redone"
     assert again["wall_seconds"] == summary["wall_seconds"] > 0, "the run's time, not this call's"
     assert manifest["generations_before_this_call"] == 0
     rewritten = json.loads((out / "manifest.json").read_text())
     assert rewritten["generations_before_this_call"] == summary["generations"]
-    assert "| generation | epsilon | particles simulated |" in (out / "fit_report.md").read_text()
+    assert rewritten["figures"] is False
+    plain = (out / "fit_report.md").read_text()
+    assert "| generation | epsilon | particles simulated |" in plain
+    assert "![" not in plain and "Figures not drawn (`--no-figures`)" in plain
+    assert "![" in report and "Figures not drawn" not in report
+    tables = [[line for line in r.splitlines() if line.startswith("|")] for r in (report, plain)]
+    assert tables[0] == tables[1] and len(tables[0]) > 20  # the same tables either way
     with pytest.raises(CalibrationError, match="holds a fit of another spec"):
         calibrate(SPEC, out, quick=False, workers=2)  # another budget: refused before running
 
@@ -247,10 +255,10 @@ def test_the_last_generation_draws_from_widened_kernels(tmp_path, monkeypatch):
 
     monkeypatch.setattr(run_module, "_transition", recording)
     out = tmp_path / "cal"
-    summary = calibrate(spec, out, quick=True, workers=1)
+    summary = calibrate(spec, out, quick=True, workers=1, figures=False)
     assert summary["generations"] == 3 and made == [1.0, 6.0]
     made.clear()
-    again = calibrate(spec, out, quick=True, workers=1)  # finished: nothing more is drawn
+    again = calibrate(spec, out, quick=True, workers=1, figures=False)  # finished: no draws
     assert again["simulations"] == summary["simulations"] and made == [1.0]
 
 
@@ -263,9 +271,9 @@ def test_simulation_budget_stops_the_run_and_a_resume_respects_it(tmp_path):
         "predictive_draws": 2,
     }
     spec = _spec_with_quick(tmp_path, quick)
-    first = calibrate(spec, tmp_path / "cal", quick=True, workers=1)
+    first = calibrate(spec, tmp_path / "cal", quick=True, workers=1, figures=False)
     assert first["generations"] == 1, "stopped after the generation that spent the budget"
-    again = calibrate(spec, tmp_path / "cal", quick=True, workers=1)
+    again = calibrate(spec, tmp_path / "cal", quick=True, workers=1, figures=False)
     assert again["generations"] == 1 and again["simulations"] == first["simulations"]
 
 

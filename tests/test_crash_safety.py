@@ -9,6 +9,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -40,10 +41,16 @@ def tables(out: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 @pytest.fixture(scope="module")
-def reference(tmp_path_factory):
+def complete(tmp_path_factory) -> Path:
+    """The folder of one uninterrupted batch (tests copy it rather than run it again)."""
     out = tmp_path_factory.mktemp("reference")
     assert compare(out).returncode == 0
-    runs, series = tables(out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def reference(complete):
+    runs, series = tables(complete)
     assert len(runs) == 2 * N and runs["run_key"].is_unique
     return runs, series
 
@@ -114,9 +121,8 @@ def test_a_corrupt_chunk_is_set_aside_and_its_runs_redone(tmp_path, reference):
     assert len(list((out / "quarantine").iterdir())) == 1
 
 
-def test_a_corrupt_merged_file_sets_aside_the_set_and_redoes_it(tmp_path, reference):
-    out = tmp_path / "corrupt-merged"
-    assert compare(out).returncode == 0
+def test_a_corrupt_merged_file_sets_aside_the_set_and_redoes_it(tmp_path, complete, reference):
+    out = shutil.copytree(complete, tmp_path / "corrupt-merged")  # a finished batch
     (out / "runs.parquet").write_bytes(b"PAR1 but not really")
     again = compare(out)
     assert again.returncode == 0, again.stderr
@@ -125,9 +131,10 @@ def test_a_corrupt_merged_file_sets_aside_the_set_and_redoes_it(tmp_path, refere
     assert_same(out, reference)
 
 
-def test_a_corrupt_body_with_an_intact_footer_is_set_aside_and_redone(tmp_path, reference):
-    out = tmp_path / "corrupt-body"
-    assert compare(out).returncode == 0
+def test_a_corrupt_body_with_an_intact_footer_is_set_aside_and_redone(
+    tmp_path, complete, reference
+):
+    out = shutil.copytree(complete, tmp_path / "corrupt-body")  # a finished batch
     path = out / "series.parquet"
     data = bytearray(path.read_bytes())
     footer = pq.read_metadata(path)

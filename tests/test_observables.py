@@ -196,9 +196,10 @@ def test_an_observable_that_reads_past_the_period_is_held_out(tmp_path: Path):
 def test_quick_period_fit_end_to_end_reports_out_of_sample(tmp_path: Path):
     out = tmp_path / "fit"
     wgsim = Path(sys.executable).parent / "wgsim"
-    cmd = [str(wgsim), "calibrate", str(SPEC_1819), "--quick", "--out", str(out)]
+    cmd = [str(wgsim), "calibrate", str(SPEC_1819), "--quick", "--out", str(out), "--no-figures"]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
+    assert not list(out.glob("*.png"))  # --no-figures: the tables and the report only
     pred = pd.read_csv(out / "predictive.csv")
     assert not {"T9", "T11b", "O-X2020", "O-D1"} & set(pred.columns)  # never fitted
     assert "O-L3" in pred.columns

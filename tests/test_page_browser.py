@@ -356,6 +356,8 @@ def test_scoreboard_charts_markers_and_log_explain_the_run(page):
     assert 0 < shown < total
     page.get_by_label("hide meetings and contacts").uncheck(force=True)
     page.get_by_text(f"{total} of {total} events shown").wait_for()  # the whole history
+    # the count and each chunk of lines are widgets of their own: wait for the lines too
+    page.locator(".wgsim-loglines").get_by_text("The working group meets").first.wait_for()
     assert "The working group meets" in log_text(page)
     choose(page, "one actor", "DPRK")
     page.wait_for_function(

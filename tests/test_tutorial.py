@@ -259,6 +259,10 @@ def test_the_teacher_key_gives_the_answers_of_runs(fifty, key_runs):
     for name, noun in (("US surprises", "US surprises a run"), ("projects", "projects a run")):
         wg, none = _metric(own, next(m.name for m in own.metrics if m.name.startswith(name)))
         assert f"{wg:.2f} {noun} with the WG against {none:.2f} without it" in key
+    # a lead time is read as time: fewer weeks come sooner, not "fewer"
+    wg, none = _metric(own, next(m.name for m in own.metrics if m.name.startswith("exemption l")))
+    word = "Sooner" if wg < none else "Later"
+    assert f"{word} with the WG: {wg:.2f} weeks (median lead time) with the WG against" in key
     own_wg, own_none = _metric(own, "US surprises")
     nsc_wg, nsc_none = _metric(nsc, "US surprises")
     assert (

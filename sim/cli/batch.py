@@ -230,6 +230,13 @@ def calibrate(
             "holds (a fit stopped before its budget; the report says so).",
         ),
     ] = False,
+    no_figures: Annotated[
+        bool,
+        typer.Option(
+            "--no-figures",
+            help="Write the tables and fit_report.md without the report's figures (faster).",
+        ),
+    ] = False,
     as_json: Json = False,
 ) -> None:
     """Fit the free parameters to the documented episodes by ABC-SMC (pyabc).
@@ -250,6 +257,7 @@ def calibrate(
         log=status,
         progress=err_console.is_terminal and not verbosity.quiet,
         report_only=report_only,
+        figures=not no_figures,
     )
     if as_json:
         emit_json({"out": str(out), **summary})

@@ -164,9 +164,17 @@ def _means(m: Paired) -> tuple[float, float]:
     return float(np.nanmean(m.wg)), float(np.nanmean(m.none))
 
 
+def _in_time(m: Paired) -> bool:
+    """Whether ``m`` is measured in time (weeks or days): less of it means sooner."""
+    return re.search(r"\b(weeks|days)\b", m.name) is not None
+
+
 def _paired(m: Paired, noun: str) -> str:
     wg, none = _means(m)
-    word = "fewer" if wg < none else "more" if wg > none else "as many"
+    less, more, same = (
+        ("sooner", "later", "as soon") if _in_time(m) else ("fewer", "more", "as many")
+    )
+    word = less if wg < none else more if wg > none else same
     holds = "it holds across histories" if m.lo > 0 or m.hi < 0 else "not in every history"
     return (
         f"{word.capitalize()} with the WG: {wg:.2f} {noun} with the WG against {none:.2f} "

@@ -194,23 +194,29 @@ def write_fit_report(
     summary: dict[str, Any],
     pops: pd.DataFrame,
     draws: int,
+    figures: bool = True,
 ) -> Path:
-    """Write ``fit_report.md`` and its figures (``draws`` posterior-predictive runs)."""
+    """Write ``fit_report.md`` and its figures (``draws`` posterior-predictive runs).
+
+    With ``figures`` false the tables and the report are written the same, without the
+    figures (nor the runs only a figure shows) and without the report's links to them.
+    """
     pred, outcomes = predictive(spec, simulator, df, draws, spec.seed)
     pred.to_csv(out / "predictive.csv", index=False)
     fit_end = spec.period.end.isoformat() if spec.period else None
     items = item_table(load_record(), outcomes, fit_end)
     items.to_csv(out / "items.csv", index=False)
     hits = hit_rates(pred, episodes)
-    figs = [
-        _targets_figure(pred, episodes, out / "targets.png"),
-        _marginals_figure(df, spec, out / "marginals.png"),
-        _pairs_figure(df, spec, out / "pairs.png"),
-    ]
     medians = {row["path"]: row["median"] for _, row in table.iterrows()}
     scenario = simulator.scenario_for({p.key: medians[p.path] for p in spec.parameters})
-    res = run(scenario, spec.seed)
-    figs.append(
+    n_paths = min(PATH_RUNS, max(10, draws // 2))
+    drawn = drawn_particles(spec, df, n_paths, spec.seed + 2)
+    paths = run_paths([simulator.scenario_for(v) for v in drawn], spec.seed)
+    if figures:
+        _targets_figure(pred, episodes, out / "targets.png")
+        _marginals_figure(df, spec, out / "marginals.png")
+        _pairs_figure(df, spec, out / "pairs.png")
+        res = run(scenario, spec.seed)
         plots.timeline(
             res.events_frame(),
             res.series_frame(),
@@ -218,17 +224,15 @@ def write_fit_report(
             out / "timeline_calibrated.png",
             "calibrated historical scenario (posterior medians): simulated vs documented",
         )
-    )
-    figs.append(
         _timelines_figure(
             simulated_timelines(spec, simulator, df, TIMELINE_RUNS, spec.seed),
             out / "timelines_predictive.png",
         )
-    )
-    n_paths = min(PATH_RUNS, max(10, draws // 2))
-    drawn = drawn_particles(spec, df, n_paths, spec.seed + 2)
-    paths = run_paths([simulator.scenario_for(v) for v in drawn], spec.seed)
-    figs.append(fan_charts(paths, scenario.calendar, out / "paths.png"))
+        fan_charts(paths, scenario.calendar, out / "paths.png")
+
+    def shown(alt: str, name: str) -> list[str]:
+        return [f"![{alt}]({name})", ""] if figures else []
+
     paths_table = path_summary(paths, scenario.calendar)
     paths_table.to_csv(out / "paths_summary.csv", index=False)
     misses = hits[hits["hit rate"] < HIT_GOAL]
@@ -251,8 +255,7 @@ def write_fit_report(
         "",
         markdown_table(hits),
         "",
-        "![targets](targets.png)",
-        "",
+        *shown("targets", "targets.png"),
     ]
     if len(misses):
         lines += ["**Reproduced in fewer than two thirds of the runs (the goal):**", ""]
@@ -280,32 +283,36 @@ def write_fit_report(
         "",
         markdown_table(table),
         "",
-        "![marginals](marginals.png)",
-        "",
-        "![pairs](pairs.png)",
-        "",
+        *shown("marginals", "marginals.png"),
+        *shown("pairs", "pairs.png"),
         "## Posterior-predictive paths beside the documented dates",
         "",
         f"{n_paths} runs, each from a particle drawn by posterior weight: WG legitimacy, "
         "denunciations per quarter, cumulative exemptions (with the MOU's count, T11) and "
         "cumulative public MOU calls to readjust the WG.",
         "",
-        "![paths](paths.png)",
-        "",
+        *shown("paths", "paths.png"),
         markdown_table(paths_table),
         "",
-        "## Documented timeline beside simulated timelines",
-        "",
-        f"{TIMELINE_RUNS} runs, each from a particle drawn by posterior weight, with their "
-        "key events under the documented episodes:",
-        "",
-        "![timelines](timelines_predictive.png)",
-        "",
-        "One run of the calibrated historical scenario (posterior medians), all event kinds "
-        "and the weekly series:",
-        "",
-        "![timeline](timeline_calibrated.png)",
-        "",
+    ]
+    if figures:
+        lines += [
+            "## Documented timeline beside simulated timelines",
+            "",
+            f"{TIMELINE_RUNS} runs, each from a particle drawn by posterior weight, with "
+            "their key events under the documented episodes:",
+            "",
+            "![timelines](timelines_predictive.png)",
+            "",
+            "One run of the calibrated historical scenario (posterior medians), all event "
+            "kinds and the weekly series:",
+            "",
+            "![timeline](timeline_calibrated.png)",
+            "",
+        ]
+    else:
+        lines += ["Figures not drawn (`--no-figures`): rerun without it to draw them.", ""]
+    lines += [
         "## Epsilon schedule and effective sample size per generation",
         "",
         "Generation −1 is pyabc's calibration sample from the prior, which sets the first epsilon.",

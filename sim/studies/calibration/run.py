@@ -53,12 +53,14 @@ def calibrate(
     log: Callable[[str], None] = lambda _: None,
     progress: bool = False,
     report_only: bool = False,
+    figures: bool = True,
 ) -> dict[str, Any]:
     """Run (or resume) ABC-SMC and write the posterior, calibrated values and report.
 
     With ``report_only`` nothing is sampled: the outputs are written from the generations
     the database holds (for a fit stopped before its budget), and the summary says how
-    many of the budget's generations that is.
+    many of the budget's generations that is. With ``figures`` false the fit report is
+    written without its figures (``--no-figures``).
 
     Returns:
         A summary: simulations, generations, acceptance rate, wall time, epsilon.
@@ -133,7 +135,7 @@ def calibrate(
                 max_total_nr_simulations=cap,
             )
     held = held_parameters(spec_path, spec, scenario)
-    summary = _write_outputs(history, spec, simulator, episodes, out, budget, held)
+    summary = _write_outputs(history, spec, simulator, episodes, out, budget, held, figures)
     posterior, weights = history.get_distribution(m=0, t=history.max_t)
     posterior = posterior.assign(weight=weights)
     holdout = load_holdout(spec_path)
@@ -144,6 +146,7 @@ def calibrate(
     run = {
         "quick": quick,
         "report_only": report_only,
+        "figures": figures,
         "workers": workers,
         "dask_address": dask,
         "started": started,
@@ -261,6 +264,7 @@ def _write_outputs(
     out: Path,
     budget: Budget,
     held: dict[str, Any],
+    figures: bool = True,
 ) -> dict[str, Any]:
     df, w = history.get_distribution(m=0, t=history.max_t)
     df = df.copy()
@@ -325,6 +329,6 @@ def _write_outputs(
     }
     (out / "calibrated.yaml").write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
     write_fit_report(
-        out, spec, simulator, episodes, df, table, summary, pops, budget.predictive_draws
+        out, spec, simulator, episodes, df, table, summary, pops, budget.predictive_draws, figures
     )
     return summary
