@@ -191,7 +191,14 @@ def step(pg, n: int = 1) -> None:
         wait_week(pg, target)
 
 
-def play_until(pg, week: int) -> None:
+FAST = "12 weeks a second"
+
+
+def play_until(pg, week: int, speed: str = "") -> None:
+    """Play until ``week``, then pause; at ``speed`` if given (the tests only need the
+    week, so most play at 12 weeks a second instead of the starting 4)."""
+    if speed:
+        choose(pg, "speed of Play", speed)
     pg.get_by_role("button", name="Play", exact=True).click()
     wait_week(pg, week)
     pg.get_by_role("button", name="Pause", exact=True).click()
@@ -233,7 +240,7 @@ def test_variant_picker_decides_the_working_group(page):
     choose(page, "scenario / variant", "historical / no-group")
     reset(page)
     assert "no group — week 0" in page.inner_text(".wgsim-header")
-    play_until(page, 23)  # the historical WG is agreed in week 21
+    play_until(page, 23, FAST)  # the historical WG is agreed in week 21
     page.get_by_label("hide meetings and contacts").uncheck(force=True)
     assert "The working group is created" not in log_text(page)
     assert "The working group meets" not in log_text(page)
@@ -242,12 +249,12 @@ def test_variant_picker_decides_the_working_group(page):
 def test_switching_to_the_no_group_run_changes_the_run(page):
     choose(page, "mode", "one run")
     reset(page)
-    play_until(page, 23)
+    play_until(page, 23, FAST)
     assert "The working group is created" in log_text(page)
     choose(page, "scenario / variant", "historical / no-group")
     reset(page)
     assert "no group — week 0" in page.inner_text(".wgsim-header")
-    play_until(page, 23)
+    play_until(page, 23)  # the speed chosen above stays
     assert "The working group is created" not in log_text(page)
 
 
@@ -329,7 +336,7 @@ def test_broken_scenario_file_is_skipped_and_named(page):
 
 
 def test_scoreboard_charts_markers_and_log_explain_the_run(page):
-    play_until(page, 40)  # past the WG's creation (week 21) and Hanoi (2019-02-28)
+    play_until(page, 40, FAST)  # past the WG's creation (week 21) and Hanoi (2019-02-28)
     score = page.inner_text(".wgsim-scoreboard")
     for line in (
         "US surprises",
