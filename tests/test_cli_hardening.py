@@ -248,6 +248,22 @@ def test_any_name_is_accepted_or_refused_and_never_reaches_the_terminal_raw(
     assert not any("\ud800" <= c <= "\udfff" for c in out + err)
 
 
+def _wait_until_caught(pid: int, signum: int) -> None:
+    """Until process ``pid`` has a handler for ``signum`` (Linux: SigCgt in its status)."""
+    import time
+
+    status = Path(f"/proc/{pid}/status")
+    for _ in range(3000):  # 30 s: a loaded machine starts Python slowly
+        caught = next(
+            (ln.split()[1] for ln in status.read_text().splitlines() if ln.startswith("SigCgt")),
+            "0",
+        )
+        if int(caught, 16) >> (signum - 1) & 1:
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"wgsim never caught signal {signum}")
+
+
 @pytest.mark.parametrize("signum", [2, 15])  # SIGINT (Ctrl-C), SIGTERM
 def test_a_signal_while_the_command_loads_exits_130_without_a_traceback(tmp_path, signum):
     import signal
@@ -256,7 +272,10 @@ def test_a_signal_while_the_command_loads_exits_130_without_a_traceback(tmp_path
     import time
 
     wgsim = Path(sys.executable).with_name("wgsim")
-    for delay in (0.15, 0.4):  # while Typer, rich and the commands are being imported
+    # from the moment wgsim catches the signal (before that Python itself is starting and
+    # its own handling applies: nothing of wgsim's has run), then while Typer, rich
+    # and the commands are being imported and the command is being set up
+    for delay in (0.0, 0.15, 0.4):
         out = tmp_path / f"out-{signum}-{delay}"
         proc = subprocess.Popen(
             [str(wgsim), "compare", "historical", "-n", "200", "--out", str(out)],
@@ -264,8 +283,25 @@ def test_a_signal_while_the_command_loads_exits_130_without_a_traceback(tmp_path
             stderr=subprocess.PIPE,
             text=True,
         )
+        _wait_until_caught(proc.pid, 15)  # wgsim sets SIGINT's handler, then SIGTERM's
         time.sleep(delay)
         proc.send_signal(signal.Signals(signum))
         _, err = proc.communicate(timeout=60)
         assert proc.returncode == 130, (delay, proc.returncode, err[-500:])
         assert "Traceback" not in err and "Aborted" not in err
+
+
+def test_ctrl_c_while_the_command_is_set_up_exits_130_quietly(monkeypatch, capsys):
+    """A Ctrl-C after the app has loaded but before a batch runs (Typer building the
+    command from its type hints: a loaded CI run hit it) is no traceback either."""
+    from sim.cli import app as cli_app
+
+    def interrupted() -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli_app, "app", interrupted)
+    with pytest.raises(SystemExit) as stopped:
+        cli_app.main()
+    assert stopped.value.code == 130
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.out + captured.err

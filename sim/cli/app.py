@@ -93,6 +93,8 @@ def main() -> None:
     previous = signal.signal(signal.SIGTERM, _terminated)
     try:
         app()
+    except KeyboardInterrupt:  # Ctrl-C outside a batch (a batch handles its own): quietly
+        sys.exit(130)
     except WgsimError as exc:
         err_console.print(f"[bold red]error:[/bold red] {safe(clipped(str(exc)))}")
         sys.exit(getattr(exc, "exit_code", 3 if isinstance(exc, InfrastructureError) else 2))
