@@ -101,9 +101,18 @@ def place(query: str | None) -> str:
     The page keeps it in its address (:func:`sim.page.app.Page`) beside the run's set-up,
     so a reload takes a student back to their place in the room.
     """
-    q = parse_qs(query or "")
-    code, seat = clean_code(q.get("room", [""])[-1]), q.get("seat", [""])[-1]
+    code, seat = _room_and_seat(query)
+    return class_part(code, seat)
+
+
+def class_part(code: str, seat: str = "") -> str:
+    """``room=CODE`` with ``seat=TOKEN`` if given; empty without a code."""
     return urlencode([("room", code)] + ([("seat", seat)] if seat else [])) if code else ""
+
+
+def _room_and_seat(query: str | None) -> tuple[str, str]:
+    q = parse_qs(query or "")
+    return clean_code(q.get("room", [""])[-1]), q.get("seat", [""])[-1]
 
 
 def _resume(code: str, seat: str) -> tuple[Any, str]:
@@ -135,18 +144,14 @@ def ClassSession(
     student is back in their place, their run at the week it had reached). ``on_place``
     is given the class part of the address (:func:`place`) whenever it changes.
     """
-    asked = solara.use_memo(lambda: parse_qs(place(address)).get("room", [""])[-1], [])
-    resumed = solara.use_memo(
-        lambda: _resume(asked, parse_qs(place(address)).get("seat", [""])[-1]), []
-    )
+    asked, seat = solara.use_memo(lambda: _room_and_seat(address), [])
+    resumed = solara.use_memo(lambda: _resume(asked, seat), [])
     role: Any = solara.use_reactive(resumed[0])  # ("teacher", code, key) or ("student", …)
 
     def enter(r: Any) -> None:
         role.set(r)
         if on_place is not None:
-            code = r[1] if r else ""
-            seat = [("seat", r[2])] if r and r[0] != "teacher" else []
-            on_place(urlencode([("room", code), *seat]) if code else "")
+            on_place(class_part(r[1], r[2] if r[0] != "teacher" else "") if r else "")
 
     if role.value is None:
         if resumed[1]:
